@@ -1,0 +1,1 @@
+"""undersigned: a GitHub App that gathers open-letter signatures through pull requests."""

@@ -1,0 +1,92 @@
+"""Apply validated changes to the letter as it is now: the text the lander commits."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping, Sequence
+
+from app.rules.changes import find_signer
+from app.rules.letter import line_template, signature_path, split_section
+from app.rules.model import Change
+from app.rules.text import normalize_line, sort_key
+from config.model import Config
+
+
+class ApplyError(ValueError):
+    """The change no longer fits the current letter (the line to edit is gone, say)."""
+
+
+def apply_changes(config: Config, files: Mapping[str, str], changes: Sequence[Change]) -> dict[str, str | None]:
+    """New contents for every path the changes touch (None: delete the file). Idempotent."""
+    letter = config.letter
+    if letter.directory is not None:
+        out: dict[str, str | None] = {}
+        for change in changes:
+            out[change.path] = change.text
+        return out
+    path = letter.file
+    text = files.get(path)
+    if text is None:
+        raise ApplyError(f"{path} does not exist")
+    section = split_section(path, text, letter)
+    if not section.found:
+        raise ApplyError(f"{path} has no `{letter.start_after}` line")
+    lines = list(section.lines)
+    tpl = line_template(letter)
+    crlf = any(x.endswith("\r") for x in lines[-3:])
+    for change in changes:
+        at = _locate(lines, change)
+        if change.action == "remove":
+            if at is not None:
+                del lines[at]
+            continue
+        assert change.text is not None
+        new = change.text + ("\r" if crlf else "")
+        if change.action == "replace":
+            if at is None:
+                raise ApplyError(f"the line of @{change.login} is no longer in {path}")
+            lines[at] = new
+            continue
+        if at is not None:
+            continue  # already there: landing twice changes nothing
+        hit = find_signer("\n".join(lines), 0, len(lines) - 1, tpl, change.login)
+        if hit is not None:
+            raise ApplyError(f"@{change.login} has signed already")
+        lines.insert(_insertion_point(config, lines, change), new)
+    return {path: section.text_with(lines)}
+
+
+def _locate(lines: list[str], change: Change) -> int | None:
+    """Index of the line a change acts on: its old text, or (for add) its own text."""
+    wanted = change.old if change.action != "add" else change.text
+    if wanted is None:
+        return None
+    for i in range(len(lines) - 1, -1, -1):
+        if lines[i] and normalize_line(lines[i]) == wanted:
+            return i
+    return None
+
+
+def _insertion_point(config: Config, lines: list[str], change: Change) -> int:
+    letter = config.letter
+    filled = [i for i, x in enumerate(lines) if x.strip()]
+    if letter.order != "sorted" or not filled:
+        return filled[-1] + 1 if filled else len(lines)
+    tpl = line_template(letter)
+    key = change.sort or ("", "")
+
+    def key_at(k: int) -> tuple[str, str]:
+        parsed = tpl.parse(normalize_line(lines[filled[k]]))
+        return sort_key(parsed.name, parsed.login, letter.sort_key) if parsed else ("", "")
+
+    pos = bisect.bisect_right(range(len(filled)), key, key=key_at)
+    return filled[pos - 1] + 1 if pos else filled[0]
+
+
+def already_signed(config: Config, files: Mapping[str, str], login: str) -> bool:
+    """Whether `login` has a line in the letter as it is now."""
+    if config.letter.directory is not None:
+        wanted = signature_path(config.letter, login).casefold()
+        return any(p.casefold() == wanted for p in files)
+    text = files.get(config.letter.file, "")
+    return find_signer(text, 0, text.count("\n"), line_template(config.letter), login) is not None

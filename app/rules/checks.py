@@ -1,0 +1,83 @@
+"""Checks on one signature line that verify and lint share: shape, name, login."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from app.rules.lineformat import Parsed, Template, salvage
+from app.rules.model import Change
+from app.rules.problems import Problem, problem
+from app.rules.text import (
+    clean_name,
+    is_valid_login,
+    login_key,
+    name_has_control_chars,
+    name_has_markup,
+)
+from config.model import SignerRules
+
+
+def suggest_line(tpl: Template, text: str, login: str | None, number: int = 1) -> str | None:
+    """The line rewritten in the template's format, with `login` when given; None if no name is found."""
+    name, found_login, affiliation = salvage(text)
+    login = login or found_login
+    name = clean_name(name)
+    if not name or not login or not is_valid_login(login) or name_has_markup(name):
+        return None
+    if name_has_control_chars(name):
+        return None
+    return tpl.render(name, login, affiliation if "affiliation" in tpl.fields else None, number)
+
+
+Render = Callable[[str], str | None]  # login -> the corrected line (or file) with that login
+
+
+def line_problems(
+    parsed: Parsed,
+    rules: SignerRules,
+    path: str,
+    line: int,
+    render: Render,
+    author: str | None = None,
+) -> list[Problem]:
+    """What is wrong with a line that has the right shape: its name and its logins."""
+    out: list[Problem] = []
+    name = parsed.name
+    if not name.strip():
+        out.append(problem("name-missing", path, line))
+    elif name_has_markup(name):
+        out.append(problem("name-has-markup", path, line))
+    elif name_has_control_chars(name):
+        out.append(problem("name-has-control-chars", path, line))
+    elif len(name) > rules.max_name_length:
+        out.append(problem("name-too-long", path, line, length=len(name), limit=rules.max_name_length))
+    clean = not out
+    if not is_valid_login(parsed.login):
+        fix = render(author) if author and clean else None
+        out.append(problem("invalid-login", path, line, fix, login=parsed.login, author=author or "your username"))
+    elif any(login_key(other) != login_key(parsed.login) for other in parsed.logins):
+        second = next(o for o in parsed.logins if login_key(o) != login_key(parsed.login))
+        fix = render(author or parsed.login) if clean else None
+        out.append(problem("login-mismatch", path, line, fix, first=parsed.login, second=second))
+    return out
+
+
+def ownership_problems(
+    changes: Sequence[Change], rules: SignerRules, author: str, line_of: Callable[[Change], int | None]
+) -> list[Problem]:
+    """Only the owner of a line may change or remove it (trusted logins excepted); caps per PR."""
+    trusted = login_key(author) in {login_key(t) for t in rules.trusted}
+    out: list[Problem] = []
+    for change in changes:
+        mine = trusted or login_key(change.login) == login_key(author)
+        if change.action != "add" and not mine:
+            verb = "removes" if change.action == "remove" else "changes"
+            out.append(problem("edits-others-line", change.path, line_of(change), login=change.login, verb=verb))
+        elif change.action == "remove" and not rules.allow_withdraw and not trusted:
+            out.append(problem("withdraw-not-allowed", change.path))
+        elif change.action == "replace" and not rules.allow_amend and not trusted:
+            out.append(problem("amend-not-allowed", change.path))
+    adds = sum(1 for c in changes if c.action == "add")
+    if adds > rules.max_signatures_per_pr and not trusted:
+        out.append(problem("too-many-lines", None, None, count=adds, limit=rules.max_signatures_per_pr))
+    return out

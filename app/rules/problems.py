@@ -1,0 +1,75 @@
+"""Problem codes and the plain words each one says to the signer (golden-tested)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# Stable codes: tools and labels may key on these. The text is what a person reads.
+MESSAGES: dict[str, str] = {
+    "other-files-changed": "This PR also changes {paths}. A signature PR may only change the "
+    "signature list; please remove the other changes (open a separate PR for them).",
+    "letter-text-changed": "This PR changes the letter's text as well as the signature list. Please "
+    "keep only your signature line here and propose text changes in a separate PR.",
+    "letter-missing": "The letter file `{file}` (or its `{marker}` line) was not found on the default "
+    "branch, so signatures cannot be checked. A maintainer needs to fix `.github/undersigned.yml`.",
+    "line-format": "This line does not have the letter's format. Each line must look like `{template}`.",
+    "file-format": "This signature file cannot be read: {reason}.",
+    "invalid-login": "`{login}` is not a GitHub username: usernames have only letters, digits and "
+    "single hyphens, and at most 39 characters. Use your own username, `{author}`.",
+    "login-mismatch": "The username in the text (`{first}`) and in the link (`{second}`) differ. "
+    "Both must be your username.",
+    "author-mismatch": "This signature is for @{login}, but the PR was opened by @{author}. Each "
+    "person signs from their own account; please sign only for yourself.",
+    "duplicate-signer": "@{login} has already signed{where}. Each person signs once; if you want "
+    "to change your line, edit it instead of adding a new one.",
+    "edits-others-line": "This PR {verb} the line of @{login}. Only @{login} may change or remove "
+    "their own signature; please undo this change.",
+    "too-many-lines": "This PR adds {count} signatures; at most {limit} per PR is allowed. Please keep "
+    "only your own line.",
+    "wrong-position": "This line is in the wrong place: {where}.",
+    "name-has-markup": "The name may not contain links, HTML or web addresses. Write your name as plain text.",
+    "name-has-control-chars": "The name contains invisible or control characters (such as zero-width "
+    "or right-to-left override characters). Please type it again as plain text.",
+    "name-too-long": "The name is {length} characters long; the limit is {limit}.",
+    "name-missing": "The line has no name. Write your name before your username.",
+    "withdraw-not-allowed": "This letter does not accept withdrawals by pull request. Please contact the maintainers.",
+    "amend-not-allowed": "This letter does not accept changes to a signature by pull request. Please "
+    "contact the maintainers.",
+    "blocked": "@{login} may not sign this letter. Contact the maintainers if you think this is a mistake.",
+    "bot-author": "@{login} is a bot account; signatures must come from people.",
+    "account-too-new": "Your account was created {age} days ago; this letter accepts accounts older than {limit} days.",
+    "not-normalized": "This line has invisible formatting (trailing spaces, a Windows line ending, "
+    "a non-breaking space or a dash typed as a bullet). It is accepted and reads as the suggestion.",
+    "letter-frozen": "This letter is closed and no longer accepts signatures or changes to them.",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing the signer must change, with a stable code and, when derivable, the fixed line."""
+
+    code: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+    suggestion: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "suggestion": self.suggestion,
+        }
+
+
+def problem(
+    code: str,
+    path: str | None = None,
+    line: int | None = None,
+    suggestion: str | None = None,
+    **values: Any,
+) -> Problem:
+    return Problem(code, MESSAGES[code].format(**values), path, line, suggestion)

@@ -1,0 +1,101 @@
+"""Text helpers for signatures: line normalisation, name and login checks, locale-free sort keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# https://docs.github.com/en/get-started/signing-up-for-github/signing-up-for-a-new-github-account
+# Letters, digits and single inner hyphens; at most 39 characters.
+_LOGIN = re.compile(r"[A-Za-z0-9](?:-?[A-Za-z0-9])*")
+MAX_LOGIN = 39
+
+# What people type as a bullet instead of "-": en dash, em dash, minus sign, bullet.
+_DASH_BULLETS = "\u2013\u2014\u2212\u2022"
+# Spaces that are not " " but look like one (NBSP, narrow NBSP, figure space, ideographic space...).
+_ODD_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
+
+_MARKUP = re.compile(
+    r"\[[^\]]*\]\([^)]*\)"  # markdown link or image
+    r"|!\["  # start of an image
+    r"|<\s*[A-Za-z/!]"  # HTML tag or comment
+    r"|(?i:https?:|ftp:|mailto:|javascript:|www\.)"  # URL
+    r"|(?i:\b[a-z0-9-]+\.(?:com|org|net|io|dev|ru|xyz|info|me)\b/?)"  # bare domain
+)
+# Zero-width and bidi controls that can hide or reorder text. ZWNJ/ZWJ (U+200C/D) are allowed
+# only between two letters, where scripts such as Persian need them.
+_INVISIBLE = set("\u200b\u2060\ufeff\u180e\u200e\u200f\u061c") | {
+    chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+_JOINERS = "\u200c\u200d"
+
+
+def normalize_line(raw: str) -> str:
+    """One list line as undersigned compares it: NFC, no CR or trailing blanks, plain spaces."""
+    line = raw.rstrip("\r\n")
+    if not line.isascii():
+        line = unicodedata.normalize("NFC", _ODD_SPACES.sub(" ", line))
+        stripped = line.lstrip(" ")
+        if stripped[:1] and stripped[0] in _DASH_BULLETS:
+            line = line[: len(line) - len(stripped)] + "-" + stripped[1:]
+    elif "\t" in line:
+        line = line.replace("\t", " ")
+    return line.rstrip(" ")
+
+
+def is_valid_login(login: str) -> bool:
+    return len(login) <= MAX_LOGIN and _LOGIN.fullmatch(login) is not None
+
+
+def login_key(login: str) -> str:
+    """Logins are compared case-insensitively (GitHub treats them so)."""
+    return login.casefold()
+
+
+def name_has_markup(name: str) -> bool:
+    return _MARKUP.search(name) is not None
+
+
+def name_has_control_chars(name: str) -> bool:
+    if name.isascii():
+        return any(ord(c) < 32 or ord(c) == 127 for c in name)
+    for i, ch in enumerate(name):
+        if ch in _INVISIBLE:
+            return True
+        if ch in _JOINERS:
+            if not (0 < i < len(name) - 1 and name[i - 1].isalpha() and name[i + 1].isalpha()):
+                return True
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp"):
+            return True
+    return False
+
+
+def clean_name(name: str) -> str:
+    """A name with runs of white space folded and the ends trimmed."""
+    return " ".join(name.split())
+
+
+def fold(text: str) -> str:
+    """Locale-independent sort key: accents folded, case folded."""
+    if text.isascii():
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+_PAREN = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+def surname(name: str) -> str:
+    """The last word of a name, ignoring a trailing parenthesis ("Ada Lovelace (PhD)" -> Lovelace)."""
+    words = _PAREN.sub("", name).split()
+    return words[-1] if words else name
+
+
+def sort_key(name: str, login: str, by: str) -> tuple[str, str]:
+    if by == "login":
+        return (fold(login), "")
+    if by == "surname":
+        return (fold(surname(name)), fold(name))
+    return (fold(name), fold(login))

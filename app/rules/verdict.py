@@ -1,0 +1,137 @@
+"""The verdict: a pure function from (config, base and head letter, author, now) to what the PR is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from app.rules.changes import classify, read_list
+from app.rules.directory import read_directory
+from app.rules.letter import Signature
+from app.rules.model import Change, Reading
+from app.rules.problems import Problem, problem
+from app.rules.text import login_key
+from config.model import Config
+
+Kind = Literal["sign", "withdraw", "amend", "not_a_signature", "invalid"]
+
+
+@dataclass(frozen=True)
+class Author:
+    """The facts about the PR author; a fact left as None skips the rule that needs it."""
+
+    login: str
+    id: int | None = None
+    type: str | None = None  # "User", "Bot" or "Organization", as GitHub says
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a PR is, whether it may land, what would land, and what the signer must fix."""
+
+    kind: Kind
+    signatures: tuple[Signature, ...] = ()
+    land: tuple[Change, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    skipped: tuple[str, ...] = ()
+    intent: str | None = None  # for an invalid PR, what it tried to do (sign, withdraw, amend)
+    placement_fixed: bool = field(default=False)  # landing must put lines in their place itself
+
+    @property
+    def ok(self) -> bool:
+        return self.kind in ("sign", "withdraw", "amend")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "ok": self.ok,
+            "intent": self.intent,
+            "signatures": [s.as_dict() for s in self.signatures],
+            "land": {
+                "placement_fixed": self.placement_fixed,
+                "changes": [c.as_dict() for c in self.land],
+            },
+            "problems": [p.as_dict() for p in self.problems],
+            "skipped": list(self.skipped),
+        }
+
+
+def author_problems(
+    config: Config, author: Author, reading: Reading, now: datetime, skipped: list[str]
+) -> list[Problem]:
+    """Rules about who the author is: blocked, bot, account age."""
+    rules = config.signers
+    out: list[Problem] = []
+    blocked = {login_key(b) for b in rules.blocked}
+    for login in {author.login, *(c.login for c in reading.changes if c.action != "remove")}:
+        if login and login_key(login) in blocked:
+            out.append(problem("blocked", login=login))
+    if not rules.allow_bots:
+        if author.type is None:
+            skipped.append("bot-author: the author's account type is unknown; checked the login only")
+        if author.type == "Bot" or author.login.endswith("[bot]"):
+            out.append(problem("bot-author", login=author.login))
+    if rules.min_account_age_days:
+        if author.created_at is None:
+            skipped.append("account-too-new: the author's account creation date is unknown")
+        else:
+            age = (now - author.created_at).days
+            if age < rules.min_account_age_days:
+                out.append(problem("account-too-new", age=age, limit=rules.min_account_age_days))
+    return out
+
+
+def evaluate(
+    config: Config,
+    base: Mapping[str, str],
+    head: Mapping[str, str],
+    changed_paths: Iterable[str],
+    author: Author,
+    now: datetime,
+) -> Verdict:
+    """Decide what a PR is. `base`/`head` map letter paths to their text (missing: absent)."""
+    letter = config.letter
+    changed = sorted(set(changed_paths))
+    reading: Reading
+    if letter.directory is not None:
+        prefix = letter.directory.rstrip("/") + "/"
+        others = [p for p in changed if not p.startswith(prefix)]
+        reading = read_directory(config, base, head, [p for p in changed if p.startswith(prefix)], author.login)
+    else:
+        others = [p for p in changed if p != letter.file]
+        base_text = base.get(letter.file)
+        if base_text is None:
+            missing = problem("letter-missing", letter.file, None, file=letter.file, marker=letter.start_after)
+            return Verdict("invalid", problems=(missing,))
+        reading = read_list(config, letter.file, base_text, head.get(letter.file, ""), author.login)
+        if reading.missing_marker:
+            missing = problem("letter-missing", letter.file, None, file=letter.file, marker=letter.start_after)
+            return Verdict("invalid", problems=(missing,))
+    if reading.empty:
+        return Verdict("not_a_signature")
+
+    problems = list(reading.problems)
+    if others:
+        shown = ", ".join(f"`{p}`" for p in others[:5]) + (" and more" if len(others) > 5 else "")
+        problems.insert(0, problem("other-files-changed", others[0], None, paths=shown))
+    if reading.text_changed:
+        problems.insert(0, problem("letter-text-changed", letter.file))
+    if config.frozen:
+        problems.insert(0, problem("letter-frozen"))
+    skipped: list[str] = []
+    problems += author_problems(config, author, reading, now, skipped)
+    intent = classify(reading.changes)
+    if not problems:
+        return Verdict(
+            intent,
+            reading.signatures,
+            reading.changes,
+            (),
+            tuple(skipped),
+            None,
+            reading.placement_fixed,
+        )
+    return Verdict("invalid", reading.signatures, (), tuple(problems), tuple(skipped), intent)

@@ -1,0 +1,106 @@
+"""Parse `.github/undersigned.yml` text into a Config, or a ConfigError value that names key and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from config.model import CONFIG_PATH, Config
+
+
+@dataclass(frozen=True)
+class ConfigIssue:
+    """One thing wrong with the file: where (dotted key, 1-based line) and what."""
+
+    key: str
+    message: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class ConfigError:
+    """A config that cannot be used, as a value the caller shows to the maintainer."""
+
+    issues: tuple[ConfigIssue, ...]
+    path: str = CONFIG_PATH
+
+    def markdown(self) -> str:
+        rows = [f"`{self.path}` cannot be used, so no signature can be checked until it is fixed:", ""]
+        for issue in self.issues:
+            where = f"line {issue.line}" if issue.line else "the file"
+            key = f"`{issue.key}`" if issue.key else "the file"
+            rows.append(f"- {key} ({where}): {issue.message}")
+        rows += ["", "See `config/undersigned.example.yml` in undersigned for every key and its default."]
+        return "\n".join(rows)
+
+    def text(self) -> str:
+        return "\n".join(f"{self.path}:{i.line or 1}: {i.key or '(file)'}: {i.message}" for i in self.issues)
+
+
+def _node_line(root: yaml.Node | None, loc: tuple[str | int, ...]) -> int | None:
+    """The 1-based line of the YAML node at `loc`, or of the deepest ancestor that exists."""
+    node, line = root, (root.start_mark.line + 1 if root is not None else None)
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == part:
+                    # A missing/unknown key's own line is more useful than its value's.
+                    line = key_node.start_mark.line + 1
+                    node = value_node
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _friendly(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown key; remove it or check its spelling"
+    if kind == "literal_error":
+        return f"must be one of {err.get('ctx', {}).get('expected', '')}"
+    msg = str(err.get("msg", "invalid value"))
+    return msg.removeprefix("Value error, ")
+
+
+def parse_config(text: str, path: str = CONFIG_PATH) -> Config | ConfigError:
+    """Validate the YAML text. Never raises: a bad file comes back as a ConfigError."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        line = mark.line + 1 if mark is not None else None
+        return ConfigError((ConfigIssue("", f"not valid YAML: {problem}", line),), path)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return ConfigError((ConfigIssue("", "must be a mapping of keys to values", 1),), path)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        issues = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"])
+            issues.append(ConfigIssue(".".join(str(p) for p in loc), _friendly(dict(err)), _node_line(root, loc)))
+        return ConfigError(tuple(issues), path)
+
+
+def load_config_file(path: str) -> Config | ConfigError:
+    """Read and parse a config file from disk (the CLI's --config)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return parse_config(fh.read(), path)
+    except OSError as exc:
+        return ConfigError((ConfigIssue("", f"cannot read: {exc.strerror}", None),), path)
+    except UnicodeDecodeError:
+        return ConfigError((ConfigIssue("", "is not UTF-8 text", None),), path)

@@ -1,0 +1,151 @@
+"""The versioned model of `.github/undersigned.yml`: every key optional, every default documented."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CONFIG_PATH = ".github/undersigned.yml"
+
+
+class _Strict(BaseModel):
+    # Unknown keys are rejected and named, so a typo never silently turns a rule off.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LetterConfig(_Strict):
+    """Where the signatures live and what one looks like."""
+
+    # Single-file letters: the file that holds the list (the letter text may share it).
+    file: str = Field(
+        "README.md",
+        description="Single-file letters: path of the file that holds the signature list.",
+    )
+    start_after: str | None = Field(
+        None,
+        description="The list starts after the first line equal to this marker (e.g. 'Signed,'). "
+        "None: the whole file is the list.",
+    )
+    end_before: str | None = Field(
+        None,
+        description="The list ends before the first line after the start equal to this marker. "
+        "None: the list runs to the end of the file.",
+    )
+    line: str = Field(
+        "- {name} [@{login}](https://github.com/{login})",
+        description="Template of one signature line. Fields: {name}, {login}, {affiliation}; "
+        "{? ...} marks an optional part. The first token is the bullet: '-', '*' or 'N.' "
+        "(any number). Runs of spaces match one or more spaces.",
+    )
+    pattern: str | None = Field(
+        None,
+        description="Escape hatch: a Python regex with named groups 'name' and 'login' "
+        "(optionally 'affiliation') that a whole line must match. Overrides 'line' for parsing; "
+        "'line' is still used to render suggestions.",
+    )
+    order: Literal["append", "sorted", "any"] = Field(
+        "append",
+        description="append: new lines go at the end; sorted: the list is kept sorted by sort_key; any: no rule.",
+    )
+    sort_key: Literal["name", "surname", "login"] = Field(
+        "surname",
+        description="With order: sorted, what the list is sorted by (case-insensitive, accents "
+        "folded, locale-independent). surname: the last word of the name.",
+    )
+    # One-file-per-signer letters (rms-support-letter style).
+    directory: str | None = Field(
+        None,
+        description="One-file-per-signer letters: the folder holding one file per signer. "
+        "Setting it switches the letter to that mode and 'file' is ignored.",
+    )
+    filename: str = Field(
+        "{login}.yaml",
+        description="One-file-per-signer letters: the file name, bound to the signer's login.",
+    )
+    fields: dict[str, str] | None = Field(
+        None,
+        description="One-file-per-signer letters: the file is YAML with these keys, each value a "
+        "template over {name}, {login}, {affiliation}. E.g. {name: '{name}', link: "
+        "'https://github.com/{login}'}.",
+    )
+    content: str | None = Field(
+        None,
+        description="One-file-per-signer letters: the file is text matching this template "
+        "(used when 'fields' is not set).",
+    )
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> LetterConfig:
+        if self.directory is not None and self.fields is None and self.content is None:
+            raise ValueError("a 'directory' letter needs either 'fields' or 'content'")
+        if self.directory is not None and "{login}" not in self.filename:
+            raise ValueError("'filename' must contain {login}")
+        return self
+
+
+class SignerRules(_Strict):
+    """Who may sign, and how."""
+
+    author_must_match: bool = Field(
+        True, description="The PR author must be the person signing (logins compared case-insensitively)."
+    )
+    trusted: list[str] = Field(
+        default_factory=list,
+        description="Logins (maintainers) that may add, edit or remove lines for other people.",
+    )
+    max_signatures_per_pr: int = Field(
+        1, ge=1, description="At most this many signatures in one PR (trusted logins are exempt)."
+    )
+    allow_withdraw: bool = Field(True, description="A signer may remove their own line.")
+    allow_amend: bool = Field(True, description="A signer may change their own line.")
+    blocked: list[str] = Field(default_factory=list, description="Logins that may not sign.")
+    allow_bots: bool = Field(False, description="Accept PRs from bot accounts.")
+    min_account_age_days: int = Field(0, ge=0, description="Refuse accounts younger than this many days (0: no limit).")
+    max_name_length: int = Field(100, ge=1, description="Longest name accepted, in characters.")
+
+
+class MergeConfig(_Strict):
+    """How valid signatures land."""
+
+    enabled: bool = Field(True, description="Land valid PRs automatically.")
+    method: Literal["merge", "squash", "rebase"] = Field(
+        "merge", description="Merge method used for the merge endpoint."
+    )
+    fix_placement: bool = Field(
+        True,
+        description="Move a line to its correct place (e.g. sorted order) when landing, instead "
+        "of failing the signer with wrong-position.",
+    )
+    close_invalid_after_days: int | None = Field(
+        None, ge=1, description="Close PRs that stayed invalid this many days (None: never)."
+    )
+
+
+LabelRole = Literal["valid", "invalid", "landed"]
+
+
+def _default_labels() -> dict[LabelRole, str | None]:
+    return {"valid": "signature", "invalid": "needs-changes", "landed": None}
+
+
+class ReportConfig(_Strict):
+    """How undersigned talks on the PR."""
+
+    comment: bool = Field(True, description="Post (and edit in place) one comment on the PR.")
+    labels: dict[LabelRole, str | None] = Field(
+        default_factory=_default_labels,
+        description="Labels kept in sync with the verdict: keys 'valid', 'invalid', 'landed'; "
+        "a null value means no label.",
+    )
+
+
+class Config(_Strict):
+    """`.github/undersigned.yml`, version 1."""
+
+    version: Literal[1] = Field(1, description="Schema version of this file.")
+    letter: LetterConfig = Field(default_factory=LetterConfig)
+    signers: SignerRules = Field(default_factory=SignerRules)
+    merge: MergeConfig = Field(default_factory=MergeConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+    frozen: bool = Field(False, description="The letter is closed: no signature is accepted.")
