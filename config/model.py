@@ -76,6 +76,23 @@ class LetterConfig(_Strict):
     )
 
     @model_validator(mode="after")
+    def _templates_compile(self) -> LetterConfig:
+        # Imported here: the rules engine depends on this model, not the other way round.
+        from app.rules.lineformat import Template, TemplateError
+
+        try:
+            Template(self.line, pattern=self.pattern)
+            if self.directory is not None:
+                Template(self.filename, bullet=False, required=("login",))
+                for value in (self.fields or {}).values():
+                    Template(value, bullet=False, required=())
+                if self.content:
+                    Template(self.content, bullet=False, required=())
+        except TemplateError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    @model_validator(mode="after")
     def _one_shape(self) -> LetterConfig:
         if self.directory is not None and self.fields is None and self.content is None:
             raise ValueError("a 'directory' letter needs either 'fields' or 'content'")

@@ -88,7 +88,7 @@ def read_list(config: Config, path: str, base_text: str, head_text: str, author:
         signatures.append(Signature(parsed.name, parsed.login, parsed.affiliation, path, line, text))
         if rules.author_must_match and not is_trusted and key != author_k:
             fix = tpl.render(parsed.name, author, parsed.affiliation, parsed.number or 1)
-            problems.append(problem("author-mismatch", path, line, fix, login=parsed.login, author=author))
+            problems.append(problem("author-mismatch", path, line, fix, login=parsed.login, author=author, hint=""))
         skey = sort_key(parsed.name, parsed.login, letter.sort_key)
         if key in removed:
             old = removed.pop(key)[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from app.rules.lineformat import Parsed, Template, salvage
@@ -20,6 +21,8 @@ from config.model import SignerRules
 def suggest_line(tpl: Template, text: str, login: str | None, number: int = 1) -> str | None:
     """The line rewritten in the template's format, with `login` when given; None if no name is found."""
     name, found_login, affiliation = salvage(text)
+    if found_login is None and not _LOOKS_LIKE_ITEM.match(text):
+        return None  # not an attempt at a signature (a paragraph of the letter, say): nothing to suggest
     login = login or found_login
     name = clean_name(name)
     if not name or not login or not is_valid_login(login) or name_has_markup(name):
@@ -28,6 +31,8 @@ def suggest_line(tpl: Template, text: str, login: str | None, number: int = 1) -
         return None
     return tpl.render(name, login, affiliation if "affiliation" in tpl.fields else None, number)
 
+
+_LOOKS_LIKE_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 
 Render = Callable[[str], str | None]  # login -> the corrected line (or file) with that login
 
@@ -52,7 +57,10 @@ def line_problems(
     elif len(name) > rules.max_name_length:
         out.append(problem("name-too-long", path, line, length=len(name), limit=rules.max_name_length))
     clean = not out
-    if not is_valid_login(parsed.login):
+    # A login equal to the author's is a real account (GitHub vouches for it), even a legacy one
+    # that today's rules would refuse, such as "Mazda--".
+    real = author is not None and login_key(parsed.login) == login_key(author)
+    if not real and not is_valid_login(parsed.login):
         fix = render(author) if author and clean else None
         out.append(problem("invalid-login", path, line, fix, login=parsed.login, author=author or "your username"))
     elif any(login_key(other) != login_key(parsed.login) for other in parsed.logins):

@@ -67,7 +67,17 @@ def read_directory(
         signatures.append(Signature(parsed.name, parsed.login, parsed.affiliation, path, 1, new))
         if rules.author_must_match and not is_trusted and login_key(parsed.login) != author_k:
             fix = render_signature_file(letter, parsed.name, author, parsed.affiliation)
-            problems.append(problem("author-mismatch", path, 1, fix, login=parsed.login, author=author))
+            problems.append(
+                problem(
+                    "author-mismatch",
+                    path,
+                    1,
+                    fix,
+                    login=parsed.login,
+                    author=author,
+                    hint=f" Your file is `{signature_path(letter, author)}`.",
+                )
+            )
         if old is not None:
             changes.append(Change("replace", path, parsed.login, new, old))
             continue

@@ -75,17 +75,26 @@ class Signature:
         return out
 
 
-@lru_cache(maxsize=64)
 def line_template(cfg: LetterConfig) -> Template:
-    return Template(cfg.line, pattern=cfg.pattern)
+    return _line_template(cfg.line, cfg.pattern)
 
 
 @lru_cache(maxsize=64)
+def _line_template(line: str, pattern: str | None) -> Template:
+    return Template(line, pattern=pattern)
+
+
 def file_templates(cfg: LetterConfig) -> tuple[Template, dict[str, Template], Template | None]:
-    name_tpl = Template(cfg.filename, bullet=False, required=("login",))
-    fields = {k: Template(v, bullet=False, required=()) for k, v in (cfg.fields or {}).items()}
-    content = Template(cfg.content, bullet=False, required=()) if cfg.content else None
-    return name_tpl, fields, content
+    return _file_templates(cfg.filename, tuple((cfg.fields or {}).items()), cfg.content)
+
+
+@lru_cache(maxsize=64)
+def _file_templates(
+    filename: str, fields: tuple[tuple[str, str], ...], content: str | None
+) -> tuple[Template, dict[str, Template], Template | None]:
+    name_tpl = Template(filename, bullet=False, required=("login",))
+    templates = {k: Template(v, bullet=False, required=()) for k, v in fields}
+    return name_tpl, templates, Template(content, bullet=False, required=()) if content else None
 
 
 def parse_signature_file(path: str, text: str, cfg: LetterConfig) -> Parsed | str:

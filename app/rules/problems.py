@@ -20,7 +20,7 @@ MESSAGES: dict[str, str] = {
     "login-mismatch": "The username in the text (`{first}`) and in the link (`{second}`) differ. "
     "Both must be your username.",
     "author-mismatch": "This signature is for @{login}, but the PR was opened by @{author}. Each "
-    "person signs from their own account; please sign only for yourself.",
+    "person signs from their own account; please sign only for yourself.{hint}",
     "duplicate-signer": "@{login} has already signed{where}. Each person signs once; if you want "
     "to change your line, edit it instead of adding a new one.",
     "edits-others-line": "This PR {verb} the line of @{login}. Only @{login} may change or remove "
