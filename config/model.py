@@ -108,7 +108,7 @@ class SignerRules(_Strict):
         True, description="The PR author must be the person signing (logins compared case-insensitively)."
     )
     trusted: list[str] = Field(
-        default_factory=list,
+        [],
         description="Logins (maintainers) that may add, edit or remove lines for other people.",
     )
     max_signatures_per_pr: int = Field(
@@ -116,7 +116,7 @@ class SignerRules(_Strict):
     )
     allow_withdraw: bool = Field(True, description="A signer may remove their own line.")
     allow_amend: bool = Field(True, description="A signer may change their own line.")
-    blocked: list[str] = Field(default_factory=list, description="Logins that may not sign.")
+    blocked: list[str] = Field([], description="Logins that may not sign.")
     allow_bots: bool = Field(False, description="Accept PRs from bot accounts.")
     min_account_age_days: int = Field(0, ge=0, description="Refuse accounts younger than this many days (0: no limit).")
     max_name_length: int = Field(100, ge=1, description="Longest name accepted, in characters.")
@@ -142,16 +142,12 @@ class MergeConfig(_Strict):
 LabelRole = Literal["valid", "invalid", "landed"]
 
 
-def _default_labels() -> dict[LabelRole, str | None]:
-    return {"valid": "signature", "invalid": "needs-changes", "landed": None}
-
-
 class ReportConfig(_Strict):
     """How undersigned talks on the PR."""
 
     comment: bool = Field(True, description="Post (and edit in place) one comment on the PR.")
     labels: dict[LabelRole, str | None] = Field(
-        default_factory=_default_labels,
+        {"valid": "signature", "invalid": "needs-changes", "landed": None},
         description="Labels kept in sync with the verdict: keys 'valid', 'invalid', 'landed'; "
         "a null value means no label.",
     )
@@ -161,8 +157,12 @@ class Config(_Strict):
     """`.github/undersigned.yml`, version 1."""
 
     version: Literal[1] = Field(1, description="Schema version of this file.")
+    # Where the list is and what one line looks like.
     letter: LetterConfig = Field(default_factory=LetterConfig)
+    # Who may sign, and how.
     signers: SignerRules = Field(default_factory=SignerRules)
+    # How valid signatures land.
     merge: MergeConfig = Field(default_factory=MergeConfig)
+    # How undersigned talks on the PR.
     report: ReportConfig = Field(default_factory=ReportConfig)
     frozen: bool = Field(False, description="The letter is closed: no signature is accepted.")

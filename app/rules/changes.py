@@ -86,7 +86,8 @@ def read_list(config: Config, path: str, base_text: str, head_text: str, author:
         problems += line_problems(parsed, rules, path, line, render, author)
         key = login_key(parsed.login)
         signatures.append(Signature(parsed.name, parsed.login, parsed.affiliation, path, line, text))
-        if rules.author_must_match and not is_trusted and key != author_k:
+        # A replaced line is judged by whose it was (ownership_problems), not as a new signature.
+        if rules.author_must_match and not is_trusted and key != author_k and key not in removed:
             fix = tpl.render(parsed.name, author, parsed.affiliation, parsed.number or 1)
             problems.append(problem("author-mismatch", path, line, fix, login=parsed.login, author=author, hint=""))
         skey = sort_key(parsed.name, parsed.login, letter.sort_key)

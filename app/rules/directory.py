@@ -65,7 +65,8 @@ def read_directory(
         render = partial(render_signature_file, letter, parsed.name, affiliation=parsed.affiliation)
         problems += line_problems(parsed, rules, path, 1, render, author)
         signatures.append(Signature(parsed.name, parsed.login, parsed.affiliation, path, 1, new))
-        if rules.author_must_match and not is_trusted and login_key(parsed.login) != author_k:
+        # Editing an existing file is judged by whose it was (ownership_problems).
+        if rules.author_must_match and not is_trusted and login_key(parsed.login) != author_k and old is None:
             fix = render_signature_file(letter, parsed.name, author, parsed.affiliation)
             problems.append(
                 problem(

@@ -195,3 +195,8 @@ def salvage(line: str) -> tuple[str, str | None, str | None]:
     rest = re.sub(r"\[[^\]]*\]\([^)]*\)|https?:/*\S*|@[\w.-]+|github\.com/\S*", " ", rest)
     affiliation = rest.strip(" ,;:()[]-") or None
     return name, login, affiliation
+
+
+def mentioned_logins(line: str) -> set[str]:
+    """Every handle a line names (as @login or a github.com link), for catching duplicates."""
+    return {m.strip(".-") for m in _LOOSE_LOGIN.findall(line)} - {""}

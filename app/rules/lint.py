@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 
 from app.rules.checks import line_problems, suggest_line
 from app.rules.letter import line_template, parse_signature_file, split_section
+from app.rules.lineformat import mentioned_logins
 from app.rules.problems import Problem, problem
 from app.rules.text import login_key, normalize_line, sort_key
 from config.model import Config
@@ -40,13 +42,11 @@ def lint_letter(config: Config, files: Mapping[str, str]) -> LintReport:
         return LintReport(0, (problem("letter-missing", path, None, file=path, marker=letter.start_after),), ())
     tpl = line_template(letter)
     parse = tpl.parse
-    by, sorted_order = letter.sort_key, letter.order == "sorted"
     problems: list[Problem] = []
     notes: list[Problem] = []
     seen: dict[str, int] = {}
+    keyed: list[tuple[tuple[str, str], int, str]] = []  # (sort key, line, name) for the order check
     count = 0
-    prev_key: tuple[str, str] | None = None
-    prev_name = ""
     offset = len(section.head) + 1
     for index, raw in enumerate(section.lines):
         line = normalize_line(raw)
@@ -59,22 +59,56 @@ def lint_letter(config: Config, files: Mapping[str, str]) -> LintReport:
         if parsed is None:
             fix = suggest_line(tpl, line, None)
             problems.append(problem("line-format", path, lineno, fix, template=letter.line))
-            continue
-        count += 1
-        render = partial(tpl.render, parsed.name, affiliation=parsed.affiliation, number=parsed.number or 1)
-        problems += line_problems(parsed, rules, path, lineno, render)
-        key = login_key(parsed.login)
-        first = seen.setdefault(key, lineno)
-        if first != lineno:
-            problems.append(problem("duplicate-signer", path, lineno, login=parsed.login, where=f" on line {first}"))
-        if sorted_order:
-            skey = sort_key(parsed.name, parsed.login, by)
-            if prev_key is not None and skey < prev_key:
-                where = f"the list is sorted by {by}, so it belongs before `{prev_name}`"
-                problems.append(problem("wrong-position", path, lineno, where=where))
-            else:
-                prev_key, prev_name = skey, parsed.name
+            logins = mentioned_logins(line)
+        else:
+            count += 1
+            render = partial(tpl.render, parsed.name, affiliation=parsed.affiliation, number=parsed.number or 1)
+            problems += line_problems(parsed, rules, path, lineno, render)
+            logins = set(parsed.logins)
+            if letter.order == "sorted":
+                keyed.append((sort_key(parsed.name, parsed.login, letter.sort_key), lineno, parsed.name))
+        # A handle named anywhere on an earlier line (text or link, well-formed or not) counts.
+        for login in sorted(logins, key=login_key):
+            first = seen.setdefault(login_key(login), lineno)
+            if first != lineno:
+                problems.append(problem("duplicate-signer", path, lineno, login=login, where=f" on line {first}"))
+                break
+    problems += _misordered(keyed, path, letter.sort_key)
+    problems.sort(key=lambda p: p.line or 0)
     return LintReport(count, tuple(problems), tuple(notes))
+
+
+def _misordered(keyed: list[tuple[tuple[str, str], int, str]], path: str, by: str) -> list[Problem]:
+    """The fewest lines to move to sort the list: those outside a longest non-decreasing run."""
+    if all(keyed[i][0] <= keyed[i + 1][0] for i in range(len(keyed) - 1)):
+        return []
+    tails: list[tuple[str, str]] = []  # patience sorting: smallest tail key of each run length
+    tail_at: list[int] = []
+    parent = [-1] * len(keyed)
+    for i, (key, _, _) in enumerate(keyed):
+        j = bisect.bisect_right(tails, key)
+        if j == len(tails):
+            tails.append(key)
+            tail_at.append(i)
+        else:
+            tails[j], tail_at[j] = key, i
+        parent[i] = tail_at[j - 1] if j else -1
+    keep: set[int] = set()
+    i = tail_at[-1]
+    while i >= 0:
+        keep.add(i)
+        i = parent[i]
+    out = []
+    kept = sorted(keep)
+    for i, (key, lineno, _) in enumerate(keyed):
+        if i in keep:
+            continue
+        after = bisect.bisect_left([keyed[k][0] for k in kept], key)
+        where = f"the list is sorted by {by}, so it belongs " + (
+            f"before `{keyed[kept[after]][2]}`" if after < len(kept) else f"after `{keyed[kept[-1]][2]}`"
+        )
+        out.append(problem("wrong-position", path, lineno, where=where))
+    return out
 
 
 def _lint_directory(config: Config, files: Mapping[str, str]) -> LintReport:

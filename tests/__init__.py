@@ -1,0 +1,1 @@
+"""undersigned's test suite."""

@@ -1,0 +1,111 @@
+"""The repo config: the two configs from the issue, errors as values with lines, schema kept current."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from config import Config, ConfigError, parse_config
+from config.model import LetterConfig
+from config.schema import render_schema
+from tests.helpers import DIRECTORY_CONFIG_YAML, ROOT, SEED_CONFIG_YAML
+
+
+def test_single_file_config_as_written() -> None:
+    cfg = parse_config(SEED_CONFIG_YAML)
+    assert isinstance(cfg, Config)
+    assert cfg.letter.file == "README.md"
+    assert cfg.letter.start_after == "Signed,"
+    assert cfg.letter.line == "-  {name} [@{login}](https://github.com/{login})"
+    assert cfg.letter.order == "append"
+    assert cfg.letter.directory is None
+
+
+def test_directory_config_as_written() -> None:
+    cfg = parse_config(DIRECTORY_CONFIG_YAML)
+    assert isinstance(cfg, Config)
+    assert cfg.letter.directory == "_data/signed"
+    assert cfg.letter.filename == "{login}.yaml"
+    assert cfg.letter.fields == {"name": "{name}", "link": "https://github.com/{login}"}
+
+
+def test_empty_file_gives_every_default() -> None:
+    cfg = parse_config("")
+    assert cfg == Config()
+    assert isinstance(cfg, Config)
+    assert cfg.signers.max_signatures_per_pr == 1
+    assert cfg.signers.author_must_match and cfg.signers.allow_withdraw and cfg.signers.allow_amend
+    assert not cfg.signers.allow_bots
+    assert cfg.signers.min_account_age_days == 0
+    assert cfg.signers.max_name_length == 100
+    assert cfg.merge.enabled and cfg.merge.method == "merge"
+    assert not cfg.frozen
+
+
+def test_unknown_key_is_named_with_its_line() -> None:
+    err = parse_config("version: 1\nletter:\n  file: README.md\n  oder: sorted\n")
+    assert isinstance(err, ConfigError)
+    assert [(i.key, i.line) for i in err.issues] == [("letter.oder", 4)]
+    assert "unknown key" in err.issues[0].message
+    assert "`letter.oder` (line 4)" in err.markdown()
+
+
+def test_bad_value_and_bad_yaml_are_values_not_exceptions() -> None:
+    err = parse_config("version: 1\nmerge:\n  method: octopus\n")
+    assert isinstance(err, ConfigError)
+    assert err.issues[0].key == "merge.method" and err.issues[0].line == 3
+    assert "merge" in err.issues[0].message and "squash" in err.issues[0].message
+    broken = parse_config("letter: [\n")
+    assert isinstance(broken, ConfigError)
+    assert "not valid YAML" in broken.issues[0].message
+    assert isinstance(parse_config("- a list\n"), ConfigError)
+    assert isinstance(parse_config("version: 2\n"), ConfigError)
+
+
+def test_bad_template_is_a_config_error() -> None:
+    err = parse_config('version: 1\nletter:\n  line: "- {nam} @{login}"\n')
+    assert isinstance(err, ConfigError)
+    assert err.issues[0].key == "letter" and err.issues[0].line == 2
+    assert "unknown field {nam}" in err.issues[0].message
+    no_login = parse_config('letter:\n  line: "- {name}"\n')
+    assert isinstance(no_login, ConfigError) and "{login}" in no_login.issues[0].message
+    bad_regex = parse_config("letter:\n  pattern: '(?P<name>'\n")
+    assert isinstance(bad_regex, ConfigError) and "regex" in bad_regex.issues[0].message
+
+
+def test_directory_letter_needs_a_content_shape() -> None:
+    err = parse_config("letter:\n  directory: signed\n")
+    assert isinstance(err, ConfigError)
+    assert "fields" in err.issues[0].message
+
+
+def test_example_file_parses_and_documents_every_key() -> None:
+    text = (ROOT / "config" / "undersigned.example.yml").read_text(encoding="utf-8")
+    cfg = parse_config(text)
+    assert isinstance(cfg, Config), cfg
+    documented = yaml.safe_load(text)
+
+    def keys(model: type, data: dict[str, object], prefix: str = "") -> None:
+        for name, field in model.model_fields.items():  # type: ignore[attr-defined]
+            assert name in data, f"{prefix}{name} is not in the example"
+            sub = field.annotation
+            if isinstance(sub, type) and hasattr(sub, "model_fields"):
+                keys(sub, data[name], f"{prefix}{name}.")  # type: ignore[arg-type]
+
+    keys(Config, documented)
+
+
+def test_every_field_has_a_default_and_a_description() -> None:
+    schema = json.loads(render_schema())
+    for name, definition in [("Config", schema), *schema["$defs"].items()]:
+        for key, prop in definition["properties"].items():
+            # A nested section ($ref) carries its description on its own definition.
+            assert "description" in prop or "$ref" in prop, f"{name}.{key} has no description"
+            assert "default" in prop or "$ref" in prop, f"{name}.{key} has no default"
+    assert LetterConfig().line  # constructible with no arguments: every key has a default
+
+
+def test_exported_schema_is_current() -> None:
+    on_disk = (ROOT / "config" / "undersigned.schema.json").read_text(encoding="utf-8")
+    assert on_disk == render_schema(), "run `make schema` to regenerate config/undersigned.schema.json"
