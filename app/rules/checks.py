@@ -34,7 +34,16 @@ def suggest_line(tpl: Template, text: str, login: str | None, number: int = 1) -
 
 _LOOKS_LIKE_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
 
-Render = Callable[[str], str | None]  # login -> the corrected line (or file) with that login
+Fix = Callable[[Parsed, str], str | None]  # (what was read, a login) -> the line (or file) rewritten
+
+
+def line_fixer(tpl: Template) -> Fix:
+    """The Fix for list lines: the same name and affiliation in the template, with another login."""
+
+    def fix(parsed: Parsed, login: str) -> str:
+        return tpl.render(parsed.name, login, parsed.affiliation, parsed.number or 1)
+
+    return fix
 
 
 def line_problems(
@@ -42,13 +51,13 @@ def line_problems(
     rules: SignerRules,
     path: str,
     line: int,
-    render: Render,
+    fix: Fix,
     author: str | None = None,
 ) -> list[Problem]:
     """What is wrong with a line that has the right shape: its name and its logins."""
     out: list[Problem] = []
     name = parsed.name
-    if not name.strip():
+    if not name or name.isspace():
         out.append(problem("name-missing", path, line))
     elif name_has_markup(name):
         out.append(problem("name-has-markup", path, line))
@@ -61,13 +70,21 @@ def line_problems(
     # that today's rules would refuse, such as "Mazda--".
     real = author is not None and login_key(parsed.login) == login_key(author)
     if not real and not is_valid_login(parsed.login):
-        fix = render(author) if author and clean else None
-        out.append(problem("invalid-login", path, line, fix, login=parsed.login, author=author or "your username"))
-    elif any(login_key(other) != login_key(parsed.login) for other in parsed.logins):
-        second = next(o for o in parsed.logins if login_key(o) != login_key(parsed.login))
-        fix = render(author or parsed.login) if clean else None
-        out.append(problem("login-mismatch", path, line, fix, first=parsed.login, second=second))
+        fixed = fix(parsed, author) if author and clean else None
+        out.append(problem("invalid-login", path, line, fixed, login=parsed.login, author=author or "your username"))
+    elif second := _other_login(parsed):
+        fixed = fix(parsed, author or parsed.login) if clean else None
+        out.append(problem("login-mismatch", path, line, fixed, first=parsed.login, second=second))
     return out
+
+
+def _other_login(parsed: Parsed) -> str | None:
+    """A login that disagrees with the first one (the link says someone else), if any."""
+    first = parsed.login
+    for other in parsed.logins:
+        if other != first and other.casefold() != first.casefold():
+            return other
+    return None
 
 
 def ownership_problems(

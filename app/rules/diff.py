@@ -1,55 +1,106 @@
-"""Which list lines a PR removed and added, found by comparing texts (never by trusting a patch)."""
+"""Which lines a PR removed and added, found by comparing texts (never by trusting a patch).
+
+Fast on big letters: equal leading and trailing text is skipped in C-speed chunk compares, and only
+the changed window of whole lines is split and diffed."""
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from app.rules.text import normalize_line
 
+_CHUNK = 1 << 15
+_NONBLANK = re.compile(r"\S")
+
 
 @dataclass(frozen=True)
-class ListDiff:
-    """Removed lines by base index and added lines by head index (normalized, blanks dropped)."""
+class LineDiff:
+    """Removed lines by base line index and added lines by head line index (0-based, whole file).
+
+    Lines are normalized; blank lines and whitespace-only edits are not changes."""
 
     removed: tuple[tuple[int, str], ...]
     added: tuple[tuple[int, str], ...]
-    last_kept_head: int  # head index of the last unchanged non-blank line, -1 if none
+    head_end: int  # offset in head where the unchanged trailing text starts
+    kept_in_window: tuple[int, ...]  # head indices of unchanged non-blank lines inside the window
 
     @property
     def empty(self) -> bool:
         return not self.removed and not self.added
 
 
-def diff_lines(base: tuple[str, ...], head: tuple[str, ...]) -> ListDiff:
-    """Diff two lists of lines. Linear in their length, plus difflib on the changed middle only."""
-    n_b, n_h = len(base), len(head)
-    prefix = 0
-    limit = min(n_b, n_h)
-    while prefix < limit and base[prefix] == head[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and base[n_b - 1 - suffix] == head[n_h - 1 - suffix]:
-        suffix += 1
-    mid_b = [normalize_line(x) for x in base[prefix : n_b - suffix]]
-    mid_h = [normalize_line(x) for x in head[prefix : n_h - suffix]]
+def _common_prefix(a: str, b: str, limit: int) -> int:
+    """Length of the common prefix of a and b, at most `limit`."""
+    i = 0
+    while i + _CHUNK <= limit and a[i : i + _CHUNK] == b[i : i + _CHUNK]:
+        i += _CHUNK
+    lo, hi = i, min(i + _CHUNK, limit)
+    while lo < hi:  # a[:lo] == b[:lo]; the first difference is before hi: halve the gap
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    """Length of the common suffix of a and b, at most `limit`."""
+    na, nb = len(a), len(b)
+    i = 0
+    while i + _CHUNK <= limit and a[na - i - _CHUNK : na - i] == b[nb - i - _CHUNK : nb - i]:
+        i += _CHUNK
+    lo, hi = i, min(i + _CHUNK, limit)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[na - mid : na - lo] == b[nb - mid : nb - lo]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _split(window: str) -> list[str]:
+    lines = window.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the window ends with a newline
+    return lines
+
+
+def diff_texts(base: str, head: str) -> LineDiff:
+    """Diff two texts line by line; linear time in C, then difflib on the changed window only."""
+    limit = min(len(base), len(head))
+    start = _common_prefix(base, head, limit)
+    start = base.rfind("\n", 0, start) + 1  # back to the start of that line
+    tail = _common_suffix(base, head, min(len(base), len(head)) - start)
+    base_end, head_end = len(base) - tail, len(head) - tail
+
+    def at_line_start(text: str, pos: int) -> bool:
+        return pos == 0 or pos == len(text) or text[pos - 1] == "\n"
+
+    if not (at_line_start(base, base_end) and at_line_start(head, head_end)):
+        # Move both ends forward, inside the common tail, to just after its first newline.
+        nl = base.find("\n", base_end)
+        shift = (nl + 1 if nl >= 0 else len(base)) - base_end
+        base_end, head_end = base_end + shift, head_end + shift
+    first = base.count("\n", 0, start)
+    old = [normalize_line(x) for x in _split(base[start:base_end])]
+    new = [normalize_line(x) for x in _split(head[start:head_end])]
     removed: list[tuple[int, str]] = []
     added: list[tuple[int, str]] = []
-    kept_mid = -1
-    matcher = difflib.SequenceMatcher(None, mid_b, mid_h, autojunk=False)
-    for tag, b0, b1, h0, h1 in matcher.get_opcodes():
+    kept: list[int] = []
+    for tag, b0, b1, h0, h1 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
-            for j in range(h0, h1):
-                if mid_h[j].strip():
-                    kept_mid = prefix + j
+            kept += [first + j for j in range(h0, h1) if new[j]]
             continue
-        removed += [(prefix + i, mid_b[i]) for i in range(b0, b1) if mid_b[i].strip()]
-        added += [(prefix + j, mid_h[j]) for j in range(h0, h1) if mid_h[j].strip()]
+        removed += [(first + i, old[i]) for i in range(b0, b1) if old[i]]
+        added += [(first + j, new[j]) for j in range(h0, h1) if new[j]]
+    # Lines that moved (removed here, added there, same text) are changes too; they stay listed.
+    return LineDiff(tuple(removed), tuple(added), head_end, tuple(kept))
 
-    def last_nonblank(lo: int, hi: int) -> int:
-        return next((i for i in range(hi - 1, lo - 1, -1) if head[i].strip()), -1)
 
-    last_kept = last_nonblank(n_h - suffix, n_h)
-    if last_kept < 0:
-        last_kept = kept_mid if kept_mid >= 0 else last_nonblank(0, prefix)
-    return ListDiff(tuple(removed), tuple(added), last_kept)
+def has_text(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] has any non-blank character (without copying it)."""
+    return _NONBLANK.search(text, start, end) is not None

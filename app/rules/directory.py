@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import partial
 
 from app.rules.checks import line_problems, ownership_problems
 from app.rules.letter import (
@@ -13,7 +12,7 @@ from app.rules.letter import (
     render_signature_file,
     signature_path,
 )
-from app.rules.lineformat import salvage
+from app.rules.lineformat import Parsed, salvage
 from app.rules.model import Change, Reading
 from app.rules.problems import Problem, problem
 from app.rules.text import clean_name, login_key
@@ -28,12 +27,8 @@ def _login_of(config: Config, path: str, text: str | None) -> str:
 
 
 def _suggest_file(config: Config, text: str, author: str) -> str | None:
-    name = ""
-    for raw in text.splitlines():
-        key, _, value = raw.partition(":")
-        if key.strip() == "name":
-            name = clean_name(value.strip().strip("\"'"))
-    name = name or clean_name(salvage(text)[0])
+    names = [value for key, _, value in (raw.partition(":") for raw in text.splitlines()) if key.strip() == "name"]
+    name = clean_name(names[0].strip().strip("\"'")) if names else clean_name(salvage(text)[0])
     return render_signature_file(config.letter, name, author, None) if name else None
 
 
@@ -47,6 +42,10 @@ def read_directory(
     changes: list[Change] = []
     signatures: list[Signature] = []
     base_names: set[str] | None = None
+
+    def fixer(parsed: Parsed, login: str) -> str:
+        return render_signature_file(letter, parsed.name, login, parsed.affiliation)
+
     for path in changed:
         old, new = base.get(path), head.get(path)
         if old == new:
@@ -62,8 +61,7 @@ def read_directory(
             reason = parsed + ("" if path == want else f"; your file should be `{want}`")
             problems.append(problem("file-format", path, 1, fix, reason=reason))
             continue
-        render = partial(render_signature_file, letter, parsed.name, affiliation=parsed.affiliation)
-        problems += line_problems(parsed, rules, path, 1, render, author)
+        problems += line_problems(parsed, rules, path, 1, fixer, author)
         signatures.append(Signature(parsed.name, parsed.login, parsed.affiliation, path, 1, new))
         # Editing an existing file is judged by whose it was (ownership_problems).
         if rules.author_must_match and not is_trusted and login_key(parsed.login) != author_k and old is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,29 +32,55 @@ class Section:
         return "\n".join((*self.head, *lines, *self.tail))
 
 
-def _is_marker(line: str, marker: str) -> bool:
-    return normalize_line(line).strip() == marker.strip()
+_SPACE = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*"
+
+
+@lru_cache(maxsize=64)
+def _marker_re(marker: str) -> re.Pattern[str]:
+    # A marker line matches with any surrounding blanks and a CR, as normalize_line would read it.
+    return re.compile(f"^{_SPACE}{re.escape(marker.strip())}{_SPACE}\r?$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Where the list is, in 0-based file lines: [first, end); end is None when it runs to EOF."""
+
+    first: int
+    end: int | None
+    end_offset: int  # character offset where the list ends (the end marker line, or len(text))
+
+    def holds(self, index: int) -> bool:
+        return self.first <= index and (self.end is None or index < self.end)
+
+
+def list_bounds(text: str, cfg: LetterConfig) -> Bounds | None:
+    """The list's lines in a file, found by searching (not splitting) the text. None: no start marker."""
+    first, pos = 0, 0
+    if cfg.start_after is not None:
+        m = _marker_re(cfg.start_after).search(text)
+        if m is None:
+            return None
+        pos = m.end()
+        first = text.count("\n", 0, pos) + 1
+    if cfg.end_before is not None:
+        m = _marker_re(cfg.end_before).search(text, pos + 1 if cfg.start_after is not None else 0)
+        if m is not None:
+            return Bounds(first, text.count("\n", 0, m.start()), m.start())
+    return Bounds(first, None, len(text))
 
 
 def split_section(path: str, text: str, cfg: LetterConfig) -> Section:
     """Split a single-file letter around its list; joining the three parts gives the text back."""
+    bounds = list_bounds(text, cfg)
     raw = text.split("\n")
-    start, found = 0, True
-    if cfg.start_after is not None:
-        for i, line in enumerate(raw):
-            if _is_marker(line, cfg.start_after):
-                start = i + 1
-                break
-        else:
-            start, found = len(raw), False
+    if bounds is None:
+        return Section(path, tuple(raw), (), (), False)
+    start = min(bounds.first, len(raw))
     # The empty string after a final newline belongs to the tail, so appending keeps it last.
     end = len(raw) - 1 if raw[-1] == "" and len(raw) > start else len(raw)
-    if cfg.end_before is not None:
-        for i in range(start, end):
-            if _is_marker(raw[i], cfg.end_before):
-                end = i
-                break
-    return Section(path, tuple(raw[:start]), tuple(raw[start:end]), tuple(raw[end:]), found)
+    if bounds.end is not None:
+        end = bounds.end
+    return Section(path, tuple(raw[:start]), tuple(raw[start:end]), tuple(raw[end:]), True)
 
 
 @dataclass(frozen=True)
@@ -126,7 +153,9 @@ def parse_signature_file(path: str, text: str, cfg: LetterConfig) -> Parsed | st
         return f"the file should have exactly the keys {', '.join(fields)} ({'; '.join(bits)})"
     name, affiliation, logins = "", None, [login]
     for key, tpl in fields.items():
-        value = normalize_line(str(data[key]))
+        value = normalize_line("" if data[key] is None else str(data[key]))
+        if not value.strip() and tpl.fields == {"name"}:
+            continue  # an empty name reads as name-missing, with its own message
         got = tpl.parse(value)
         if got is None:
             return f"`{key}` should look like `{tpl.source}`"

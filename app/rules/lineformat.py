@@ -19,7 +19,7 @@ class TemplateError(ValueError):
     """The template itself is wrong (an unknown field, an unclosed optional part...)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Parsed:
     """The fields read from one line; `logins` holds every place the login appears (text, link)."""
 
@@ -98,6 +98,7 @@ class Template:
             if field not in names:
                 raise TemplateError(f"the template must contain {{{field}}}")
         self.fields = names
+        self.login_prefix = None if pattern else self._login_prefix(self.parts)
         self._counts: dict[str, int] = {}
         regex = self._regex(self.parts)
         if self.bullet:
@@ -113,6 +114,22 @@ class Template:
             if missing & set(required):
                 raise TemplateError(f"pattern needs the named groups {sorted(missing)}")
             self.regex = custom
+        groups = self.regex.groupindex
+        self._has_name, self._has_affiliation = "name" in groups, "affiliation" in groups
+        self._has_login, self._numbered_group = "login" in groups, "number" in groups
+        self._login_groups = [g for g in groups if g == "login" or g.startswith("login_")]
+        self._single_login = self._login_groups == ["login"]
+
+    @staticmethod
+    def _login_prefix(parts: list[Part]) -> str | None:
+        """The literal text just before the first {login} (e.g. "[@"), to find a login fast."""
+        for i, (kind, value) in enumerate(parts):
+            if kind == "field" and value == "login":
+                if i == 0 or parts[i - 1][0] != "lit":
+                    return None
+                prefix = str(parts[i - 1][1]).rsplit(" ", 1)[-1]
+                return prefix or None
+        return None
 
     @staticmethod
     def _fields(parts: list[Part]) -> set[str]:
@@ -144,16 +161,18 @@ class Template:
         m = self.regex.fullmatch(line)
         if m is None:
             return None
-        groups = m.groupdict()
-        login = groups.get("login") or ""
-        logins = tuple(v for k, v in groups.items() if v and (k == "login" or k.startswith("login_")))
-        number = groups.get("number")
+        login = m.group("login") if self._has_login else ""
+        if self._single_login or not self._login_groups:
+            logins: tuple[str, ...] = (login,) if login else ()
+        else:
+            found = m.group(*self._login_groups)
+            logins = found if None not in found else tuple(x for x in found if x)
         return Parsed(
-            name=groups["name"].strip() if groups.get("name") else "",
-            login=login,
-            affiliation=(groups.get("affiliation") or None),
-            logins=logins,
-            number=int(number) if number else None,
+            m.group("name").strip() if self._has_name and m.group("name") else "",
+            login or "",
+            (m.group("affiliation") or None) if self._has_affiliation else None,
+            logins,
+            int(m.group("number")) if self._numbered_group and m.group("number") else None,
         )
 
     def render(self, name: str, login: str, affiliation: str | None = None, number: int = 1) -> str:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from functools import partial
 
-from app.rules.checks import line_problems, suggest_line
+from app.rules.checks import line_fixer, line_problems, suggest_line
 from app.rules.letter import line_template, parse_signature_file, split_section
 from app.rules.lineformat import mentioned_logins
 from app.rules.problems import Problem, problem
@@ -41,7 +40,7 @@ def lint_letter(config: Config, files: Mapping[str, str]) -> LintReport:
     if not section.found:
         return LintReport(0, (problem("letter-missing", path, None, file=path, marker=letter.start_after),), ())
     tpl = line_template(letter)
-    parse = tpl.parse
+    parse, fixer = tpl.parse, line_fixer(tpl)
     problems: list[Problem] = []
     notes: list[Problem] = []
     seen: dict[str, int] = {}
@@ -59,17 +58,20 @@ def lint_letter(config: Config, files: Mapping[str, str]) -> LintReport:
         if parsed is None:
             fix = suggest_line(tpl, line, None)
             problems.append(problem("line-format", path, lineno, fix, template=letter.line))
-            logins = mentioned_logins(line)
+            logins: Collection[str] = mentioned_logins(line)
         else:
             count += 1
-            render = partial(tpl.render, parsed.name, affiliation=parsed.affiliation, number=parsed.number or 1)
-            problems += line_problems(parsed, rules, path, lineno, render)
-            logins = set(parsed.logins)
+            problems += line_problems(parsed, rules, path, lineno, fixer)
+            logins = parsed.logins
             if letter.order == "sorted":
                 keyed.append((sort_key(parsed.name, parsed.login, letter.sort_key), lineno, parsed.name))
         # A handle named anywhere on an earlier line (text or link, well-formed or not) counts.
-        for login in sorted(logins, key=login_key):
-            first = seen.setdefault(login_key(login), lineno)
+        previous = ""
+        for login in logins:
+            if login == previous:
+                continue  # the same handle in the text and the link
+            previous = login
+            first = seen.setdefault(login.casefold(), lineno)
             if first != lineno:
                 problems.append(problem("duplicate-signer", path, lineno, login=login, where=f" on line {first}"))
                 break
@@ -125,7 +127,7 @@ def _lint_directory(config: Config, files: Mapping[str, str]) -> LintReport:
             problems.append(problem("file-format", path, 1, None, reason=parsed))
             continue
         count += 1
-        problems += line_problems(parsed, rules, path, 1, lambda _login: None)
+        problems += line_problems(parsed, rules, path, 1, lambda _parsed, _login: None)
         first = seen.setdefault(login_key(parsed.login), path)
         if first != path:
             problems.append(problem("duplicate-signer", path, 1, login=parsed.login, where=f" in `{first}`"))

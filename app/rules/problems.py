@@ -32,7 +32,7 @@ MESSAGES: dict[str, str] = {
     "name-has-control-chars": "The name contains invisible or control characters (such as zero-width "
     "or right-to-left override characters). Please type it again as plain text.",
     "name-too-long": "The name is {length} characters long; the limit is {limit}.",
-    "name-missing": "The line has no name. Write your name before your username.",
+    "name-missing": "The signature has no name. Please add your name as plain text.",
     "withdraw-not-allowed": "This letter does not accept withdrawals by pull request. Please contact the maintainers.",
     "amend-not-allowed": "This letter does not accept changes to a signature by pull request. Please "
     "contact the maintainers.",
