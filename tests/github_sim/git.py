@@ -1,0 +1,277 @@
+"""Bare git repositories driven by the git CLI: the simulator's only storage for code."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+_ENV = {
+    **os.environ,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_TERMINAL_PROMPT": "0",
+    "LC_ALL": "C",
+}
+
+
+class GitError(RuntimeError):
+    """A git command failed; `stderr` says why."""
+
+    def __init__(self, args: list[str], code: int, stderr: str) -> None:
+        super().__init__(f"git {' '.join(args)} exited {code}: {stderr.strip()}")
+        self.code, self.stderr = code, stderr
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+    date: str  # git date, e.g. "1700000000 +0000"
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    mode: str
+    type: str
+    sha: str
+    path: str
+    size: int | None = None
+
+
+class Repo:
+    """One bare repository on disk."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def git(
+        self, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)
+    ) -> str:
+        return self.git_bytes(*args, stdin=stdin, env=env, ok=ok).decode("utf-8", "replace")
+
+    def git_bytes(
+        self, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)
+    ) -> bytes:
+        proc = subprocess.run(
+            ["git", "--git-dir", str(self.path), *args],
+            input=stdin,
+            capture_output=True,
+            env={**_ENV, **(env or {})},
+            check=False,
+        )
+        if proc.returncode not in ok:
+            raise GitError(list(args), proc.returncode, proc.stderr.decode("utf-8", "replace"))
+        self.last_code = proc.returncode
+        return proc.stdout
+
+    # --- creation -------------------------------------------------------------------------------
+    @classmethod
+    def init(cls, path: Path, default_branch: str) -> Repo:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["git", "init", "--bare", "-q", f"--initial-branch={default_branch}", str(path)],
+            check=True,
+            env=_ENV,
+            capture_output=True,
+        )
+        return cls(path)
+
+    @classmethod
+    def fork(cls, parent: Repo, path: Path) -> Repo:
+        """A fork shares its parent's objects (alternates) and copies its branches."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["git", "clone", "--bare", "-q", "--shared", str(parent.path), str(path)],
+            check=True,
+            env=_ENV,
+            capture_output=True,
+        )
+        return cls(path)
+
+    def fetch(self, source: Repo, src_ref: str, dst_ref: str) -> None:
+        self.git("fetch", "-q", "--no-tags", str(source.path), f"+{src_ref}:{dst_ref}")
+
+    # --- objects --------------------------------------------------------------------------------
+    def write_blob(self, data: bytes) -> str:
+        return self.git("hash-object", "-w", "--stdin", stdin=data).strip()
+
+    def read_blob(self, sha: str) -> bytes:
+        return self.git_bytes("cat-file", "blob", sha)
+
+    def object_type(self, sha: str) -> str | None:
+        out = self.git("cat-file", "-t", sha, ok=(0, 1, 128)).strip()
+        return out if self.last_code == 0 else None
+
+    def has_commit(self, sha: str) -> bool:
+        return self.object_type(sha) == "commit"
+
+    def ls_tree(self, tree: str, recursive: bool = False) -> list[TreeEntry]:
+        args = ["ls-tree", "-l", "-z", *(["-r"] if recursive else []), tree]
+        entries = []
+        for record in self.git_bytes(*args).split(b"\0"):
+            if not record:
+                continue
+            meta, path = record.decode().split("\t", 1)
+            mode, kind, sha, size = meta.split()
+            entries.append(TreeEntry(mode, kind, sha, path, None if size == "-" else int(size)))
+        return entries
+
+    def mktree(self, entries: list[TreeEntry]) -> str:
+        lines = "".join(f"{e.mode} {e.type} {e.sha}\t{e.path}\0" for e in entries)
+        return self.git("mktree", "-z", stdin=lines.encode()).strip()
+
+    def tree_with(self, base_tree: str | None, changes: dict[str, tuple[str, str] | None]) -> str:
+        """A new tree: `base_tree` with paths set to (mode, blob sha) or removed (None). Nested paths work."""
+        index = Path(tempfile.mkdtemp(prefix="sim-index-")) / "index"
+        env = {"GIT_INDEX_FILE": str(index)}
+        try:
+            if base_tree:
+                self.git("read-tree", base_tree, env=env)
+            else:
+                self.git("read-tree", "--empty", env=env)
+            info = []
+            for path, entry in changes.items():
+                if entry is None:
+                    self.git("update-index", "--force-remove", "--", path, env=env)
+                else:
+                    info.append(f"{entry[0]} {entry[1]}\t{path}\n")
+            if info:
+                self.git("update-index", "--add", "--index-info", stdin="".join(info).encode(), env=env)
+            return self.git("write-tree", env=env).strip()
+        finally:
+            shutil.rmtree(index.parent, ignore_errors=True)
+
+    def commit_tree(self, tree: str, parents: list[str], message: str, author: Person, committer: Person) -> str:
+        env = {
+            "GIT_AUTHOR_NAME": author.name,
+            "GIT_AUTHOR_EMAIL": author.email,
+            "GIT_AUTHOR_DATE": author.date,
+            "GIT_COMMITTER_NAME": committer.name,
+            "GIT_COMMITTER_EMAIL": committer.email,
+            "GIT_COMMITTER_DATE": committer.date,
+        }
+        args = ["commit-tree", tree]
+        for parent in parents:
+            args += ["-p", parent]
+        return self.git(*args, stdin=message.encode(), env=env).strip()
+
+    def commit_info(self, sha: str) -> dict[str, object]:
+        fmt = "%T%x00%P%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%B"
+        out = self.git("show", "-s", f"--format={fmt}", sha)
+        tree, parents, an, ae, at, cn, ce, ct, message = out.split("\0", 8)
+        return {
+            "tree": tree,
+            "parents": parents.split(),
+            "author": {"name": an, "email": ae, "date": int(at)},
+            "committer": {"name": cn, "email": ce, "date": int(ct)},
+            "message": message.rstrip("\n"),
+        }
+
+    def read_path(self, commit: str, path: str) -> tuple[str, bytes] | None:
+        """(blob sha, bytes) of a file at a commit, or None."""
+        out = self.git("ls-tree", "-z", commit, "--", path).rstrip("\0")
+        if not out:
+            return None
+        meta, _ = out.split("\t", 1)
+        _, kind, sha = meta.split()
+        if kind != "blob":
+            return None
+        return sha, self.read_blob(sha)
+
+    # --- refs -----------------------------------------------------------------------------------
+    def ref(self, name: str) -> str | None:
+        out = self.git("rev-parse", "--verify", "-q", f"{name}^{{commit}}", ok=(0, 1)).strip()
+        return out or None
+
+    def refs(self, prefix: str = "refs/heads/") -> dict[str, str]:
+        out = self.git("for-each-ref", "--format=%(refname) %(objectname)", prefix)
+        return dict(line.split(" ", 1) for line in out.splitlines() if line)
+
+    def set_ref(self, name: str, sha: str, old: str | None = None) -> bool:
+        """Move a ref; with `old`, only if it still points there (compare-and-swap)."""
+        args = ["update-ref", name, sha] + ([old] if old else [])
+        self.git(*args, ok=(0, 1, 128))
+        return self.last_code == 0
+
+    def delete_ref(self, name: str) -> None:
+        self.git("update-ref", "-d", name)
+
+    # --- history and merges ---------------------------------------------------------------------
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        self.git("merge-base", "--is-ancestor", ancestor, descendant, ok=(0, 1))
+        return self.last_code == 0
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        out = self.git("merge-base", a, b, ok=(0, 1)).strip()
+        return out or None
+
+    def merge_tree(self, ours: str, theirs: str) -> str | None:
+        """The merged tree of two commits, or None on a conflict (git merge-tree --write-tree)."""
+        out = self.git("merge-tree", "--write-tree", "--no-messages", ours, theirs, ok=(0, 1))
+        return out.split("\n", 1)[0].strip() if self.last_code == 0 else None
+
+    def rev_list(self, tip: str, exclude: str) -> list[str]:
+        return self.git("rev-list", "--reverse", tip, f"^{exclude}").split()
+
+    def diff_files(self, old: str, new: str) -> list[dict[str, object]]:
+        """Per-file status, additions, deletions and unified patch, as git computes them."""
+        numstat = self.git("diff", "--numstat", "-z", "--no-renames", old, new)
+        stats: dict[str, tuple[int, int]] = {}
+        for record in numstat.split("\0"):
+            if record.strip():
+                add, rem, path = record.split("\t", 2)
+                stats[path] = (int(add) if add != "-" else 0, int(rem) if rem != "-" else 0)
+        names = self.git("diff", "--name-status", "-z", "--no-renames", old, new).split("\0")
+        files = []
+        for status, path in zip(names[0::2], names[1::2], strict=False):
+            if not path:
+                continue
+            patch = self.git("diff", "--no-renames", "--no-color", "-U3", old, new, "--", path)
+            hunk = patch.find("\n@@")
+            add, rem = stats.get(path, (0, 0))
+            kind = {"A": "added", "D": "removed", "M": "modified"}.get(status[:1], "modified")
+            files.append(
+                {
+                    "filename": path,
+                    "status": kind,
+                    "additions": add,
+                    "deletions": rem,
+                    "patch": patch[hunk + 1 :] if hunk >= 0 else None,
+                }
+            )
+        return files
+
+    def cherry_pick_onto(self, onto: str, commits: list[str], committer: Person) -> str | None:
+        """Replay commits onto `onto` in a temporary worktree (the rebase merge); None on conflict."""
+        work = Path(tempfile.mkdtemp(prefix="sim-rebase-"))
+        env = {
+            "GIT_COMMITTER_NAME": committer.name,
+            "GIT_COMMITTER_EMAIL": committer.email,
+            "GIT_COMMITTER_DATE": committer.date,
+        }
+        try:
+            self.git("worktree", "add", "-q", "--detach", str(work / "w"), onto)
+            for commit in commits:
+                proc = subprocess.run(
+                    ["git", "-C", str(work / "w"), "cherry-pick", "--allow-empty", "--keep-redundant-commits", commit],
+                    capture_output=True,
+                    env={**_ENV, **env},
+                    check=False,
+                )
+                if proc.returncode != 0:
+                    return None
+            return subprocess.run(
+                ["git", "-C", str(work / "w"), "rev-parse", "HEAD"],
+                capture_output=True,
+                env=_ENV,
+                check=True,
+                text=True,
+            ).stdout.strip()
+        finally:
+            self.git("worktree", "remove", "--force", str(work / "w"), ok=(0, 128))
+            shutil.rmtree(work, ignore_errors=True)

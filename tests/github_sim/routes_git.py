@@ -1,0 +1,354 @@
+"""Routes for repositories: forks, branches, the Contents API and the Git Data API (real git)."""
+
+from __future__ import annotations
+
+import base64
+import posixpath
+from typing import Any
+
+from tests.github_sim.git import EMPTY_TREE, GitError, Person
+from tests.github_sim.server import Ctx, route
+from tests.github_sim.shapes import iso
+from tests.github_sim.world import ApiError, Repository, User
+
+
+def _b64(data: bytes) -> str:
+    text = base64.b64encode(data).decode()
+    return "\n".join(text[i : i + 60] for i in range(0, len(text), 60)) + "\n"
+
+
+def _person(data: dict[str, Any] | None, fallback: User, now: float) -> Person:
+    if isinstance(data, dict) and data.get("name") and data.get("email"):
+        return Person(str(data["name"]), str(data["email"]), f"{int(now)} +0000")
+    person = fallback.person
+    return Person(person.name, person.email, f"{int(now)} +0000")
+
+
+def _commit_json(ctx: Ctx, repo: Repository, sha: str) -> dict[str, Any]:
+    info = repo.git.commit_info(sha)
+    url = f"{ctx.shapes.api}/repos/{repo.full_name}/git/commits/{sha}"
+
+    def who(p: Any) -> dict[str, Any]:
+        return {"name": p["name"], "email": p["email"], "date": iso(p["date"])}
+
+    return {
+        "sha": sha,
+        "node_id": f"C_{sha}",
+        "url": url,
+        "html_url": f"{ctx.shapes.api}/{repo.full_name}/commit/{sha}",
+        "tree": {"sha": info["tree"], "url": f"{ctx.shapes.api}/repos/{repo.full_name}/git/trees/{info['tree']}"},
+        "parents": [
+            {"sha": p, "url": f"{ctx.shapes.api}/repos/{repo.full_name}/git/commits/{p}"} for p in info["parents"]
+        ],  # type: ignore[attr-defined]
+        "message": info["message"],
+        "author": who(info["author"]),
+        "committer": who(info["committer"]),
+        "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None},
+    }
+
+
+def _ref_json(ctx: Ctx, repo: Repository, name: str, sha: str) -> dict[str, Any]:
+    return {
+        "ref": name,
+        "node_id": f"REF_{sha[:8]}",
+        "url": f"{ctx.shapes.api}/repos/{repo.full_name}/git/{name}",
+        "object": {"sha": sha, "type": "commit", "url": f"{ctx.shapes.api}/repos/{repo.full_name}/git/commits/{sha}"},
+    }
+
+
+@route("GET", "/repos/{owner}/{repo}")
+def get_repo(ctx: Ctx) -> Any:
+    return ctx.shapes.repo(ctx.repo())
+
+
+@route("POST", "/repos/{owner}/{repo}/forks")
+def create_fork(ctx: Ctx) -> Any:
+    return 202, ctx.shapes.repo(ctx.world.fork(ctx.repo(), ctx.need_user()))
+
+
+@route("GET", "/repos/{owner}/{repo}/branches")
+def list_branches(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    refs = sorted(repo.git.refs().items())
+    out = [
+        {"name": r.removeprefix("refs/heads/"), "commit": {"sha": s}, "protected": r[11:] in repo.protected}
+        for r, s in refs
+    ]
+    return ctx.page(out)
+
+
+@route("GET", "/repos/{owner}/{repo}/branches/{branch:path}")
+def get_branch(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    name = ctx.params["branch"]
+    sha = ctx.world.branch_sha(repo, name)
+    commit = {
+        "sha": sha,
+        "url": f"{ctx.shapes.api}/repos/{repo.full_name}/commits/{sha}",
+        "commit": _commit_json(ctx, repo, sha),
+    }
+    return {"name": name, "commit": commit, "protected": name in repo.protected}
+
+
+# --- Contents API -------------------------------------------------------------------------------
+def _content_json(
+    ctx: Ctx, repo: Repository, path: str, sha: str, data: bytes | None, kind: str = "file"
+) -> dict[str, Any]:
+    url = f"{ctx.shapes.api}/repos/{repo.full_name}/contents/{path}"
+    out: dict[str, Any] = {
+        "type": kind,
+        "name": posixpath.basename(path),
+        "path": path,
+        "sha": sha,
+        "size": len(data) if data is not None else 0,
+        "url": url,
+        "git_url": f"{ctx.shapes.api}/repos/{repo.full_name}/git/blobs/{sha}",
+        "html_url": f"{ctx.shapes.api}/{repo.full_name}/blob/{repo.default_branch}/{path}",
+        "download_url": None,
+        "_links": {"self": url},
+    }
+    if data is not None:
+        out.update(content=_b64(data), encoding="base64")
+    return out
+
+
+@route("GET", "/repos/{owner}/{repo}/contents/{path:path}")
+def get_contents(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    ref = ctx.query.get("ref") or repo.default_branch
+    commit = repo.git.ref(ref) or repo.git.ref(f"refs/heads/{ref}")
+    if commit is None:
+        raise ApiError(404, f"No commit found for the ref {ref}")
+    path = ctx.params["path"].strip("/")
+    entries = repo.git.ls_tree(f"{commit}:{path}" if path else commit) if _is_dir(repo, commit, path) else None
+    if entries is not None:
+        return [
+            _content_json(ctx, repo, posixpath.join(path, e.path), e.sha, None, "dir" if e.type == "tree" else "file")
+            for e in entries
+        ]
+    found = repo.git.read_path(commit, path)
+    if found is None:
+        raise ApiError(404, "Not Found")
+    return _content_json(ctx, repo, path, found[0], found[1])
+
+
+def _is_dir(repo: Repository, commit: str, path: str) -> bool:
+    return not path or repo.git.object_type(f"{commit}:{path}") == "tree"
+
+
+def _write_file(ctx: Ctx, delete: bool) -> Any:
+    repo = ctx.repo()
+    user = ctx.need_write(repo)
+    path = ctx.params["path"].strip("/")
+    branch = ctx.field("branch") or repo.default_branch
+    head = ctx.world.branch_sha(repo, branch)
+    current = repo.git.read_path(head, path)
+    given = ctx.field("sha")
+    # https://docs.github.com/en/rest/repos/contents: the blob sha must match the file as it is now.
+    if current is not None and given is None:
+        raise ApiError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
+    if current is not None and given != current[0]:
+        raise ApiError(409, f"{path} does not match {given}")
+    if current is None and delete:
+        raise ApiError(404, "Not Found")
+    now = ctx.world.now()
+    if delete:
+        tree = repo.git.tree_with(head, {path: None})
+    else:
+        data = base64.b64decode(ctx.field("content", required=True))
+        tree = repo.git.tree_with(head, {path: ("100644", repo.git.write_blob(data))})
+    author = _person(ctx.field("author") or ctx.field("committer"), user, now)
+    committer = _person(ctx.field("committer"), user, now)
+    sha = repo.git.commit_tree(tree, [head], ctx.field("message", required=True), author, committer)
+    ctx.world.move_branch(repo, branch, sha, old=head)
+    commit = _commit_json(ctx, repo, sha)
+    if delete:
+        return {"content": None, "commit": commit}
+    blob = repo.git.read_path(sha, path)
+    assert blob is not None
+    return (200 if current else 201), {"content": _content_json(ctx, repo, path, blob[0], None), "commit": commit}
+
+
+@route("PUT", "/repos/{owner}/{repo}/contents/{path:path}")
+def put_contents(ctx: Ctx) -> Any:
+    return _write_file(ctx, delete=False)
+
+
+@route("DELETE", "/repos/{owner}/{repo}/contents/{path:path}")
+def delete_contents(ctx: Ctx) -> Any:
+    return _write_file(ctx, delete=True)
+
+
+# --- Git Data API -------------------------------------------------------------------------------
+@route("POST", "/repos/{owner}/{repo}/git/blobs")
+def create_blob(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    ctx.need_write(repo)
+    content = ctx.field("content", required=True)
+    data = base64.b64decode(content) if ctx.field("encoding") == "base64" else str(content).encode()
+    sha = repo.git.write_blob(data)
+    return 201, {"sha": sha, "url": f"{ctx.shapes.api}/repos/{repo.full_name}/git/blobs/{sha}"}
+
+
+@route("GET", "/repos/{owner}/{repo}/git/blobs/{sha}")
+def get_blob(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    try:
+        data = repo.git.read_blob(ctx.params["sha"])
+    except GitError:
+        raise ApiError(404, "Not Found") from None
+    return {"sha": ctx.params["sha"], "size": len(data), "content": _b64(data), "encoding": "base64"}
+
+
+def _tree_json(ctx: Ctx, repo: Repository, sha: str, recursive: bool) -> dict[str, Any]:
+    entries = repo.git.ls_tree(sha, recursive)
+    items = [
+        {
+            "path": e.path,
+            "mode": e.mode,
+            "type": e.type,
+            "sha": e.sha,
+            **({"size": e.size} if e.size is not None else {}),
+        }
+        for e in entries
+    ]
+    return {
+        "sha": sha,
+        "url": f"{ctx.shapes.api}/repos/{repo.full_name}/git/trees/{sha}",
+        "tree": items,
+        "truncated": False,
+    }
+
+
+@route("POST", "/repos/{owner}/{repo}/git/trees")
+def create_tree(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    ctx.need_write(repo)
+    base = ctx.field("base_tree")
+    if base and repo.git.object_type(base) not in ("tree", "commit"):
+        raise ApiError(422, "base_tree is not a valid tree")
+    changes: dict[str, tuple[str, str] | None] = {}
+    for item in ctx.field("tree", required=True):
+        path = item["path"]
+        if item.get("sha", "missing") is None:
+            changes[path] = None  # a null sha deletes the path
+        elif "content" in item:
+            changes[path] = (item.get("mode", "100644"), repo.git.write_blob(str(item["content"]).encode()))
+        elif repo.git.object_type(item["sha"]) is None:
+            raise ApiError(422, f"tree.sha {item['sha']} is not a valid blob")
+        else:
+            changes[path] = (item.get("mode", "100644"), item["sha"])
+    sha = repo.git.tree_with(base or EMPTY_TREE, changes)
+    return 201, _tree_json(ctx, repo, sha, False)
+
+
+@route("GET", "/repos/{owner}/{repo}/git/trees/{sha}")
+def get_tree(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    if repo.git.object_type(ctx.params["sha"]) not in ("tree", "commit"):
+        raise ApiError(404, "Not Found")
+    return _tree_json(ctx, repo, ctx.params["sha"], ctx.query.get("recursive") not in (None, "", "0", "false"))
+
+
+@route("POST", "/repos/{owner}/{repo}/git/commits")
+def create_commit(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    user = ctx.need_write(repo)
+    tree, parents = ctx.field("tree", required=True), ctx.field("parents", [])
+    if repo.git.object_type(tree) != "tree":
+        raise ApiError(422, "Tree SHA does not exist")
+    for parent in parents:
+        if not repo.git.has_commit(parent):
+            raise ApiError(422, "Parent SHA does not exist or is not a commit object")
+    now = ctx.world.now()
+    author = _person(ctx.field("author"), user, now)
+    committer = _person(ctx.field("committer"), user, now)
+    sha = repo.git.commit_tree(tree, list(parents), ctx.field("message", required=True), author, committer)
+    return 201, _commit_json(ctx, repo, sha)
+
+
+@route("GET", "/repos/{owner}/{repo}/git/commits/{sha}")
+def get_commit(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    if not repo.git.has_commit(ctx.params["sha"]):
+        raise ApiError(404, "Not Found")
+    return _commit_json(ctx, repo, ctx.params["sha"])
+
+
+def _full_ref(name: str) -> str:
+    return name if name.startswith("refs/") else f"refs/{name}"
+
+
+@route("GET", "/repos/{owner}/{repo}/git/ref/{ref:path}")
+def get_ref(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    name = _full_ref(ctx.params["ref"])
+    sha = repo.git.ref(name) if name.startswith(("refs/heads/", "refs/pull/", "refs/tags/")) else None
+    if sha is None:
+        raise ApiError(404, "Not Found")
+    return _ref_json(ctx, repo, name, sha)
+
+
+@route("GET", "/repos/{owner}/{repo}/git/refs/{ref:path}")
+def get_ref_legacy(ctx: Ctx) -> Any:
+    return get_ref(ctx)
+
+
+@route("POST", "/repos/{owner}/{repo}/git/refs")
+def create_ref(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    ctx.need_write(repo)
+    name, sha = ctx.field("ref", required=True), ctx.field("sha", required=True)
+    if not name.startswith("refs/heads/"):
+        raise ApiError(422, "Reference name must start with 'refs/heads/'")
+    if repo.git.ref(name) is not None:
+        raise ApiError(422, "Reference already exists")
+    ctx.world.move_branch(repo, name.removeprefix("refs/heads/"), sha)
+    return 201, _ref_json(ctx, repo, name, sha)
+
+
+@route("PATCH", "/repos/{owner}/{repo}/git/refs/{ref:path}")
+def update_ref(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    ctx.need_write(repo)
+    name = _full_ref(ctx.params["ref"])
+    if not name.startswith("refs/heads/") or repo.git.ref(name) is None:
+        raise ApiError(422, "Reference does not exist")
+    sha = ctx.field("sha", required=True)
+    ctx.world.move_branch(repo, name.removeprefix("refs/heads/"), sha, force=bool(ctx.field("force", False)))
+    return _ref_json(ctx, repo, name, sha)
+
+
+@route("DELETE", "/repos/{owner}/{repo}/git/refs/{ref:path}")
+def delete_ref(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    ctx.need_write(repo)
+    name = _full_ref(ctx.params["ref"])
+    if repo.git.ref(name) is None:
+        raise ApiError(422, "Reference does not exist")
+    repo.git.delete_ref(name)
+    return 204, None
+
+
+@route("GET", "/repos/{owner}/{repo}/commits/{ref}")
+def get_repo_commit(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    ref = ctx.params["ref"]
+    sha = repo.git.ref(ref) or repo.git.ref(f"refs/heads/{ref}")
+    if sha is None:
+        raise ApiError(422, f"No commit found for SHA: {ref}")
+    git_commit = _commit_json(ctx, repo, sha)
+    parents = [
+        {"sha": p["sha"], "url": f"{ctx.shapes.api}/repos/{repo.full_name}/commits/{p['sha']}"}
+        for p in git_commit["parents"]
+    ]
+    return {
+        "sha": sha,
+        "node_id": f"C_{sha}",
+        "url": f"{ctx.shapes.api}/repos/{repo.full_name}/commits/{sha}",
+        "html_url": git_commit["html_url"],
+        "commit": {k: git_commit[k] for k in ("author", "committer", "message", "tree", "url", "verification")},
+        "parents": parents,
+        "author": None,
+        "committer": None,
+    }

@@ -1,0 +1,258 @@
+"""Routes for issue comments, labels and check runs (the conversation and status of a PR)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.github_sim.server import Ctx, route
+from tests.github_sim.world import ApiError, CheckRun, Comment, PullRequest, Repository
+
+
+def _issue(ctx: Ctx) -> PullRequest:
+    return ctx.world.pull(ctx.repo(), ctx.param_int("number"))
+
+
+@route("GET", "/repos/{owner}/{repo}/issues/{number}")
+def get_issue(ctx: Ctx) -> Any:
+    pr = _issue(ctx)
+    return ctx.shapes.issue(pr.repo, pr)
+
+
+@route("GET", "/repos/{owner}/{repo}/issues/{number}/comments")
+def list_comments(ctx: Ctx) -> Any:
+    pr = _issue(ctx)
+    found = sorted(
+        (c for c in ctx.world.comments.values() if c.repo is pr.repo and c.number == pr.number), key=lambda c: c.id
+    )
+    return ctx.page([ctx.shapes.comment(c) for c in found])
+
+
+@route("POST", "/repos/{owner}/{repo}/issues/{number}/comments")
+def create_comment(ctx: Ctx) -> Any:
+    pr = _issue(ctx)
+    user = ctx.writer()
+    now = ctx.world.now()
+    comment = Comment(ctx.world.next_id(), pr.repo, pr.number, user, ctx.field("body", required=True), now, now)
+    ctx.world.comments[comment.id] = comment
+    body = {"_issue": pr, "_comment": comment, "_repo": pr.repo}
+    ctx.world.emit("issue_comment", "created", body, ctx.world.installation_for(pr.repo))
+    return 201, ctx.shapes.comment(comment)
+
+
+def _comment(ctx: Ctx) -> Comment:
+    found = ctx.world.comments.get(ctx.param_int("id"))
+    if found is None or found.repo is not ctx.repo():
+        raise ApiError(404, "Not Found")
+    return found
+
+
+@route("GET", "/repos/{owner}/{repo}/issues/comments/{id}")
+def get_comment(ctx: Ctx) -> Any:
+    return ctx.shapes.comment(_comment(ctx))
+
+
+@route("PATCH", "/repos/{owner}/{repo}/issues/comments/{id}")
+def edit_comment(ctx: Ctx) -> Any:
+    comment = _comment(ctx)
+    if ctx.writer() is not comment.user:
+        raise ApiError(403, "Forbidden")
+    comment.body, comment.updated_at = ctx.field("body", required=True), ctx.world.now()
+    return ctx.shapes.comment(comment)
+
+
+@route("DELETE", "/repos/{owner}/{repo}/issues/comments/{id}")
+def delete_comment(ctx: Ctx) -> Any:
+    comment = _comment(ctx)
+    if ctx.writer() is not comment.user:
+        raise ApiError(403, "Forbidden")
+    del ctx.world.comments[comment.id]
+    return 204, None
+
+
+# --- labels -------------------------------------------------------------------------------------
+def _ensure_label(ctx: Ctx, repo: Repository, name: str) -> str:
+    meta = repo.labels.setdefault(
+        name.lower(), {"id": ctx.world.next_id(), "name": name, "color": "ededed", "description": None}
+    )
+    return str(meta["name"])
+
+
+def _names(ctx: Ctx) -> list[str]:
+    body = ctx.body
+    if isinstance(body, dict):
+        body = body.get("labels", [])
+    if not isinstance(body, list):
+        raise ApiError(422, "Invalid request.")
+    return [str(x["name"] if isinstance(x, dict) else x) for x in body]
+
+
+@route("GET", "/repos/{owner}/{repo}/issues/{number}/labels")
+def list_labels(ctx: Ctx) -> Any:
+    pr = _issue(ctx)
+    return ctx.page([ctx.shapes.label(pr.repo, n) for n in pr.labels])
+
+
+@route("POST", "/repos/{owner}/{repo}/issues/{number}/labels")
+def add_labels(ctx: Ctx) -> Any:
+    pr = _issue(ctx)
+    ctx.need_write(pr.repo, "issues")
+    for name in _names(ctx):
+        name = _ensure_label(ctx, pr.repo, name)
+        if name.lower() not in (n.lower() for n in pr.labels):
+            pr.labels.append(name)
+    return [ctx.shapes.label(pr.repo, n) for n in pr.labels]
+
+
+@route("PUT", "/repos/{owner}/{repo}/issues/{number}/labels")
+def set_labels(ctx: Ctx) -> Any:
+    pr = _issue(ctx)
+    ctx.need_write(pr.repo, "issues")
+    pr.labels = [_ensure_label(ctx, pr.repo, n) for n in dict.fromkeys(_names(ctx))]
+    return [ctx.shapes.label(pr.repo, n) for n in pr.labels]
+
+
+@route("DELETE", "/repos/{owner}/{repo}/issues/{number}/labels/{name}")
+def remove_label(ctx: Ctx) -> Any:
+    pr = _issue(ctx)
+    ctx.need_write(pr.repo, "issues")
+    keep = [n for n in pr.labels if n.lower() != ctx.params["name"].lower()]
+    if len(keep) == len(pr.labels):
+        raise ApiError(404, "Label does not exist")
+    pr.labels = keep
+    return [ctx.shapes.label(pr.repo, n) for n in pr.labels]
+
+
+@route("GET", "/repos/{owner}/{repo}/labels")
+def repo_labels(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    return ctx.page([ctx.shapes.label(repo, str(m["name"])) for m in repo.labels.values()])
+
+
+@route("POST", "/repos/{owner}/{repo}/labels")
+def create_label(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    ctx.need_write(repo, "issues")
+    name = ctx.field("name", required=True)
+    if name.lower() in repo.labels:
+        raise ApiError(
+            422, "Validation Failed", errors=[{"resource": "Label", "code": "already_exists", "field": "name"}]
+        )
+    repo.labels[name.lower()] = {
+        "id": ctx.world.next_id(),
+        "name": name,
+        "color": ctx.field("color", "ededed"),
+        "description": ctx.field("description"),
+    }
+    return 201, ctx.shapes.label(repo, name)
+
+
+# --- check runs ---------------------------------------------------------------------------------
+# https://docs.github.com/en/rest/checks/runs: only Apps write them; at most 50 annotations a request.
+def _apply_output(run: CheckRun, ctx: Ctx) -> None:
+    output = ctx.field("output")
+    if output is None:
+        return
+    if not output.get("title") or "summary" not in output:
+        raise ApiError(422, 'Invalid request.\n\n"title" and "summary" are required in output.')
+    annotations = output.get("annotations") or []
+    if len(annotations) > 50:
+        raise ApiError(422, "Invalid request.\n\nOnly 50 annotations are allowed per request.")
+    for a in annotations:
+        if not {"path", "start_line", "end_line", "annotation_level", "message"} <= set(a):
+            raise ApiError(422, "Invalid request.\n\nannotation is missing a required field.")
+    run.annotations += annotations
+    run.output = {k: output.get(k) for k in ("title", "summary", "text")}
+
+
+def _set_status(run: CheckRun, ctx: Ctx) -> None:
+    status, conclusion = ctx.field("status"), ctx.field("conclusion")
+    if conclusion is not None:
+        status = "completed"
+    if status == "completed" and conclusion is None and run.conclusion is None:
+        raise ApiError(422, "Invalid request.\n\nconclusion is required when status is completed.")
+    if status:
+        run.status = status
+    if conclusion:
+        run.conclusion, run.completed_at = conclusion, ctx.world.now()
+
+
+@route("POST", "/repos/{owner}/{repo}/check-runs")
+def create_check_run(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    inst = ctx.actor.installation
+    if inst is None:
+        raise ApiError(403, "You must authenticate via a GitHub App.")
+    ctx.need_write(repo, "checks")
+    head_sha = ctx.field("head_sha", required=True)
+    if not repo.git.has_commit(head_sha):
+        raise ApiError(422, "No commit found for SHA: " + head_sha)
+    run = CheckRun(
+        ctx.world.next_id(),
+        repo,
+        inst.app,
+        head_sha,
+        ctx.field("name", required=True),
+        "queued",
+        None,
+        {"title": None, "summary": None, "text": None},
+        ctx.world.now(),
+        external_id=ctx.field("external_id"),
+        details_url=ctx.field("details_url"),
+    )
+    _set_status(run, ctx)
+    _apply_output(run, ctx)
+    ctx.world.check_runs[run.id] = run
+    return 201, ctx.shapes.check_run(run)
+
+
+def _run(ctx: Ctx) -> CheckRun:
+    run = ctx.world.check_runs.get(ctx.param_int("id"))
+    if run is None or run.repo is not ctx.repo():
+        raise ApiError(404, "Not Found")
+    return run
+
+
+@route("PATCH", "/repos/{owner}/{repo}/check-runs/{id}")
+def update_check_run(ctx: Ctx) -> Any:
+    run = _run(ctx)
+    if ctx.actor.installation is None or ctx.actor.installation.app is not run.app:
+        raise ApiError(403, "Invalid app_id `0` - check run can only be modified by the GitHub App that created it.")
+    for key in ("name", "details_url", "external_id"):
+        if ctx.field(key) is not None:
+            setattr(run, key, ctx.field(key))
+    _set_status(run, ctx)
+    _apply_output(run, ctx)
+    return ctx.shapes.check_run(run)
+
+
+@route("GET", "/repos/{owner}/{repo}/check-runs/{id}")
+def get_check_run(ctx: Ctx) -> Any:
+    return ctx.shapes.check_run(_run(ctx))
+
+
+@route("GET", "/repos/{owner}/{repo}/check-runs/{id}/annotations")
+def list_annotations(ctx: Ctx) -> Any:
+    return ctx.page(list(_run(ctx).annotations))
+
+
+@route("POST", "/repos/{owner}/{repo}/check-runs/{id}/rerequest")
+def rerequest(ctx: Ctx) -> Any:
+    run = _run(ctx)
+    user = ctx.need_user()  # a person pressing "Re-run"
+    body = {"_check_run": run, "_repo": run.repo, "_sender": user}
+    ctx.world.emit("check_run", "rerequested", body, ctx.world.installation_for(run.repo))
+    return 201, {}
+
+
+@route("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs")
+def runs_for_ref(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    sha = repo.git.ref(ctx.params["ref"]) or ctx.params["ref"]
+    name = ctx.query.get("check_name")
+    runs = [
+        r
+        for r in ctx.world.check_runs.values()
+        if r.repo is repo and r.head_sha == sha and (name is None or r.name == name)
+    ]
+    runs.sort(key=lambda r: -r.id)
+    return {"total_count": len(runs), "check_runs": ctx.page([ctx.shapes.check_run(r) for r in runs])}

@@ -1,0 +1,159 @@
+"""Routes for pull requests: open, read, list, edit, files, and the merge endpoint (real git merges)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.github_sim.git import Person
+from tests.github_sim.server import Ctx, route
+from tests.github_sim.world import ApiError, PullRequest
+
+
+def _pr(ctx: Ctx) -> PullRequest:
+    return ctx.world.pull(ctx.repo(), ctx.param_int("number"))
+
+
+@route("POST", "/repos/{owner}/{repo}/pulls")
+def create_pull(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    user = ctx.writer()
+    pr = ctx.world.open_pull(
+        repo,
+        user,
+        ctx.field("head", required=True),
+        ctx.field("base", required=True),
+        ctx.field("title", required=True),
+        ctx.field("body"),
+    )
+    return 201, ctx.shapes.pull(pr)
+
+
+@route("GET", "/repos/{owner}/{repo}/pulls")
+def list_pulls(ctx: Ctx) -> Any:
+    repo = ctx.repo()
+    state = ctx.query.get("state", "open")
+    head, base = ctx.query.get("head"), ctx.query.get("base")
+    found = [
+        pr
+        for pr in ctx.world.pulls.values()
+        if pr.repo is repo
+        and (state == "all" or pr.state == state)
+        and (base is None or pr.base_ref == base)
+        and (head is None or f"{pr.head_repo.owner.login}:{pr.head_ref}".lower() == head.lower())
+    ]
+    found.sort(key=lambda pr: pr.number, reverse=ctx.query.get("direction", "desc") == "desc")
+    return ctx.page([ctx.shapes.pull(pr) for pr in found])
+
+
+@route("GET", "/repos/{owner}/{repo}/pulls/{number}")
+def get_pull(ctx: Ctx) -> Any:
+    # Reading a PR starts GitHub's background mergeability job: null first, the answer after.
+    return ctx.shapes.pull(_pr(ctx), compute=True)
+
+
+@route("PATCH", "/repos/{owner}/{repo}/pulls/{number}")
+def update_pull(ctx: Ctx) -> Any:
+    pr = _pr(ctx)
+    actor = ctx.writer()
+    if actor.login.lower() not in pr.repo.collaborators and actor is not pr.user and ctx.actor.installation is None:
+        raise ApiError(403, "Forbidden")
+    edited = {}
+    for key in ("title", "body"):
+        value = ctx.field(key)
+        if value is not None and value != getattr(pr, key):
+            edited[key] = {"from": getattr(pr, key)}
+            setattr(pr, key, value)
+    if edited:
+        pr.updated_at = ctx.world.now()
+        ctx.world.emit(
+            "pull_request",
+            "edited",
+            {"changes": edited, "_sender": actor, **ctx.world.pr_event(pr)},
+            ctx.world.installation_for(pr.repo),
+        )
+    state = ctx.field("state")
+    if state in ("open", "closed"):
+        ctx.world.set_pr_state(pr, state)
+    return ctx.shapes.pull(pr)
+
+
+@route("GET", "/repos/{owner}/{repo}/pulls/{number}/files")
+def pull_files(ctx: Ctx) -> Any:
+    pr = _pr(ctx)
+    git = pr.repo.git
+    base = git.merge_base(ctx.world.branch_sha(pr.repo, pr.base_ref), pr.head_sha) or pr.head_sha
+    files = []
+    for f in git.diff_files(base, pr.head_sha):
+        blob = git.read_path(pr.head_sha, str(f["filename"]))
+        url = f"{ctx.shapes.api}/repos/{pr.repo.full_name}/contents/{f['filename']}?ref={pr.head_sha}"
+        files.append(
+            {
+                "sha": blob[0] if blob else None,
+                **f,
+                "changes": int(f["additions"]) + int(f["deletions"]),  # type: ignore[call-overload]
+                "blob_url": f"{ctx.shapes.api}/{pr.repo.full_name}/blob/{pr.head_sha}/{f['filename']}",
+                "raw_url": f"{ctx.shapes.api}/{pr.repo.full_name}/raw/{pr.head_sha}/{f['filename']}",
+                "contents_url": url,
+            }
+        )
+    return ctx.page(files)
+
+
+@route("GET", "/repos/{owner}/{repo}/pulls/{number}/commits")
+def pull_commits(ctx: Ctx) -> Any:
+    pr = _pr(ctx)
+    git = pr.repo.git
+    shas = git.rev_list(pr.head_sha, ctx.world.branch_sha(pr.repo, pr.base_ref))
+    return ctx.page([{"sha": s, "commit": {"message": git.commit_info(s)["message"]}} for s in shas])
+
+
+@route("GET", "/repos/{owner}/{repo}/pulls/{number}/merge")
+def is_merged(ctx: Ctx) -> Any:
+    if not _pr(ctx).merged:
+        raise ApiError(404, "Not Found")
+    return 204, None
+
+
+@route("PUT", "/repos/{owner}/{repo}/pulls/{number}/merge")
+def merge_pull(ctx: Ctx) -> Any:
+    # https://docs.github.com/en/rest/pulls/pulls#merge-a-pull-request
+    pr = _pr(ctx)
+    repo = pr.repo
+    user = ctx.need_write(repo)
+    if pr.state != "open":
+        raise ApiError(405, "Pull Request is not mergeable")
+    sha = ctx.field("sha")
+    if sha is not None and sha != pr.head_sha:
+        raise ApiError(409, "Head branch was modified. Review and try the merge again.")
+    if pr.base_ref in repo.protected:
+        raise ApiError(405, "Protected branch: at least 1 approving review is required.")
+    method = ctx.field("merge_method", "merge")
+    if method not in ("merge", "squash", "rebase"):
+        raise ApiError(422, "Invalid request.\n\nmerge_method is not a valid merge method")
+    base_sha = ctx.world.branch_sha(repo, pr.base_ref)
+    tree = repo.git.merge_tree(base_sha, pr.head_sha)
+    if tree is None:
+        raise ApiError(405, "Pull Request is not mergeable")
+    now = f"{int(ctx.world.now())} +0000"
+    committer = Person(user.login, f"{user.id}+{user.login}@users.noreply.github.com", now)
+    title = ctx.field("commit_title")
+    body = ctx.field("commit_message") or pr.title
+    if method == "merge":
+        title = title or f"Merge pull request #{pr.number} from {pr.head_repo.owner.login}/{pr.head_ref}"
+        new = repo.git.commit_tree(tree, [base_sha, pr.head_sha], f"{title}\n\n{body}\n", committer, committer)
+    elif method == "squash":
+        author = Person(pr.user.login, f"{pr.user.id}+{pr.user.login}@users.noreply.github.com", now)
+        title = title or f"{pr.title} (#{pr.number})"
+        new = repo.git.commit_tree(
+            tree, [base_sha], f"{title}\n\n{ctx.field('commit_message') or ''}".rstrip() + "\n", author, committer
+        )
+    else:
+        replayed = repo.git.cherry_pick_onto(base_sha, repo.git.rev_list(pr.head_sha, base_sha), committer)
+        if replayed is None:
+            raise ApiError(405, "Pull Request is not mergeable")
+        new = replayed
+    pr.merged_by = user
+    ctx.world.move_branch(repo, pr.base_ref, new, old=base_sha)
+    if not pr.merged:  # squash and rebase leave the head unreachable: GitHub marks it merged itself
+        ctx.world.mark_merged(pr, new, user)
+    return {"sha": new, "merged": True, "message": "Pull Request successfully merged"}

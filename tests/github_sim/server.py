@@ -1,0 +1,303 @@
+"""The simulator's HTTP layer: routing, authentication, faults, rate-limit headers, the request log."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import jwt
+import uvicorn
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from tests.github_sim.faults import Call, Faults
+from tests.github_sim.shapes import Shapes
+from tests.github_sim.world import ApiError, App, Installation, Repository, Token, User, World
+
+RATE_LIMIT = 5000
+DOCS = "https://docs.github.com/rest"
+
+
+@dataclass
+class Actor:
+    kind: str  # "user", "installation", "app" or "anonymous"
+    user: User | None = None
+    installation: Installation | None = None
+    app: App | None = None
+    token: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.user is not None:
+            return f"user:{self.user.login}"
+        if self.installation is not None:
+            return f"installation:{self.installation.id}"
+        if self.app is not None:
+            return f"app:{self.app.id}"
+        return "anonymous"
+
+
+@dataclass
+class Ctx:
+    """What a route handler gets: the world, who is asking, and the request's parts."""
+
+    world: World
+    shapes: Shapes
+    actor: Actor
+    params: dict[str, str]
+    query: dict[str, str]
+    body: Any
+    path: str
+    hooks: Any = None  # the WebhookSender, for the deliveries API
+    headers: dict[str, str] = field(default_factory=dict)  # response headers to add
+
+    def param_int(self, name: str) -> int:
+        try:
+            return int(self.params[name])
+        except ValueError:
+            raise ApiError(404, "Not Found") from None
+
+    def field(self, name: str, default: Any = None, required: bool = False) -> Any:
+        if not isinstance(self.body, dict):
+            if required:
+                raise ApiError(400, "Problems parsing JSON")
+            return default
+        if required and name not in self.body:
+            raise ApiError(422, "Invalid request.", errors=[{"field": name, "code": "missing_field"}])
+        return self.body.get(name, default)
+
+    def repo(self) -> Repository:
+        return self.world.repo(f"{self.params['owner']}/{self.params['repo']}")
+
+    def need_user(self) -> User:
+        if self.actor.user is None:
+            raise ApiError(401 if self.actor.kind == "anonymous" else 403, "Requires authentication")
+        return self.actor.user
+
+    def need_app(self) -> App:
+        if self.actor.app is None or self.actor.kind != "app":
+            raise ApiError(401, "A JSON web token could not be decoded")
+        return self.actor.app
+
+    def need_write(self, repo: Repository, permission: str = "contents") -> User:
+        """The acting identity, if it may write to `repo` (an installation on it, or a collaborator)."""
+        inst = self.actor.installation
+        if inst is not None:
+            if repo.full_name not in inst.repos:
+                raise ApiError(404, "Not Found")
+            if inst.permissions.get(permission) != "write":
+                raise ApiError(403, "Resource not accessible by integration")
+            assert inst.app.bot is not None
+            return inst.app.bot
+        user = self.need_user()
+        if user.login.lower() not in repo.collaborators:
+            raise ApiError(403, "Must have admin rights to Repository.")
+        return user
+
+    def writer(self) -> User:
+        """Who is acting, for a write any signed-in identity may make (comment, open a PR)."""
+        if self.actor.installation is not None and self.actor.installation.app.bot is not None:
+            return self.actor.installation.app.bot
+        return self.need_user()
+
+    def page(self, items: list[Any]) -> list[Any]:
+        """Slice a listing as GitHub pages it, setting the Link header (absolute URLs)."""
+        per_page = max(1, min(100, int(self.query.get("per_page", 30))))
+        page = max(1, int(self.query.get("page", 1)))
+        last = max(1, (len(items) + per_page - 1) // per_page)
+        links = []
+        base = f"{self.shapes.api}{self.path}"
+
+        def url(n: int) -> str:
+            return base + "?" + urlencode({**self.query, "page": n, "per_page": per_page})
+
+        if page < last:
+            links += [f'<{url(page + 1)}>; rel="next"', f'<{url(last)}>; rel="last"']
+        if page > 1:
+            links += [f'<{url(1)}>; rel="first"', f'<{url(page - 1)}>; rel="prev"']
+        if links:
+            self.headers["Link"] = ", ".join(links)
+        return items[(page - 1) * per_page : page * per_page]
+
+
+Handler = Callable[[Ctx], Any]
+ROUTES: list[tuple[str, str, Handler]] = []
+
+
+def route(method: str, path: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        ROUTES.append((method, path, fn))
+        return fn
+
+    return register
+
+
+class Simulator:
+    """A running simulator: `world`, `faults`, `base_url`; start() binds a free port on 127.0.0.1."""
+
+    def __init__(self, world: World, public_url: str | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        from tests.github_sim import routes_app, routes_git, routes_issues, routes_pulls  # noqa: F401  (they register)
+        from tests.github_sim.webhooks import WebhookSender
+
+        self.world, self.faults = world, Faults()
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((host, port))
+        self.port = self.sock.getsockname()[1]
+        self.base_url = (public_url or f"http://{host}:{self.port}").rstrip("/")
+        self.shapes = Shapes(world, self.base_url)
+        self.webhooks = WebhookSender(world, self.shapes, self.faults)
+        self.used: dict[str, int] = {}
+        self.asgi = Starlette(routes=[Route(p, self._endpoint(fn), methods=[m]) for m, p, fn in ROUTES])
+        self.server: uvicorn.Server | None = None
+        self.thread: threading.Thread | None = None
+        self.closers: list[Callable[[], None]] = []  # clients handed out, closed on stop
+
+    # --- lifecycle ------------------------------------------------------------------------------
+    def start(self) -> Simulator:
+        config = uvicorn.Config(self.asgi, log_level="warning", lifespan="off", access_log=False, timeout_keep_alive=30)
+        self.server = uvicorn.Server(config)
+        self.sock.listen(512)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        for close in self.closers:
+            close()
+        self.webhooks.close()
+        if self.server is not None:
+            self.server.should_exit = True
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+        self.sock.close()
+
+    def __enter__(self) -> Simulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- authentication -------------------------------------------------------------------------
+    def authenticate(self, header: str | None) -> Actor:
+        if not header:
+            return Actor("anonymous")
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() not in ("bearer", "token") or not value:
+            raise ApiError(401, "Bad credentials")
+        if value.count(".") == 2:
+            return Actor("app", app=self._verify_jwt(value))
+        token: Token | None = self.world.tokens.get(value)
+        if token is None or (token.expires_at is not None and token.expires_at < self.world.now()):
+            raise ApiError(401, "Bad credentials")
+        if token.installation is not None:
+            return Actor("installation", installation=token.installation, app=token.installation.app, token=value)
+        return Actor("user", user=token.user, token=value)
+
+    def _verify_jwt(self, value: str) -> App:
+        # https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app
+        try:
+            claims = jwt.decode(value, options={"verify_signature": False})
+            app = self.world.apps[int(claims["iss"])]
+            jwt.decode(value, app.public_key, algorithms=["RS256"], leeway=0, options={"verify_iat": False})
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError):
+            raise ApiError(401, "A JSON web token could not be decoded") from None
+        now = self.world.now()
+        if int(claims.get("exp", 0)) > now + 600 + 30:
+            raise ApiError(401, "'Expiration time' claim ('exp') is too far in the future")
+        if int(claims.get("exp", 0)) < now:
+            raise ApiError(401, "'Expiration time' claim ('exp') must be a numeric value representing the future time")
+        return app
+
+    # --- dispatch -------------------------------------------------------------------------------
+    def _endpoint(self, fn: Handler) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            return await self._dispatch(fn, request)
+
+        return endpoint
+
+    async def _dispatch(self, fn: Handler, request: Request) -> Response:
+        target = f"{request.method} {request.url.path}"
+        actor_label, status = "anonymous", 500
+        extra: dict[str, str] = {}
+        try:
+            for fault in self.faults.take(target, ("latency",)):
+                await asyncio.sleep(fault.latency)
+            actor = self.authenticate(request.headers.get("authorization"))
+            actor_label = actor.label
+            extra = self._rate_headers(actor)
+            for fault in self.faults.take(target, ("error", "secondary", "primary")):
+                raise self._fault_error(fault, extra)
+            raw = await request.body()
+            body = json.loads(raw) if raw else None
+            ctx = Ctx(
+                self.world,
+                self.shapes,
+                actor,
+                dict(request.path_params),
+                dict(request.query_params),
+                body,
+                request.url.path,
+                self.webhooks,
+            )
+            result = await run_in_threadpool(self._locked, fn, ctx)
+            status, payload = result if isinstance(result, tuple) else (200, result)
+            headers = {**extra, **ctx.headers}
+            if payload is None:
+                return Response(status_code=status, headers=headers)
+            return JSONResponse(payload, status_code=status, headers=headers)
+        except json.JSONDecodeError:
+            status = 400
+            return JSONResponse({"message": "Problems parsing JSON", "documentation_url": DOCS}, 400, extra)
+        except ApiError as err:
+            status = err.status
+            body_out = {"message": err.message, "documentation_url": DOCS, **err.extra}
+            return JSONResponse(body_out, status_code=err.status, headers={**extra, **err.headers})
+        finally:
+            self.faults.record(Call(request.method, request.url.path, status, actor_label, request.url.query))
+
+    def _locked(self, fn: Handler, ctx: Ctx) -> Any:
+        with self.world.lock:
+            return fn(ctx)
+
+    def _rate_headers(self, actor: Actor) -> dict[str, str]:
+        if actor.token is None:
+            return {}
+        window = int(self.world.now() // 3600)
+        key = f"{actor.token}:{window}"
+        self.used[key] = self.used.get(key, 0) + 1
+        used = self.used[key]
+        return {
+            "x-ratelimit-limit": str(RATE_LIMIT),
+            "x-ratelimit-remaining": str(max(0, RATE_LIMIT - used)),
+            "x-ratelimit-used": str(used),
+            "x-ratelimit-reset": str((window + 1) * 3600),
+            "x-ratelimit-resource": "core",
+        }
+
+    def _fault_error(self, fault: Any, headers: dict[str, str]) -> ApiError:
+        if fault.kind == "secondary":
+            # https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
+            return ApiError(
+                403,
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+                {**headers, "retry-after": str(fault.retry_after)},
+            )
+        if fault.kind == "primary":
+            reset = int(self.world.now()) + fault.reset_in
+            limited = {**headers, "x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)}
+            return ApiError(403, "API rate limit exceeded for installation.", limited)
+        return ApiError(fault.status, "Server Error" if fault.status == 500 else "Bad Gateway", headers)

@@ -1,0 +1,364 @@
+"""The simulator's world: users, apps, repositories and pull requests, with git as the only code store."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.github_sim.git import Person, Repo
+
+
+class ApiError(Exception):
+    """An HTTP error as GitHub would answer it."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.status, self.message, self.headers, self.extra = status, message, headers or {}, extra
+
+
+@dataclass
+class User:
+    login: str
+    id: int
+    type: str = "User"
+    created_at: float = 0.0
+    token: str = ""
+    name: str | None = None
+
+    @property
+    def person(self) -> Person:
+        return Person(
+            self.name or self.login, f"{self.id}+{self.login}@users.noreply.github.com", f"{int(time.time())} +0000"
+        )
+
+
+@dataclass
+class App:
+    id: int
+    slug: str
+    name: str
+    owner: User
+    public_key: str
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    bot: User | None = None
+
+
+@dataclass
+class Installation:
+    id: int
+    app: App
+    account: User
+    repos: set[str] = field(default_factory=set)  # full names
+    permissions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Token:
+    value: str
+    user: User | None = None
+    installation: Installation | None = None
+    expires_at: float | None = None
+
+
+@dataclass
+class Repository:
+    id: int
+    owner: User
+    name: str
+    default_branch: str
+    git: Repo
+    parent: Repository | None = None
+    collaborators: set[str] = field(default_factory=set)
+    protected: set[str] = field(default_factory=set)
+    labels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    next_number: int = 1
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner.login}/{self.name}"
+
+
+@dataclass
+class PullRequest:
+    number: int
+    id: int
+    repo: Repository
+    head_repo: Repository
+    head_ref: str
+    head_sha: str
+    base_ref: str
+    user: User
+    title: str
+    body: str | None
+    created_at: float
+    updated_at: float
+    state: str = "open"
+    merged: bool = False
+    merged_at: float | None = None
+    merged_by: User | None = None
+    merge_commit_sha: str | None = None
+    closed_at: float | None = None
+    labels: list[str] = field(default_factory=list)
+    mergeable_key: tuple[str, str] | None = None  # (base sha, head sha) the cached result is for
+    mergeable_tree: str | None = None
+
+
+@dataclass
+class Comment:
+    id: int
+    repo: Repository
+    number: int
+    user: User
+    body: str
+    created_at: float
+    updated_at: float
+
+
+@dataclass
+class CheckRun:
+    id: int
+    repo: Repository
+    app: App
+    head_sha: str
+    name: str
+    status: str
+    conclusion: str | None
+    output: dict[str, Any]
+    started_at: float
+    completed_at: float | None = None
+    external_id: str | None = None
+    details_url: str | None = None
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+
+
+Listener = Callable[[str, str | None, dict[str, Any], "Installation | None"], None]
+
+
+class World:
+    """All state, guarded by one lock: every HTTP request runs its whole mutation under it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.lock = threading.RLock()
+        self.ids = itertools.count(1000)
+        self.offset = 0.0  # added to the wall clock, so tests can make tokens expire
+        self.users: dict[str, User] = {}
+        self.apps: dict[int, App] = {}
+        self.installations: dict[int, Installation] = {}
+        self.tokens: dict[str, Token] = {}
+        self.repos: dict[str, Repository] = {}
+        self.pulls: dict[tuple[str, int], PullRequest] = {}
+        self.comments: dict[int, Comment] = {}
+        self.check_runs: dict[int, CheckRun] = {}
+        self.listeners: list[Listener] = []
+
+    # --- time and ids ---------------------------------------------------------------------------
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    def next_id(self) -> int:
+        return next(self.ids)
+
+    # --- people and apps ------------------------------------------------------------------------
+    def add_user(
+        self, login: str, type: str = "User", created_at: float | None = None, name: str | None = None
+    ) -> User:
+        with self.lock:
+            user = User(login, self.next_id(), type, created_at or self.now() - 400 * 86400, "", name)
+            user.token = f"ghp_{secrets.token_hex(18)}"
+            self.users[login.lower()] = user
+            self.tokens[user.token] = Token(user.token, user=user)
+            return user
+
+    def user(self, login: str) -> User:
+        found = self.users.get(login.lower())
+        if found is None:
+            raise ApiError(404, "Not Found")
+        return found
+
+    def add_app(self, slug: str, owner: User, public_key: str, webhook_url: str | None, secret: str | None) -> App:
+        with self.lock:
+            app = App(self.next_id(), slug, slug.replace("-", " ").title(), owner, public_key, webhook_url, secret)
+            app.bot = self.add_user(f"{slug}[bot]", type="Bot")
+            self.apps[app.id] = app
+            return app
+
+    def install(self, app: App, account: User, repos: list[str]) -> Installation:
+        with self.lock:
+            perms = {
+                "contents": "write",
+                "pull_requests": "write",
+                "issues": "write",
+                "checks": "write",
+                "metadata": "read",
+            }
+            inst = Installation(self.next_id(), app, account, set(repos), perms)
+            self.installations[inst.id] = inst
+        self.emit("installation", "created", {"repositories": [self.repo_brief(self.repo(r)) for r in repos]}, inst)
+        return inst
+
+    def add_installation_repos(self, inst: Installation, repos: list[str]) -> None:
+        with self.lock:
+            inst.repos |= set(repos)
+        brief = [self.repo_brief(self.repo(r)) for r in repos]
+        self.emit("installation_repositories", "added", {"repositories_added": brief, "repositories_removed": []}, inst)
+
+    def issue_installation_token(self, inst: Installation) -> Token:
+        with self.lock:
+            token = Token(f"ghs_{secrets.token_hex(18)}", installation=inst, expires_at=self.now() + 3600)
+            self.tokens[token.value] = token
+            return token
+
+    def installation_for(self, repo: Repository) -> Installation | None:
+        return next((i for i in self.installations.values() if repo.full_name in i.repos), None)
+
+    # --- repositories ---------------------------------------------------------------------------
+    def repo(self, full_name: str) -> Repository:
+        found = self.repos.get(full_name.lower())
+        if found is None:
+            raise ApiError(404, "Not Found")
+        return found
+
+    def create_repo(self, owner: User, name: str, files: dict[str, bytes], branch: str = "main") -> Repository:
+        with self.lock:
+            git = Repo.init(self.root / "repos" / owner.login / f"{name}.git", branch)
+            repo = Repository(self.next_id(), owner, name, branch, git, collaborators={owner.login.lower()})
+            self.repos[repo.full_name.lower()] = repo
+            if files:
+                changes = {p: ("100644", git.write_blob(data)) for p, data in files.items()}
+                tree = git.tree_with(None, changes)
+                sha = git.commit_tree(tree, [], "Initial commit", owner.person, owner.person)
+                git.set_ref(f"refs/heads/{branch}", sha)
+            return repo
+
+    def fork(self, parent: Repository, owner: User) -> Repository:
+        with self.lock:
+            existing = self.repos.get(f"{owner.login}/{parent.name}".lower())
+            if existing is not None:
+                return existing
+            git = Repo.fork(parent.git, self.root / "repos" / owner.login / f"{parent.name}.git")
+            repo = Repository(
+                self.next_id(), owner, parent.name, parent.default_branch, git, parent, {owner.login.lower()}
+            )
+            self.repos[repo.full_name.lower()] = repo
+            return repo
+
+    def branch_sha(self, repo: Repository, branch: str) -> str:
+        sha = repo.git.ref(f"refs/heads/{branch}")
+        if sha is None:
+            raise ApiError(404, "Branch not found")
+        return sha
+
+    def move_branch(self, repo: Repository, branch: str, sha: str, force: bool = False, old: str | None = None) -> None:
+        """Update a branch as GitHub does: fast-forward only unless forced; then react to the push."""
+        with self.lock:
+            current = repo.git.ref(f"refs/heads/{branch}")
+            if not repo.git.has_commit(sha):
+                raise ApiError(422, "Object does not exist")
+            if branch in repo.protected and current is not None:
+                raise ApiError(422, f"Protected branch update failed for refs/heads/{branch}.")
+            if current is not None and not force and not repo.git.is_ancestor(current, sha):
+                raise ApiError(422, "Update is not a fast forward")
+            if not repo.git.set_ref(f"refs/heads/{branch}", sha, old or current):
+                raise ApiError(422, "Reference cannot be updated")
+            self.after_push(repo, branch, sha)
+
+    def after_push(self, repo: Repository, branch: str, sha: str) -> None:
+        """A branch moved: PRs whose head is this branch get the new head; PRs into it may be merged now."""
+        for pr in list(self.pulls.values()):
+            if pr.state != "open":
+                continue
+            if pr.head_repo is repo and pr.head_ref == branch and pr.head_sha != sha:
+                before = pr.head_sha
+                pr.repo.git.fetch(repo.git, sha, f"refs/pull/{pr.number}/head")
+                pr.head_sha, pr.updated_at = sha, self.now()
+                self.emit(
+                    "pull_request",
+                    "synchronize",
+                    {"before": before, "after": sha, **self.pr_event(pr)},
+                    self.installation_for(pr.repo),
+                )
+            if pr.repo is repo and pr.base_ref == branch and repo.git.is_ancestor(pr.head_sha, sha):
+                self.mark_merged(pr, sha, None)
+
+    def mark_merged(self, pr: PullRequest, commit: str, by: User | None) -> None:
+        # https://docs.github.com/en/pull-requests: a PR is merged once its head is reachable from its base.
+        pr.state, pr.merged, pr.merged_at, pr.closed_at = "closed", True, self.now(), self.now()
+        pr.merge_commit_sha, pr.merged_by, pr.updated_at = commit, by or pr.merged_by, self.now()
+        self.emit("pull_request", "closed", self.pr_event(pr), self.installation_for(pr.repo))
+
+    # --- pull requests --------------------------------------------------------------------------
+    def pull(self, repo: Repository, number: int) -> PullRequest:
+        found = self.pulls.get((repo.full_name.lower(), number))
+        if found is None:
+            raise ApiError(404, "Not Found")
+        return found
+
+    def open_pull(
+        self, repo: Repository, user: User, head: str, base: str, title: str, body: str | None
+    ) -> PullRequest:
+        with self.lock:
+            owner, _, branch = head.rpartition(":")
+            head_repo = self.repo(f"{owner}/{repo.name}") if owner else repo
+            if head_repo is not repo and head_repo.parent is not repo:
+                raise ApiError(
+                    422, "Validation Failed", errors=[{"resource": "PullRequest", "field": "head", "code": "invalid"}]
+                )
+            head_sha = self.branch_sha(head_repo, branch)
+            base_sha = self.branch_sha(repo, base)
+            number = repo.next_number
+            # As on GitHub, the base repository keeps refs/pull/N/head, so the PR's commits live there too.
+            repo.git.fetch(head_repo.git, head_sha, f"refs/pull/{number}/head")
+            if repo.git.is_ancestor(head_sha, base_sha):
+                repo.git.delete_ref(f"refs/pull/{number}/head")
+                raise ApiError(422, "Validation Failed", errors=[{"message": f"No commits between {base} and {head}"}])
+            repo.next_number += 1
+            now = self.now()
+            pr = PullRequest(
+                number, self.next_id(), repo, head_repo, branch, head_sha, base, user, title, body, now, now
+            )
+            self.pulls[(repo.full_name.lower(), number)] = pr
+        self.emit("pull_request", "opened", self.pr_event(pr), self.installation_for(repo))
+        return pr
+
+    def mergeability(self, pr: PullRequest) -> bool | None:
+        """As on GitHub: None on the first read after a change, while it computes; then the answer."""
+        base_sha = self.branch_sha(pr.repo, pr.base_ref)
+        key = (base_sha, pr.head_sha)
+        if pr.mergeable_key != key:
+            pr.mergeable_key = key
+            pr.mergeable_tree = pr.repo.git.merge_tree(base_sha, pr.head_sha)
+            return None
+        return pr.mergeable_tree is not None
+
+    def set_pr_state(self, pr: PullRequest, state: str) -> None:
+        with self.lock:
+            if state == pr.state or pr.merged:
+                return
+            pr.state, pr.updated_at = state, self.now()
+            pr.closed_at = self.now() if state == "closed" else None
+        self.emit(
+            "pull_request",
+            "closed" if state == "closed" else "reopened",
+            self.pr_event(pr),
+            self.installation_for(pr.repo),
+        )
+
+    # --- events ---------------------------------------------------------------------------------
+    def emit(self, event: str, action: str | None, body: dict[str, Any], inst: Installation | None) -> None:
+        for listener in self.listeners:
+            listener(event, action, body, inst)
+
+    def pr_event(self, pr: PullRequest) -> dict[str, Any]:
+        """The parts of a pull_request payload that name the PR; the sender adds the rest."""
+        return {"number": pr.number, "_pull": pr, "_repo": pr.repo}
+
+    def repo_brief(self, repo: Repository) -> dict[str, Any]:
+        return {"id": repo.id, "name": repo.name, "full_name": repo.full_name, "private": False}
