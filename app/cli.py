@@ -158,7 +158,27 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true", help="print the verdict as JSON")
     verify.set_defaults(func=cmd_verify)
 
+    serve = sub.add_parser("serve", help="run the webhook service (and its job workers)")
+    serve.add_argument("--host", default=None, help="default: UNDERSIGNED_HOST or 127.0.0.1")
+    serve.add_argument("--port", type=int, default=None, help="default: UNDERSIGNED_PORT or 8000")
+    serve.set_defaults(func=_cmd_serve)
+
+    worker = sub.add_parser("worker", help="run job workers as their own process (with UNDERSIGNED_REDIS_URL)")
+    worker.add_argument("--threads", type=int, default=None)
+    worker.set_defaults(func=_cmd_worker)
     return parser
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from app.server import serve  # the service's imports are only paid for by `serve`
+
+    return serve(args.host, args.port)
+
+
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from app.server import run_worker
+
+    return run_worker(args.threads)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,1 +1,17 @@
-"""Webhook handlers: one module per event family, each registering on a router."""
+"""Webhook handlers: one module per event family, each registering on a router. `build_router()` joins them."""
+
+from __future__ import annotations
+
+from handlers import check_run, installation, issue_comment, pull_request
+from handlers.router import Job, Router
+
+
+def build_router() -> Router:
+    """The one place the event families are combined."""
+    router = Router()
+    for module in (pull_request, check_run, issue_comment, installation):
+        router.include(module.router)
+    return router
+
+
+__all__ = ["Job", "Router", "build_router"]

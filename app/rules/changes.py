@@ -67,7 +67,9 @@ def _owner(tpl: Template, text: str) -> str:
     return parsed.login if parsed else (salvage(text)[1] or "someone else")
 
 
-def read_list(config: Config, path: str, base_text: str, head_text: str, author: str) -> Reading:
+def read_list(
+    config: Config, path: str, base_text: str, head_text: str, author: str, current_text: str | None = None
+) -> Reading:
     letter, rules = config.letter, config.signers
     tpl = line_template(letter)
     base = list_bounds(base_text, letter)
@@ -119,6 +121,11 @@ def read_list(config: Config, path: str, base_text: str, head_text: str, author:
             problems.append(problem("duplicate-signer", path, line, login=parsed.login, where=" in this PR"))
         seen.add(key)
         prior = find_signer(base_text, base.first, last, tpl, parsed.login)
+        if prior is None and current_text is not None and current_text != base_text:
+            now = list_bounds(current_text, letter)
+            if now is not None:
+                end = now.end - 1 if now.end is not None else len(current_text)
+                prior = find_signer(current_text, now.first, end, tpl, parsed.login)
         if prior is not None:
             problems.append(problem("duplicate-signer", path, line, login=parsed.login, where=f" on line {prior + 1}"))
         changes.append(Change("add", path, parsed.login, text, None, skey))

@@ -33,7 +33,12 @@ def _suggest_file(config: Config, text: str, author: str) -> str | None:
 
 
 def read_directory(
-    config: Config, base: Mapping[str, str], head: Mapping[str, str], changed: Sequence[str], author: str
+    config: Config,
+    base: Mapping[str, str],
+    head: Mapping[str, str],
+    changed: Sequence[str],
+    author: str,
+    current: Mapping[str, str] | None = None,
 ) -> Reading:
     letter, rules = config.letter, config.signers
     trusted = {login_key(t) for t in rules.trusted}
@@ -81,7 +86,7 @@ def read_directory(
             changes.append(Change("replace", path, parsed.login, new, old))
             continue
         if base_names is None:
-            base_names = {p.rsplit("/", 1)[-1].casefold() for p in base}
+            base_names = {p.rsplit("/", 1)[-1].casefold() for p in (*base, *(current or ()))}
         if path.rsplit("/", 1)[-1].casefold() in base_names:
             problems.append(problem("duplicate-signer", path, 1, login=parsed.login, where=""))
         changes.append(Change("add", path, parsed.login, new, None))

@@ -91,22 +91,28 @@ def evaluate(
     changed_paths: Iterable[str],
     author: Author,
     now: datetime,
+    current: Mapping[str, str] | None = None,
 ) -> Verdict:
-    """Decide what a PR is. `base`/`head` map letter paths to their text (missing: absent)."""
+    """Decide what a PR is. `base`/`head` map letter paths to their text (missing: absent).
+
+    `base` is the letter where the PR branched off (its merge base); `current`, when given, is the default
+    branch as it is now, so a signer who landed meanwhile is still caught as a duplicate."""
     letter = config.letter
     changed = sorted(set(changed_paths))
     reading: Reading
     if letter.directory is not None:
         prefix = letter.directory.rstrip("/") + "/"
         others = [p for p in changed if not p.startswith(prefix)]
-        reading = read_directory(config, base, head, [p for p in changed if p.startswith(prefix)], author.login)
+        in_dir = [p for p in changed if p.startswith(prefix)]
+        reading = read_directory(config, base, head, in_dir, author.login, current)
     else:
         others = [p for p in changed if p != letter.file]
         base_text = base.get(letter.file)
         if base_text is None:
             missing = problem("letter-missing", letter.file, None, file=letter.file, marker=letter.start_after)
             return Verdict("invalid", problems=(missing,))
-        reading = read_list(config, letter.file, base_text, head.get(letter.file, ""), author.login)
+        now_text = current.get(letter.file) if current is not None else None
+        reading = read_list(config, letter.file, base_text, head.get(letter.file, ""), author.login, now_text)
         if reading.missing_marker:
             missing = problem("letter-missing", letter.file, None, file=letter.file, marker=letter.start_after)
             return Verdict("invalid", problems=(missing,))

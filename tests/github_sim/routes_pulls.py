@@ -157,3 +157,35 @@ def merge_pull(ctx: Ctx) -> Any:
     if not pr.merged:  # squash and rebase leave the head unreachable: GitHub marks it merged itself
         ctx.world.mark_merged(pr, new, user)
     return {"sha": new, "merged": True, "message": "Pull Request successfully merged"}
+
+
+@route("GET", "/repos/{owner}/{repo}/compare/{basehead:path}")
+def compare(ctx: Ctx) -> Any:
+    # https://docs.github.com/en/rest/commits/commits#compare-two-commits (three-dot: from the merge base)
+    repo = ctx.repo()
+    base_name, sep, head_name = ctx.params["basehead"].partition("...")
+    if not sep:
+        raise ApiError(404, "Not Found")
+
+    def resolve(name: str) -> str:
+        sha = repo.git.ref(name) or repo.git.ref(f"refs/heads/{name}")
+        if sha is None:
+            raise ApiError(404, f"No commit found for {name}")
+        return sha
+
+    base, head = resolve(base_name), resolve(head_name)
+    merge_base = repo.git.merge_base(base, head) or base
+    ahead, behind = repo.git.rev_list(head, merge_base), repo.git.rev_list(base, merge_base)
+    files = repo.git.diff_files(merge_base, head)
+    status = "identical" if base == head else ("ahead" if not behind else ("behind" if not ahead else "diverged"))
+    return {
+        "url": f"{ctx.shapes.api}/repos/{repo.full_name}/compare/{base_name}...{head_name}",
+        "status": status,
+        "ahead_by": len(ahead),
+        "behind_by": len(behind),
+        "total_commits": len(ahead),
+        "base_commit": {"sha": base},
+        "merge_base_commit": {"sha": merge_base},
+        "commits": [{"sha": s} for s in ahead],
+        "files": files[:300],
+    }

@@ -98,6 +98,7 @@ class Shapes:
             "mergeable_state": state,
             "merged_by": self.user(pr.merged_by),
             "maintainer_can_modify": False,
+            "comments": sum(1 for c in self.world.comments.values() if c.repo is pr.repo and c.number == pr.number),
             "author_association": "OWNER" if pr.user.login.lower() in pr.repo.collaborators else "CONTRIBUTOR",
         }
 

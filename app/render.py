@@ -1,0 +1,101 @@
+"""What people read: the check run's title and summary, and the PR comment, rendered from a verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.rules import Problem, Verdict
+from config import ConfigError
+
+CHECK_NAME = "undersigned"
+MARKER = "<!-- undersigned:comment -->"
+DOCS = "https://github.com/undersigned/undersigned#for-signers"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    conclusion: str  # success, failure or neutral
+    title: str
+    summary: str
+    annotations: tuple[dict[str, Any], ...] = ()
+
+
+def _who(verdict: Verdict) -> str:
+    logins = sorted({s.login for s in verdict.signatures} | {c.login for c in verdict.land})
+    return ", ".join(f"@{x}" for x in logins) or "the signer"
+
+
+def check_report(verdict: Verdict, letter_path: str) -> CheckReport:
+    if verdict.kind == "not_a_signature":
+        summary = (
+            f"This pull request does not change the signature list in `{letter_path}`, so undersigned leaves "
+            "it to the maintainers."
+        )
+        return CheckReport("neutral", "Not a signature: left to the maintainers", summary)
+    if verdict.ok:
+        titles = {
+            "sign": f"Signature of {_who(verdict)} is valid",
+            "withdraw": f"Withdrawal by {_who(verdict)} is valid",
+            "amend": f"Change to the signature of {_who(verdict)} is valid",
+        }
+        lines = [f"- {s.name} (@{s.login}), `{s.path}` line {s.line}" for s in verdict.signatures]
+        summary = "\n".join(["Everything checks out. undersigned will land this on the default branch.", "", *lines])
+        if verdict.skipped:
+            summary += "\n\nNot checked (facts unavailable):\n" + "\n".join(f"- {s}" for s in verdict.skipped)
+        return CheckReport("success", titles[verdict.kind], summary.rstrip())
+    count = len(verdict.problems)
+    title = f"{count} problem{'s' if count != 1 else ''} to fix before this can land"
+    body = ["This pull request cannot land yet. For each problem, what to change:", ""]
+    body += [_problem_markdown(p, fence="text") for p in verdict.problems]
+    annotations = tuple(
+        {
+            "path": p.path,
+            "start_line": p.line,
+            "end_line": p.line,
+            "annotation_level": "failure",
+            "title": p.code,
+            "message": p.message + (f"\n\nSuggested line:\n{p.suggestion}" if p.suggestion else ""),
+        }
+        for p in verdict.problems
+        if p.path and p.line
+    )
+    return CheckReport("failure", title, "\n".join(body).rstrip(), annotations)
+
+
+def config_error_report(error: ConfigError) -> CheckReport:
+    count = len(error.issues)
+    title = f"{error.path} has {count} error{'s' if count != 1 else ''}"
+    return CheckReport("failure", title, error.markdown())
+
+
+def _problem_markdown(p: Problem, fence: str, in_diff: bool = False) -> str:
+    where = f"`{p.path}` line {p.line}" if p.path and p.line else (f"`{p.path}`" if p.path else "this pull request")
+    out = [f"- **{p.message}** ({where}, `{p.code}`)"]
+    if p.suggestion:
+        label = "Replace the line with:" if p.line else "Use this instead:"
+        block = "suggestion" if in_diff else fence
+        out += ["", f"  {label}", "", f"  ```{block}", *(f"  {x}" for x in p.suggestion.splitlines()), "  ```"]
+    return "\n".join(out)
+
+
+def comment_body(verdict: Verdict, author: str, landed: str | None = None) -> str:
+    """The one comment on a PR, rewritten in place as the verdict changes."""
+    if landed is not None:
+        text = f"Thank you, @{author}! Your change has landed in {landed}. 🎉"
+    elif verdict.ok:
+        text = f"Thanks, @{author}: everything is fixed and your change will land shortly."
+    elif verdict.kind == "not_a_signature":
+        text = "This pull request no longer changes the signature list, so it is left to the maintainers."
+    else:
+        fixes = "\n\n".join(_problem_markdown(p, fence="text", in_diff=bool(p.line)) for p in verdict.problems)
+        text = (
+            f"Thanks for signing, @{author}! Before this can land, please change the following "
+            f"(edit the file in this pull request; undersigned checks again on every push):\n\n{fixes}\n\n"
+            "Comment `/recheck` to have it checked again."
+        )
+    return f"{MARKER}\n{text}\n"
+
+
+def config_comment(error: ConfigError) -> str:
+    return f"{MARKER}\n{error.markdown()}\n"

@@ -1,0 +1,54 @@
+"""Wiring: the one place settings become a queue, GitHub clients, an evaluator and a lander."""
+
+from __future__ import annotations
+
+import logging
+
+from app.evaluate import Evaluator
+from app.github import GitHubApp
+from app.jobs import JobQueue
+from app.logs import event, register_secret
+from app.report import Reporter
+from app.settings import Settings
+from handlers import Job, build_router
+
+log = logging.getLogger("undersigned")
+
+
+class Runtime:
+    """Everything the service runs on. The GitHub side exists only once the App's credentials are set."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        for secret in (settings.webhook_secret, settings.private_key, settings.redis_url):
+            register_secret(secret.get_secret_value() if secret is not None else None)
+        self.router = build_router()
+        self.queue = JobQueue(settings, self.run_job)
+        self.reporter = Reporter(self.queue.store)
+        self.github: GitHubApp | None = GitHubApp(settings) if settings.has_app_credentials else None
+        self.evaluator = Evaluator(self.github, self.reporter, settings.config_ttl) if self.github else None
+
+    def run_job(self, job: Job) -> None:
+        if self.evaluator is None:
+            raise RuntimeError("the App's credentials are not set; the job stays queued for a retry")
+        self.evaluator.run(job)
+
+    def start(self) -> None:
+        if self.evaluator is not None:
+            self.queue.start_consumer(self.settings.workers)
+        event(log, "started", app_id=self.settings.app_id, github=self.settings.github_api_url, queue=self.queue_kind)
+
+    def stop(self) -> None:
+        self.queue.stop_consumer(graceful=True)
+
+    @property
+    def queue_kind(self) -> str:
+        return "redis" if self.settings.redis_url is not None else f"sqlite:{self.settings.data_dir / 'queue.db'}"
+
+    def not_ready(self) -> list[str]:
+        problems = []
+        if not self.settings.has_app_credentials:
+            problems.append("the App's ID and private key are not set")
+        if not self.queue.ping():
+            problems.append("the job queue does not answer")
+        return problems

@@ -1,0 +1,44 @@
+"""`undersigned serve` and `undersigned worker`: processes around the app factory and the queue."""
+
+from __future__ import annotations
+
+import sys
+
+import uvicorn
+
+from app import logs
+from app.runtime import Runtime
+from app.settings import Settings, get_settings
+from app.web import StartupError, create_app
+
+
+def _settings() -> Settings:
+    settings = get_settings()
+    logs.setup(settings.log_level)
+    return settings
+
+
+def serve(host: str | None = None, port: int | None = None) -> int:
+    settings = _settings()
+    try:
+        app = create_app(settings)
+    except StartupError as exc:
+        print(f"undersigned: {exc}", file=sys.stderr)
+        return 2
+    missing = settings.missing()
+    if missing:
+        where = f"http://{host or settings.host}:{port or settings.port}/"
+        print(f"undersigned: starting without {'; '.join(missing)}: see {where}", file=sys.stderr)
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_config=None, access_log=False)
+    return 0
+
+
+def run_worker(threads: int | None = None) -> int:
+    """A separate worker process; useful with UNDERSIGNED_REDIS_URL, where many share one queue."""
+    settings = _settings()
+    if not settings.has_app_credentials:
+        print("undersigned: a worker needs UNDERSIGNED_APP_ID and the App's private key", file=sys.stderr)
+        return 2
+    runtime = Runtime(settings)
+    runtime.queue.run_forever(threads or settings.workers or 1)
+    return 0
