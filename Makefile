@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench schema clean
+.PHONY: run demo test lint typecheck unit bench schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,8 +12,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The service refuses to run without a webhook secret; for a local run, make one once and keep it in ./data.
 run: $(STAMP)
-	$(BIN)/undersigned serve
+	@mkdir -p data
+	@test -s data/webhook-secret || $(BIN)/python -c "import secrets; print(secrets.token_hex(20))" > data/webhook-secret
+	UNDERSIGNED_WEBHOOK_SECRET="$${UNDERSIGNED_WEBHOOK_SECRET:-$$(cat data/webhook-secret)}" $(BIN)/undersigned serve
+
+demo: $(STAMP)
+	$(BIN)/python -m tests.github_sim --demo --port 8765 --state data/demo \
+		--webhook-url http://127.0.0.1:8000/webhooks --webhook-secret "$$(cat data/webhook-secret)"
 
 test: $(STAMP) lint typecheck unit
 
@@ -29,6 +36,7 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.rules_speed
+	$(BIN)/python -m bench.corpus_replay
 
 schema: $(STAMP)
 	$(BIN)/python -m config.schema > config/undersigned.schema.json

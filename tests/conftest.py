@@ -60,3 +60,15 @@ def sim(tmp_path: Path) -> Iterator[Simulator]:
 @pytest.fixture
 def demo(sim: Simulator, receiver: tuple[str, Received]) -> Demo:
     return seed_demo(sim.world, signers=3, webhook_url=receiver[0], webhook_secret="s3cret")
+
+
+@pytest.fixture
+def app_world(sim: Simulator, tmp_path: Path) -> Iterator[tuple[Simulator, Demo, Any]]:
+    """The simulator's demo world with undersigned installed on it, running over real HTTP."""
+    from tests.service import Service, settings_for
+
+    world = seed_demo(sim.world, signers=4, webhook_url=None, webhook_secret="e2e-webhook-secret")
+    service = Service(settings_for(sim, world, tmp_path / "data")).start()
+    world.app.webhook_url = service.url
+    yield sim, world, service
+    service.stop()

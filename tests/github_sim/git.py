@@ -136,10 +136,9 @@ class Repo:
                 self.git("read-tree", "--empty", env=env)
             info = []
             for path, entry in changes.items():
-                if entry is None:
-                    self.git("update-index", "--force-remove", "--", path, env=env)
-                else:
-                    info.append(f"{entry[0]} {entry[1]}\t{path}\n")
+                # Mode 0 removes the path from the index (no work tree needed, unlike --force-remove).
+                mode, sha = entry if entry is not None else ("0", "0" * 40)
+                info.append(f"{mode} {sha}\t{path}\n")
             if info:
                 self.git("update-index", "--add", "--index-info", stdin="".join(info).encode(), env=env)
             return self.git("write-tree", env=env).strip()

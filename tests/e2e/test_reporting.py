@@ -1,0 +1,217 @@
+"""End to end over real HTTP: the service and the simulator, people acting through REST."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import uuid
+from typing import Any
+
+import httpx
+
+from tests.github_sim import Demo, Simulator, person
+from tests.helpers import assert_golden
+from tests.service import SECRET, Service, settle
+
+LINE = "-  {name} [@{login}](https://github.com/{login})"
+REPO = "maintainer/microsoft-drop-ice"
+World = tuple[Simulator, Demo, Service]
+
+
+def runs(sim: Simulator, sha: str) -> list[Any]:
+    return [r for r in sim.world.check_runs.values() if r.head_sha == sha]
+
+
+def bot_comments(sim: Simulator, number: int) -> list[Any]:
+    return [c for c in sim.world.comments.values() if c.number == number and c.user.type == "Bot"]
+
+
+def pr_state(sim: Simulator, number: int) -> Any:
+    return sim.world.pull(sim.world.repo(REPO), number)
+
+
+def sign(sim: Simulator, login: str, name: str, as_login: str | None = None) -> int:
+    opened = person(sim, login).sign(REPO, "README.md", LINE.format(name=name, login=as_login or login))
+    return int(opened["number"])
+
+
+def post(
+    service: Service, event: str, payload: dict[str, Any], delivery: str | None = None, secret: str = SECRET
+) -> httpx.Response:
+    body = json.dumps(payload).encode()
+    sig = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    headers = {"X-GitHub-Event": event, "X-GitHub-Delivery": delivery or str(uuid.uuid4()), "X-Hub-Signature-256": sig}
+    return httpx.post(service.url, content=body, headers=headers)
+
+
+def test_valid_signature_gets_a_green_check_and_no_comment(app_world: World) -> None:
+    sim, _, service = app_world
+    number = sign(sim, "ada", "Ada Lovelace")
+    settle(sim, service)
+    pr = pr_state(sim, number)
+    [run] = runs(sim, pr.head_sha)
+    assert (run.name, run.status, run.conclusion) == ("undersigned", "completed", "success")
+    assert run.output["title"] == "Signature of @ada is valid"
+    assert bot_comments(sim, number) == []
+    assert pr.labels == ["signature"]
+    assert_golden("app/check-valid.md", f"# {run.output['title']}\n\n{run.output['summary']}\n")
+
+
+def test_invalid_signature_gets_check_annotations_comment_and_label(app_world: World) -> None:
+    sim, _, service = app_world
+    number = sign(sim, "grace", "Grace Hopper", as_login="ada")
+    settle(sim, service)
+    pr = pr_state(sim, number)
+    [run] = runs(sim, pr.head_sha)
+    assert run.conclusion == "failure" and run.output["title"] == "1 problem to fix before this can land"
+    assert [(a["path"], a["start_line"], a["title"]) for a in run.annotations] == [("README.md", 38, "author-mismatch")]
+    [comment] = bot_comments(sim, number)
+    assert "-  Grace Hopper [@grace](https://github.com/grace)" in comment.body
+    assert pr.labels == ["needs-changes"]
+    assert_golden("app/check-invalid.md", f"# {run.output['title']}\n\n{run.output['summary']}\n")
+    assert_golden("app/comment-invalid.md", comment.body)
+
+
+def test_three_pushes_edit_one_comment_and_the_fix_turns_it_green(app_world: World) -> None:
+    sim, _, service = app_world
+    number = sign(sim, "linus", "Linus", as_login="someone")
+    settle(sim, service)
+    linus = person(sim, "linus")
+    text, _ = linus.read("linus/microsoft-drop-ice", "README.md", "linus-sign")
+    for bad in ("- Linus @linus", "-  Linus [@linus](https:/github.com/linus)"):
+        text = text.rstrip("\n").rsplit("\n", 1)[0] + "\n" + bad + "\n"
+        linus.write("linus/microsoft-drop-ice", "README.md", text, "linus-sign")
+        settle(sim, service)
+    assert len(bot_comments(sim, number)) == 1
+    assert "line-format" in bot_comments(sim, number)[0].body
+    text = text.rstrip("\n").rsplit("\n", 1)[0] + "\n" + LINE.format(name="Linus", login="linus") + "\n"
+    linus.write("linus/microsoft-drop-ice", "README.md", text, "linus-sign")
+    settle(sim, service)
+    [comment] = bot_comments(sim, number)
+    assert "everything is fixed" in comment.body
+    pr = pr_state(sim, number)
+    assert [r.conclusion for r in runs(sim, pr.head_sha)] == ["success"]
+    assert pr.labels == ["signature"]
+    assert_golden("app/comment-fixed.md", comment.body)
+
+
+def test_letter_text_fix_is_neutral_and_left_alone(app_world: World) -> None:
+    sim, _, service = app_world
+    maint = person(sim, "maintainer")
+    maint.branch(REPO, "typo")
+    text, _ = maint.read(REPO, "README.md", "typo")
+    maint.write(REPO, "README.md", text.replace("end is relationship", "end its relationship"), "typo")
+    number = int(maint.open_pr(REPO, "typo", "Fix a typo")["number"])
+    settle(sim, service)
+    pr = pr_state(sim, number)
+    [run] = runs(sim, pr.head_sha)
+    assert run.conclusion == "neutral" and run.output["title"] == "Not a signature: left to the maintainers"
+    assert bot_comments(sim, number) == [] and pr.labels == []
+    assert pr.state == "open"
+
+
+def test_withdraw_and_amend_are_reported_valid(app_world: World) -> None:
+    sim, demo, _ = app_world
+    service = app_world[2]
+    repo = sim.world.repo(REPO)
+    leaver = sim.world.add_user("leaverou")
+    repo_text = repo.git.read_blob(repo.git.read_path("main", "README.md")[0]).decode()  # type: ignore[index]
+    lea = person(sim, leaver.login)
+    fork = lea.fork(REPO)
+    lea.branch(fork, "bye")
+    lea.write(
+        fork, "README.md", repo_text.replace("-  Lea Verou [@leaverou](https://github.com/leaverou)\n", ""), "bye"
+    )
+    withdraw = int(lea.open_pr(REPO, "bye", "Withdraw", fork=fork)["number"])
+    lea.branch(fork, "rename")
+    lea.write(fork, "README.md", repo_text.replace("Lea Verou", "Léa Verou"), "rename")
+    amend = int(lea.open_pr(REPO, "rename", "Accent", fork=fork)["number"])
+    settle(sim, service)
+    assert [r.output["title"] for r in runs(sim, pr_state(sim, withdraw).head_sha)] == [
+        "Withdrawal by @leaverou is valid"
+    ]
+    assert [r.output["title"] for r in runs(sim, pr_state(sim, amend).head_sha)] == [
+        "Change to the signature of @leaverou is valid"
+    ]
+    assert demo.repo.full_name == REPO
+
+
+def test_config_error_is_reported_on_the_pr(app_world: World) -> None:
+    sim, _, service = app_world
+    maint = person(sim, "maintainer")
+    maint.write(REPO, ".github/undersigned.yml", "version: 1\nletter:\n  fiel: README.md\n", "main")
+    number = sign(sim, "ada", "Ada Lovelace")
+    settle(sim, service)
+    [run] = runs(sim, pr_state(sim, number).head_sha)
+    assert run.conclusion == "failure" and run.output["title"] == ".github/undersigned.yml has 1 error"
+    assert "`letter.fiel` (line 3): unknown key" in run.output["summary"]
+    assert len(bot_comments(sim, number)) == 1
+
+
+def test_repo_without_config_is_not_a_letter(app_world: World) -> None:
+    sim, _, service = app_world
+    maint = person(sim, "maintainer")
+    maint.delete(REPO, ".github/undersigned.yml", "main")
+    number = sign(sim, "ada", "Ada Lovelace")
+    settle(sim, service)
+    assert runs(sim, pr_state(sim, number).head_sha) == [] and bot_comments(sim, number) == []
+    assert sim.faults.calls("POST", actor="installation:") == []
+
+
+def test_config_in_the_pr_is_never_used(app_world: World) -> None:
+    sim, _, service = app_world
+    grace = person(sim, "grace")
+    fork = grace.fork(REPO)
+    grace.branch(fork, "sneaky")
+    text, _ = grace.read(fork, "README.md", "sneaky")
+    grace.write(fork, "README.md", text.rstrip("\n") + "\n" + LINE.format(name="Ada", login="ada") + "\n", "sneaky")
+    grace.write(fork, ".github/undersigned.yml", "version: 1\nsigners:\n  author_must_match: false\n", "sneaky")
+    number = int(grace.open_pr(REPO, "sneaky", "Sign", fork=fork)["number"])
+    settle(sim, service)
+    [run] = runs(sim, pr_state(sim, number).head_sha)
+    assert run.conclusion == "failure"
+    assert "author-mismatch" in run.output["summary"] and "other-files-changed" in run.output["summary"]
+
+
+def test_recheck_by_author_or_maintainer_only(app_world: World) -> None:
+    sim, _, service = app_world
+    number = sign(sim, "ada", "Ada Lovelace")
+    settle(sim, service)
+    before = len(sim.faults.calls("GET", rf"/pulls/{number}$", actor="installation:"))
+    person(sim, "grace").comment(REPO, number, "/recheck")
+    settle(sim, service)
+    assert len(sim.faults.calls("GET", rf"/pulls/{number}$", actor="installation:")) == before
+    person(sim, "ada").comment(REPO, number, "/recheck please")
+    settle(sim, service)
+    person(sim, "maintainer").comment(REPO, number, "/recheck")
+    settle(sim, service)
+    assert len(sim.faults.calls("GET", rf"/pulls/{number}$", actor="installation:")) == before + 2
+
+
+def test_rerun_button_on_a_fork_pr_finds_its_pr(app_world: World) -> None:
+    sim, _, service = app_world
+    number = sign(sim, "ada", "Ada Lovelace")
+    settle(sim, service)
+    [run] = runs(sim, pr_state(sim, number).head_sha)
+    before = len(sim.faults.calls("GET", rf"/pulls/{number}$", actor="installation:"))
+    assert person(sim, "ada").http.post(f"/repos/{REPO}/check-runs/{run.id}/rerequest").status_code == 201
+    settle(sim, service)
+    assert len(sim.faults.calls("GET", rf"/pulls/{number}$", actor="installation:")) > before
+
+
+def test_new_repo_on_an_installation_gets_its_open_prs_evaluated(app_world: World) -> None:
+    sim, demo, service = app_world
+    maint = sim.world.user("maintainer")
+    other = sim.world.create_repo(
+        maint,
+        "second-letter",
+        {"README.md": b"Signed,\n\n", ".github/undersigned.yml": b"version: 1\nletter:\n  start_after: 'Signed,'\n"},
+    )
+    ada = person(sim, "ada")
+    ada.sign(other.full_name, "README.md", "- Ada Lovelace [@ada](https://github.com/ada)")
+    settle(sim, service)
+    assert [r for r in sim.world.check_runs.values() if r.repo is other] == []  # not installed yet: no event
+    sim.world.add_installation_repos(demo.installation, [other.full_name])
+    settle(sim, service)
+    assert [r.conclusion for r in sim.world.check_runs.values() if r.repo is other] == ["success"]

@@ -1,0 +1,89 @@
+"""Run undersigned in-process over real HTTP, pointed at the simulator, for end-to-end tests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from pydantic import SecretStr
+
+from app.runtime import Runtime
+from app.settings import Settings
+from app.web import create_app
+from tests.github_sim import Demo, Simulator
+
+SECRET = "e2e-webhook-secret"
+
+
+def settings_for(sim: Simulator, demo: Demo, data_dir: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "app_id": demo.app.id,
+        "private_key": SecretStr(demo.private_key),
+        "webhook_secret": SecretStr(SECRET),
+        "github_api_url": sim.base_url,
+        "data_dir": data_dir,
+        "workers": 2,
+        "mutation_interval": 0.0,
+        "retry_backoff": 0.05,
+        "secondary_rate_wait": 1,
+        "config_ttl": 0,
+        "http_timeout": 10,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+class Service:
+    """undersigned on a free port; `url` is its webhook URL."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.runtime = Runtime(settings)
+        self.app = create_app(settings, self.runtime)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.url = f"{self.base}{settings.webhook_path}"
+        self.server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="on", access_log=False))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def start(self) -> Service:
+        self.sock.listen(128)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+        self.sock.close()
+        self.runtime.queue.huey.storage.close()
+
+    def idle(self) -> bool:
+        queue = self.runtime.queue
+        return queue.pending() == 0 and queue.running == 0 and queue.huey.storage.schedule_size() == 0
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def settle(sim: Simulator, service: Service, timeout: float = 30.0) -> None:
+    """Wait until every webhook is delivered and every job is done (twice: jobs cause events)."""
+    for _ in range(3):
+        assert sim.webhooks.wait(timeout)
+        wait_until(service.idle, timeout, "the job queue to drain")
+        time.sleep(0.05)
