@@ -7,6 +7,7 @@ import logging
 from app.evaluate import Evaluator
 from app.github import GitHubApp
 from app.jobs import JobQueue
+from app.land import Lander
 from app.logs import event, register_secret
 from app.report import Reporter
 from app.settings import Settings
@@ -27,11 +28,18 @@ class Runtime:
         self.reporter = Reporter(self.queue.store)
         self.github: GitHubApp | None = GitHubApp(settings) if settings.has_app_credentials else None
         self.evaluator = Evaluator(self.github, self.reporter, settings.config_ttl) if self.github else None
+        self.lander: Lander | None = None
+        if self.github is not None and self.evaluator is not None:
+            self.lander = Lander(self.github, self.queue.store, self.evaluator, self.queue.enqueue)
+            self.evaluator.on_valid = self.lander.submit
 
     def run_job(self, job: Job) -> None:
-        if self.evaluator is None:
+        if self.evaluator is None or self.lander is None:
             raise RuntimeError("the App's credentials are not set; the job stays queued for a retry")
-        self.evaluator.run(job)
+        if job.kind == "land":
+            self.lander.land(job.installation_id, job.repo)
+        else:
+            self.evaluator.run(job)
 
     def start(self) -> None:
         if self.evaluator is not None:

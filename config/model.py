@@ -147,9 +147,10 @@ class ReportConfig(_Strict):
 
     comment: bool = Field(True, description="Post (and edit in place) one comment on the PR.")
     labels: dict[LabelRole, str | None] = Field(
-        {"valid": "signature", "invalid": "needs-changes", "landed": None},
+        {"valid": None, "invalid": "needs-changes", "landed": None},
         description="Labels kept in sync with the verdict: keys 'valid', 'invalid', 'landed'; "
-        "a null value means no label.",
+        "a null value means no label. 'valid' is off by default: every label is one more rate-limited "
+        "write per signer, and a valid PR lands within seconds anyway.",
     )
 
 

@@ -12,9 +12,10 @@ Payload = dict[str, Any]
 @dataclass(frozen=True)
 class Job:
     """Work for the queue. "evaluate" a PR by number; "evaluate_sha" finds the PR by head sha (fork PRs
-    have no pull_requests on their check runs); "scan" evaluates every open PR of a repo."""
+    have no pull_requests on their check runs); "scan" evaluates every open PR of a repo; "land" lands
+    the repo's validated PRs."""
 
-    kind: Literal["evaluate", "evaluate_sha", "scan"]
+    kind: Literal["evaluate", "evaluate_sha", "scan", "land"]
     installation_id: int
     repo: str
     number: int | None = None

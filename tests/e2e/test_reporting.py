@@ -53,8 +53,9 @@ def test_valid_signature_gets_a_green_check_and_no_comment(app_world: World) -> 
     [run] = runs(sim, pr.head_sha)
     assert (run.name, run.status, run.conclusion) == ("undersigned", "completed", "success")
     assert run.output["title"] == "Signature of @ada is valid"
-    assert bot_comments(sim, number) == []
-    assert pr.labels == ["signature"]
+    assert bot_comments(sim, number) == []  # nothing to fix, nothing to say: the check says it
+    assert pr.labels == []  # the "valid" label is off by default
+    assert pr.merged  # and it landed
     assert_golden("app/check-valid.md", f"# {run.output['title']}\n\n{run.output['summary']}\n")
 
 
@@ -89,11 +90,11 @@ def test_three_pushes_edit_one_comment_and_the_fix_turns_it_green(app_world: Wor
     linus.write("linus/microsoft-drop-ice", "README.md", text, "linus-sign")
     settle(sim, service)
     [comment] = bot_comments(sim, number)
-    assert "everything is fixed" in comment.body
     pr = pr_state(sim, number)
     assert [r.conclusion for r in runs(sim, pr.head_sha)] == ["success"]
-    assert pr.labels == ["signature"]
-    assert_golden("app/comment-fixed.md", comment.body)
+    assert pr.merged and pr.labels == []  # landed; needs-changes removed
+    assert f"has landed in {pr.merge_commit_sha}" in comment.body  # the same comment, now a thank-you
+    assert_golden("app/comment-landed.md", comment.body.replace(str(pr.merge_commit_sha), "<sha>"))
 
 
 def test_letter_text_fix_is_neutral_and_left_alone(app_world: World) -> None:
@@ -176,7 +177,7 @@ def test_config_in_the_pr_is_never_used(app_world: World) -> None:
 
 def test_recheck_by_author_or_maintainer_only(app_world: World) -> None:
     sim, _, service = app_world
-    number = sign(sim, "ada", "Ada Lovelace")
+    number = sign(sim, "ada", "Ada Lovelace", as_login="someone")  # invalid: stays open
     settle(sim, service)
     before = len(sim.faults.calls("GET", rf"/pulls/{number}$", actor="installation:"))
     person(sim, "grace").comment(REPO, number, "/recheck")
@@ -191,7 +192,7 @@ def test_recheck_by_author_or_maintainer_only(app_world: World) -> None:
 
 def test_rerun_button_on_a_fork_pr_finds_its_pr(app_world: World) -> None:
     sim, _, service = app_world
-    number = sign(sim, "ada", "Ada Lovelace")
+    number = sign(sim, "ada", "Ada Lovelace", as_login="someone")  # invalid: stays open
     settle(sim, service)
     [run] = runs(sim, pr_state(sim, number).head_sha)
     before = len(sim.faults.calls("GET", rf"/pulls/{number}$", actor="installation:"))

@@ -1,0 +1,268 @@
+"""Landing: valid signatures reach the default branch exactly once, one repo at a time, in batches."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from github import GithubException
+from prometheus_client import Counter
+
+from app.evaluate import Evaluator, Outcome
+from app.github import Api, GitHubApp
+from app.logs import event
+from app.render import MARKER, CheckReport, comment_body
+from app.rules import Verdict
+from app.rules.apply import ApplyError, apply_changes
+from app.rules.model import Change
+from app.store import Store
+from config import Config
+from handlers import Job
+
+log = logging.getLogger("undersigned.land")
+LANDED = Counter("undersigned_landed_total", "Pull requests landed", ["how"])
+LOCK_STALE_AFTER = 300.0
+MAX_BATCH = 50  # PR heads per merge commit
+RACE_RETRIES = 5
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A validated PR waiting to land: exactly this head, with exactly these changes."""
+
+    number: int
+    sha: str
+    author: str
+    changes: list[dict[str, Any]]
+    placement_fixed: bool
+
+    def change_list(self) -> list[Change]:
+        return [Change(**{**c, "sort": tuple(c["sort"]) if c.get("sort") else None}) for c in self.changes]
+
+
+class ReadySet:
+    """Each repo's waiting PRs, as JSON in the shared store, edited under a short lock."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _edit(self, repo: str, fn: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+        lock = f"ready-lock:{repo.lower()}"
+        while not self.store.claim(lock, stale_after=10):
+            time.sleep(0.005)
+        try:
+            data: dict[str, Any] = json.loads(self.store.get(f"ready:{repo.lower()}") or "{}")
+            fn(data)
+            self.store.put(f"ready:{repo.lower()}", json.dumps(data))
+            return data
+        finally:
+            self.store.delete(lock)
+
+    def add(self, repo: str, item: Ready) -> None:
+        self._edit(repo, lambda d: d.__setitem__(str(item.number), asdict(item)))
+
+    def items(self, repo: str) -> list[Ready]:
+        data = json.loads(self.store.get(f"ready:{repo.lower()}") or "{}")
+        return sorted((Ready(**v) for v in data.values()), key=lambda r: r.number)
+
+    def drop(self, repo: str, done: list[Ready]) -> None:
+        def remove(data: dict[str, Any]) -> None:
+            for item in done:
+                if data.get(str(item.number), {}).get("sha") == item.sha:  # a newer validation stays
+                    del data[str(item.number)]
+
+        self._edit(repo, remove)
+
+
+class BlockedError(Exception):
+    """GitHub will not let the App write to the default branch (protection, permissions)."""
+
+
+class Lander:
+    def __init__(self, github: GitHubApp, store: Store, evaluator: Evaluator, enqueue: Callable[[Job], bool]) -> None:
+        self.github, self.store, self.evaluator, self.enqueue = github, store, evaluator, enqueue
+        self.ready = ReadySet(store)
+        self.known: dict[str, tuple[str, str]] = {}  # repo -> (tip sha, letter text) we committed
+
+    def submit(self, outcome: Outcome) -> None:
+        """A valid verdict: remember what to land, and ask for the repo's landing job."""
+        verdict = outcome.verdict
+        item = Ready(
+            int(outcome.pr["number"]),
+            outcome.head_sha,
+            str(outcome.pr["user"]["login"]),
+            [asdict(c) for c in verdict.land],
+            verdict.placement_fixed,
+        )
+        self.ready.add(outcome.repo, item)
+        self.enqueue(Job("land", outcome.installation_id, outcome.repo))
+
+    def land(self, installation_id: int, repo: str) -> None:
+        """Land everything waiting for `repo`. One landing per repo at a time, across processes."""
+        lock = f"landing:{repo.lower()}"
+        if not self.store.claim(lock, stale_after=LOCK_STALE_AFTER):
+            self.enqueue(Job("land", installation_id, repo))  # the holder may miss what arrived: come back
+            time.sleep(0.2)
+            return
+        try:
+            api = self.github.api(installation_id)
+            while waiting := self.ready.items(repo):
+                self._land_batch(api, installation_id, repo, waiting[:MAX_BATCH])
+        finally:
+            self.store.delete(lock)
+
+    def _land_batch(self, api: Api, installation_id: int, repo: str, waiting: list[Ready]) -> None:
+        batch: list[tuple[Ready, dict[str, Any]]] = []
+        gone: list[Ready] = []
+        for item in waiting:
+            pr = api.pull(repo, item.number)
+            if pr["state"] != "open" or pr["head"]["sha"] != item.sha:
+                gone.append(item)  # merged, closed, or pushed to since validation (that push re-evaluates)
+            else:
+                batch.append((item, pr))
+        self.ready.drop(repo, gone)
+        if not batch:
+            return
+        config = self.evaluator.configs.get(api, repo, str(batch[0][1]["base"]["repo"]["default_branch"]))
+        if not isinstance(config, Config) or not config.merge.enabled:
+            self.ready.drop(repo, [item for item, _ in batch])
+            return
+        default = str(batch[0][1]["base"]["repo"]["default_branch"])
+        try:
+            merged = self._merge_endpoint(api, repo, config, *batch[0]) if len(batch) == 1 else None
+            if merged is not None:
+                landed, how, sha = [batch[0]], "merge-endpoint", merged
+            else:
+                landed, how, sha = self._merge_commit(api, installation_id, repo, config, default, batch)
+        except BlockedError as exc:
+            for _, pr in batch:
+                self._report_blocked(api, repo, pr, str(exc))
+            self.ready.drop(repo, [item for item, _ in batch])
+            return
+        self.ready.drop(repo, [item for item, _ in batch])
+        LANDED.labels(how).inc(len(landed))
+        for _, pr in landed:
+            self._after_landing(api, repo, config, pr, sha)
+        event(log, "landed", repo=repo, prs=[item.number for item, _ in landed], how=how, sha=sha)
+
+    def _merge_endpoint(self, api: Api, repo: str, config: Config, item: Ready, pr: dict[str, Any]) -> str | None:
+        """The plain way: GitHub's merge, pinned to the validated sha. None when we must resolve it."""
+        if item.placement_fixed or pr.get("mergeable_state") == "dirty":
+            return None
+        try:
+            return str(api.merge(repo, item.number, item.sha, config.merge.method)["sha"])
+        except GithubException as exc:
+            if exc.status == 405 and "protected" in str(exc.data).lower():
+                raise BlockedError(_reason(exc)) from exc
+            if exc.status == 403:
+                raise BlockedError(_reason(exc)) from exc
+            if exc.status in (405, 409, 422):
+                return None  # conflict, base moved, or head moved: resolve it ourselves (or skip)
+            raise
+
+    def _merge_commit(
+        self,
+        api: Api,
+        installation_id: int,
+        repo: str,
+        config: Config,
+        default: str,
+        batch: list[tuple[Ready, dict[str, Any]]],
+    ) -> tuple[list[tuple[Ready, dict[str, Any]]], str, str]:
+        """One merge commit: parents are the tip and every PR head; the tree is the tip's letter with
+        each validated change applied. The branch moves without force; a lost race rebuilds."""
+        for _ in range(RACE_RETRIES):
+            tip = api.branch_sha(repo, default)
+            current = self._current_files(api, repo, config, tip)
+            changed: dict[str, str | None] = {}
+            accepted: list[tuple[Ready, dict[str, Any]]] = []
+            for item, pr in batch:
+                try:
+                    result = apply_changes(config, current, item.change_list())
+                except ApplyError:
+                    self.enqueue(Job("evaluate", installation_id, repo, item.number))  # it will say why
+                    continue
+                changed.update(result)
+                current.update({k: v for k, v in result.items() if v is not None})
+                accepted.append((item, pr))
+            if not accepted:
+                return [], "none", ""
+            names = ", ".join(f"#{item.number}" for item, _ in accepted)
+            message = f"Land signatures from {names}\n\n" + "\n".join(
+                f"#{item.number} by @{item.author}" for item, _ in accepted
+            )
+            try:
+                sha = self._commit(api, repo, tip, changed, message, [item.sha for item, _ in accepted])
+                how = "merge-commit"
+            except GithubException as exc:
+                if exc.status != 422:
+                    raise
+                # GitHub refused a PR head as a parent (unreachable): the bot's own commit, crediting them.
+                credits = "\n".join(
+                    f"Co-authored-by: {i.author} <{i.author}@users.noreply.github.com>" for i, _ in accepted
+                )
+                sha = self._commit(api, repo, tip, changed, f"{message}\n\n{credits}", [])
+                how = "bot-commit"
+            try:
+                api.update_branch(repo, default, sha)
+            except GithubException as exc:
+                if exc.status == 422 and "fast forward" in str(exc.data).lower():
+                    continue  # someone moved the branch meanwhile: rebuild on the new tip
+                if exc.status in (403, 422):
+                    raise BlockedError(_reason(exc)) from exc
+                raise
+            if config.letter.directory is None and changed.get(config.letter.file) is not None:
+                self.known[repo.lower()] = (sha, str(changed[config.letter.file]))
+            if how == "bot-commit":
+                for item, _ in accepted:
+                    api.create_comment(repo, item.number, f"Landed in {sha} (GitHub could not merge this PR itself).")
+                    api.close_pull(repo, item.number)
+            return accepted, how, sha
+        raise RuntimeError(f"the default branch of {repo} kept moving; landing will be retried")
+
+    def _current_files(self, api: Api, repo: str, config: Config, tip: str) -> dict[str, str]:
+        if config.letter.directory is not None:
+            return {}
+        known = self.known.get(repo.lower())
+        if known is not None and known[0] == tip:
+            return {config.letter.file: known[1]}  # the letter we just wrote: no need to read it back
+        text = self.evaluator.texts.get(api, repo, tip, config.letter.file)
+        return {config.letter.file: text} if text is not None else {}
+
+    def _commit(
+        self, api: Api, repo: str, tip: str, changed: dict[str, str | None], message: str, heads: list[str]
+    ) -> str:
+        entries: list[dict[str, Any]] = []
+        for path, text in changed.items():
+            if text is None:
+                entries.append({"path": path, "mode": "100644", "type": "blob", "sha": None})
+            else:
+                entries.append({"path": path, "mode": "100644", "type": "blob", "sha": api.create_blob(repo, text)})
+        tree = api.create_tree(repo, tip, entries)
+        return str(api.create_commit(repo, message, tree, [tip, *heads])["sha"])
+
+    def _after_landing(self, api: Api, repo: str, config: Config, pr: dict[str, Any], sha: str) -> None:
+        """Thank the signer in the comment, if there is one (no new comment: it would cost a write per
+        signer on launch day), and set the labels."""
+        body = comment_body(Verdict("sign"), str(pr["user"]["login"]), landed=sha)
+        self.evaluator.reporter.comment(api, repo, pr, body, only_if_exists=True)
+        self.evaluator.reporter.labels(api, repo, pr, config, "landed")
+
+    def _report_blocked(self, api: Api, repo: str, pr: dict[str, Any], reason: str) -> None:
+        summary = (
+            f"The signature is valid, but undersigned cannot land it: {reason}. "
+            "A maintainer can merge it, or let the App push to the default branch and comment `/recheck`."
+        )
+        report = CheckReport("action_required", "Valid, but blocked from landing", summary)
+        self.evaluator.reporter.check(api, repo, str(pr["head"]["sha"]), report)
+        self.evaluator.reporter.comment(api, repo, pr, f"{MARKER}\n{summary}\n", only_if_exists=False)
+        event(log, "landing blocked", repo=repo, pr=pr["number"], reason=reason)
+
+
+def _reason(exc: GithubException) -> str:
+    data = exc.data if isinstance(exc.data, dict) else {}
+    return str(data.get("message") or f"GitHub answered {exc.status}")

@@ -1,0 +1,77 @@
+"""Launch day: a burst of signature PRs against one letter, 50 ms of latency on every GitHub call.
+
+Run: python -m bench.landing_burst [--prs 300] [--pacing off|on|both]
+Prints, per run: time until all landed, requests and mutating requests per signature (the App's own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import tempfile
+import time
+from pathlib import Path
+
+from tests.github_sim import person, seed_demo, start
+from tests.service import Service, settings_for, wait_until
+
+LINE = "-  {name} [@{login}](https://github.com/{login})"
+
+
+def run(prs: int, pacing: float, latency: float = 0.05) -> dict[str, float]:
+    root = Path(tempfile.mkdtemp(prefix="burst-"))
+    sim = start(root / "sim")
+    demo = seed_demo(sim.world, signers=0, webhook_secret="e2e-webhook-secret")
+    service = Service(settings_for(sim, demo, root / "data", mutation_interval=pacing, workers=4)).start()
+    demo.app.webhook_url = service.url
+    repo = demo.repo
+    logins = [f"signer{i:04d}" for i in range(prs)]
+    for login in logins:
+        sim.world.add_user(login)
+    sim.faults.add("latency", ".*", latency=latency)
+    started = time.monotonic()
+
+    def sign(login: str) -> int:
+        line = LINE.format(name=f"Person {login}", login=login)
+        return int(person(sim, login).sign(repo.full_name, "README.md", line)["number"])
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            numbers = list(pool.map(sign, logins))
+        opened = time.monotonic() - started
+        wait_until(lambda: all(sim.world.pull(repo, n).merged for n in numbers), 1800, "every PR to land")
+        landed = time.monotonic() - started
+        app_calls = [c for c in sim.faults.log if c.actor.startswith("installation:")]
+        writes = [c for c in app_calls if c.method != "GET"]
+        text = repo.git.read_path("refs/heads/main", "README.md")
+        assert text is not None
+        once = all(text[1].decode().count(f"[@{login}]") == 1 for login in logins)
+        return {
+            "prs": prs,
+            "opened_s": round(opened, 1),
+            "all_landed_s": round(landed, 1),
+            "requests_per_signature": round(len(app_calls) / prs, 2),
+            "mutations_per_signature": round(len(writes) / prs, 2),
+            "landing_commits": sum(1 for c in writes if c.path.endswith(("/git/commits", "/merge"))),
+            "exactly_once": float(once),
+        }
+    finally:
+        service.stop()
+        sim.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--prs", type=int, default=300)
+    parser.add_argument("--pacing", choices=["off", "on", "both"], default="both")
+    args = parser.parse_args()
+    modes = {"off": [0.0], "on": [1.0], "both": [0.0, 1.0]}[args.pacing]
+    for pacing in modes:
+        figures = run(args.prs, pacing)
+        label = f"pacing {'on (1 s between mutations)' if pacing else 'off'}"
+        print(f"{label}: " + ", ".join(f"{k}={v}" for k, v in figures.items()), flush=True)
+    print("targets: every PR lands once; <= 8 requests and <= 2 mutations per signature; with pacing, < 600 s")
+
+
+if __name__ == "__main__":
+    main()
