@@ -133,6 +133,8 @@ class Evaluator:
         elif job.kind == "scan":
             for pr in api.open_pulls(job.repo):
                 self.evaluate(api, job.installation_id, job.repo, int(pr["number"]))
+        elif job.kind == "sweep":
+            self.sweep(api, job.installation_id, job.repo)
 
     def evaluate(self, api: Api, installation_id: int, repo: str, number: int) -> Outcome | None:
         pr = api.pull(repo, number)
@@ -166,9 +168,40 @@ class Evaluator:
         role = "valid" if verdict.ok else ("invalid" if verdict.kind == "invalid" else None)
         self.reporter.labels(api, repo, pr, config, role)
         outcome = Outcome(installation_id, repo, pr, config, verdict, default)
+        self._close_if_stale(api, repo, pr, config, verdict)
         if verdict.ok and config.merge.enabled and self.on_valid is not None:
             self.on_valid(outcome)
         return outcome
+
+    def _close_if_stale(self, api: Api, repo: str, pr: dict[str, Any], config: Config, verdict: Verdict) -> None:
+        """With merge.close_invalid_after_days, a PR invalid for that long is closed, saying why."""
+        key = f"invalid-since:{repo}:{pr['number']}"
+        store = self.reporter.store
+        if verdict.kind != "invalid":
+            store.delete(key)
+            return
+        store.claim(key)  # records when it first became invalid
+        days = config.merge.close_invalid_after_days
+        since = float(store.get(key) or time.time())
+        if days is None or time.time() - since < days * 86400:
+            return
+        note = f"Closing: this pull request has needed changes for over {days} days. Reopen it once it is fixed."
+        body = comment_body(verdict, str(pr["user"]["login"])).rstrip("\n") + f"\n\n{note}\n"
+        self.reporter.comment(api, repo, pr, body, only_if_exists=False)
+        api.close_pull(repo, int(pr["number"]))
+        store.delete(key)
+        event(log, "closed stale", repo=repo, pr=pr["number"], days=days)
+
+    def sweep(self, api: Api, installation_id: int, repo: str) -> None:
+        """Re-evaluate the open PRs that may have been invalid too long (none unless the repo asks)."""
+        config = self.configs.get(api, repo, str(api.get(f"/repos/{repo}")["default_branch"]))
+        if not isinstance(config, Config) or config.merge.close_invalid_after_days is None:
+            return
+        limit = config.merge.close_invalid_after_days * 86400
+        for pr in api.open_pulls(repo):
+            since = self.reporter.store.get(f"invalid-since:{repo}:{pr['number']}")
+            if since is not None and time.time() - float(since) >= limit:
+                self.evaluate(api, installation_id, repo, int(pr["number"]))
 
     def decide(self, api: Api, repo: str, pr: dict[str, Any], config: Config, default: str) -> Verdict:
         head_sha = str(pr["head"]["sha"])

@@ -63,18 +63,22 @@ class Api:
     def send(self, verb: str, url: str, body: Any = None) -> Any:
         return self._call(verb, url, None, body)[1]
 
-    def pages(self, url: str, params: Json | None = None) -> Iterator[Any]:
-        """Every item of a paginated listing, following Link rel="next"."""
+    def pages(self, url: str, params: Json | None = None, key: str | None = None) -> Iterator[Any]:
+        """Every item of a paginated listing, following Link rel="next" (items under `key` if wrapped)."""
         next_url: str | None = url
         query: Json | None = {"per_page": 100, **(params or {})}
         while next_url:
             headers, data = self._call("GET", next_url, query)
-            yield from data if isinstance(data, list) else []
+            items = data.get(key, []) if key and isinstance(data, dict) else data
+            yield from items if isinstance(items, list) else []
             query, next_url = None, _next_link(headers.get("link", ""))
 
     # --- reads ---------------------------------------------------------------------------------
     def pull(self, repo: str, number: int) -> Json:
         return dict(self.get(f"/repos/{repo}/pulls/{number}"))
+
+    def installation_repos(self) -> list[str]:
+        return [str(r["full_name"]) for r in self.pages("/installation/repositories", key="repositories")]
 
     def open_pulls(self, repo: str) -> list[Json]:
         return list(self.pages(f"/repos/{repo}/pulls", {"state": "open"}))

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from prometheus_client import Counter
 
@@ -40,11 +40,14 @@ class EmbeddedConsumer(Consumer):  # type: ignore[misc]
 class JobQueue:
     """Enqueue jobs durably (before the webhook is answered), coalescing jobs for the same PR."""
 
-    def __init__(self, settings: Settings, run: Callable[[Job], None]) -> None:
+    def __init__(self, settings: Settings, run: Callable[[Job], None], sweep: Callable[[], None] | None = None) -> None:
         self.huey = build_huey(settings)
         self.store = Store(self.huey.storage)
         self.run = run
         self.task = self.huey.task(retries=3, retry_delay=2, name="undersigned.run_job")(self._execute)
+        if sweep is not None and settings.sweep_hours:
+            every = crontab(minute="17", hour=f"*/{settings.sweep_hours}")
+            self.huey.periodic_task(every, name="undersigned.sweep")(sweep)
         self.consumer: EmbeddedConsumer | None = None
         self.idle = threading.Condition()
         self.running = 0
@@ -102,7 +105,7 @@ class JobQueue:
     def start_consumer(self, workers: int) -> None:
         if workers <= 0:
             return
-        self.consumer = EmbeddedConsumer(self.huey, workers=workers, worker_type="thread", periodic=False)
+        self.consumer = EmbeddedConsumer(self.huey, workers=workers, worker_type="thread", periodic=True)
         self.consumer.start()
         event(log, "consumer started", workers=workers)
 
@@ -113,5 +116,5 @@ class JobQueue:
 
     def run_forever(self, workers: int) -> None:
         """`undersigned worker`: a consumer as its own process (signals handled by Huey)."""
-        consumer: Any = self.huey.create_consumer(workers=workers, worker_type="thread", periodic=False)
+        consumer: Any = self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
         consumer.run()

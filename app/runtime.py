@@ -24,7 +24,7 @@ class Runtime:
         for secret in (settings.webhook_secret, settings.private_key, settings.redis_url):
             register_secret(secret.get_secret_value() if secret is not None else None)
         self.router = build_router()
-        self.queue = JobQueue(settings, self.run_job)
+        self.queue = JobQueue(settings, self.run_job, self.sweep_all)
         self.reporter = Reporter(self.queue.store)
         self.github: GitHubApp | None = GitHubApp(settings) if settings.has_app_credentials else None
         self.evaluator = Evaluator(self.github, self.reporter, settings.config_ttl) if self.github else None
@@ -40,6 +40,15 @@ class Runtime:
             self.lander.land(job.installation_id, job.repo)
         else:
             self.evaluator.run(job)
+
+    def sweep_all(self) -> None:
+        """Queue a sweep of every repo of every installation (periodic; cheap for repos that opt out)."""
+        if self.github is None:
+            return
+        for installation in self.github.integration.get_installations():
+            api = self.github.api(installation.id)
+            for repo in api.installation_repos():
+                self.queue.enqueue(Job("sweep", installation.id, repo))
 
     def start(self) -> None:
         if self.evaluator is not None:

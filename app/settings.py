@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     mutation_interval: float = Field(1.0, ge=0, description="Seconds between mutating GitHub requests (GitHub asks 1).")
     config_ttl: float = Field(60, ge=0, description="Seconds a repo's config is trusted before it is read again.")
     max_body_bytes: int = Field(25 * 1024 * 1024, description="Largest webhook accepted (GitHub's cap is 25 MB).")
+    sweep_hours: int = Field(6, ge=0, le=23, description="Hours between sweeps for long-invalid PRs (0: never).")
     log_level: str = Field("INFO", description="Log level.")
 
     @model_validator(mode="after")

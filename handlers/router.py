@@ -13,9 +13,9 @@ Payload = dict[str, Any]
 class Job:
     """Work for the queue. "evaluate" a PR by number; "evaluate_sha" finds the PR by head sha (fork PRs
     have no pull_requests on their check runs); "scan" evaluates every open PR of a repo; "land" lands
-    the repo's validated PRs."""
+    the repo's validated PRs; "sweep" revisits a repo's long-invalid PRs."""
 
-    kind: Literal["evaluate", "evaluate_sha", "scan", "land"]
+    kind: Literal["evaluate", "evaluate_sha", "scan", "land", "sweep"]
     installation_id: int
     repo: str
     number: int | None = None

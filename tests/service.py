@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from pydantic import SecretStr
 
 from app.runtime import Runtime
 from app.settings import Settings
 from app.web import create_app
 from tests.github_sim import Demo, Simulator
+from tests.github_sim.serving import ServerThread
 
 SECRET = "e2e-webhook-secret"
 
@@ -45,26 +43,16 @@ class Service:
         self.settings = settings
         self.runtime = Runtime(settings)
         self.app = create_app(settings, self.runtime)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.http = ServerThread(self.app, lifespan="on")
+        self.base = f"http://127.0.0.1:{self.http.port}"
         self.url = f"{self.base}{settings.webhook_path}"
-        self.server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", lifespan="on", access_log=False))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def start(self) -> Service:
-        self.sock.listen(128)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
+        self.http.start()
         return self
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
-        self.sock.close()
+        self.http.stop()
         self.runtime.queue.huey.storage.close()
 
     def idle(self) -> bool:

@@ -16,6 +16,7 @@ import pytest
 
 from app.rules.lint import lint_letter
 from config import Config, parse_config
+from handlers import Job
 from tests.github_sim import Demo, Simulator, person, seed_demo
 from tests.service import Service, settings_for, settle, wait_until
 
@@ -282,3 +283,26 @@ def test_two_worker_processes_on_one_redis_land_fifty_exactly_once(
             assert proc.stderr is not None
             proc.stderr.close()
         service.stop()
+
+
+def test_prs_invalid_for_n_days_are_closed_by_the_sweep(app_world: World) -> None:
+    sim, demo, service = app_world
+    maint = person(sim, "maintainer")
+    text, _ = maint.read(REPO, ".github/undersigned.yml")
+    maint.write(REPO, ".github/undersigned.yml", text + "merge:\n  close_invalid_after_days: 2\n", "main")
+    opened = person(sim, "grace").sign(REPO, "README.md", LINE.format(name="Grace", login="ada"))
+    number = int(opened["number"])
+    settle(sim, service)
+    store = service.runtime.queue.store
+    key = f"invalid-since:{REPO}:{number}"
+    assert store.get(key) is not None
+    service.runtime.queue.enqueue(Job("sweep", demo.installation.id, REPO))
+    settle(sim, service)
+    assert sim.world.pull(sim.world.repo(REPO), number).state == "open"  # not yet two days
+    store.put(key, str(time.time() - 3 * 86400))
+    service.runtime.sweep_all()
+    settle(sim, service)
+    pr = sim.world.pull(sim.world.repo(REPO), number)
+    assert pr.state == "closed" and not pr.merged
+    [comment] = [c for c in sim.world.comments.values() if c.number == number and c.user.type == "Bot"]
+    assert "needed changes for over 2 days" in comment.body

@@ -1,9 +1,8 @@
-"""Routes for repositories: forks, branches, the Contents API and the Git Data API (real git)."""
+"""Routes for the Git Data API: blobs, trees, commits and refs, on real git objects."""
 
 from __future__ import annotations
 
 import base64
-import posixpath
 from typing import Any
 
 from tests.github_sim.git import EMPTY_TREE, GitError, Person
@@ -12,19 +11,19 @@ from tests.github_sim.shapes import iso
 from tests.github_sim.world import ApiError, Repository, User
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
     text = base64.b64encode(data).decode()
     return "\n".join(text[i : i + 60] for i in range(0, len(text), 60)) + "\n"
 
 
-def _person(data: dict[str, Any] | None, fallback: User, now: float) -> Person:
+def person_for(data: dict[str, Any] | None, fallback: User, now: float) -> Person:
     if isinstance(data, dict) and data.get("name") and data.get("email"):
         return Person(str(data["name"]), str(data["email"]), f"{int(now)} +0000")
     person = fallback.person
     return Person(person.name, person.email, f"{int(now)} +0000")
 
 
-def _commit_json(ctx: Ctx, repo: Repository, sha: str) -> dict[str, Any]:
+def commit_json(ctx: Ctx, repo: Repository, sha: str) -> dict[str, Any]:
     info = repo.git.commit_info(sha)
     url = f"{ctx.shapes.api}/repos/{repo.full_name}/git/commits/{sha}"
 
@@ -56,129 +55,6 @@ def _ref_json(ctx: Ctx, repo: Repository, name: str, sha: str) -> dict[str, Any]
     }
 
 
-@route("GET", "/repos/{owner}/{repo}")
-def get_repo(ctx: Ctx) -> Any:
-    return ctx.shapes.repo(ctx.repo())
-
-
-@route("POST", "/repos/{owner}/{repo}/forks")
-def create_fork(ctx: Ctx) -> Any:
-    return 202, ctx.shapes.repo(ctx.world.fork(ctx.repo(), ctx.need_user()))
-
-
-@route("GET", "/repos/{owner}/{repo}/branches")
-def list_branches(ctx: Ctx) -> Any:
-    repo = ctx.repo()
-    refs = sorted(repo.git.refs().items())
-    out = [
-        {"name": r.removeprefix("refs/heads/"), "commit": {"sha": s}, "protected": r[11:] in repo.protected}
-        for r, s in refs
-    ]
-    return ctx.page(out)
-
-
-@route("GET", "/repos/{owner}/{repo}/branches/{branch:path}")
-def get_branch(ctx: Ctx) -> Any:
-    repo = ctx.repo()
-    name = ctx.params["branch"]
-    sha = ctx.world.branch_sha(repo, name)
-    commit = {
-        "sha": sha,
-        "url": f"{ctx.shapes.api}/repos/{repo.full_name}/commits/{sha}",
-        "commit": _commit_json(ctx, repo, sha),
-    }
-    return {"name": name, "commit": commit, "protected": name in repo.protected}
-
-
-# --- Contents API -------------------------------------------------------------------------------
-def _content_json(
-    ctx: Ctx, repo: Repository, path: str, sha: str, data: bytes | None, kind: str = "file"
-) -> dict[str, Any]:
-    url = f"{ctx.shapes.api}/repos/{repo.full_name}/contents/{path}"
-    out: dict[str, Any] = {
-        "type": kind,
-        "name": posixpath.basename(path),
-        "path": path,
-        "sha": sha,
-        "size": len(data) if data is not None else 0,
-        "url": url,
-        "git_url": f"{ctx.shapes.api}/repos/{repo.full_name}/git/blobs/{sha}",
-        "html_url": f"{ctx.shapes.api}/{repo.full_name}/blob/{repo.default_branch}/{path}",
-        "download_url": None,
-        "_links": {"self": url},
-    }
-    if data is not None:
-        out.update(content=_b64(data), encoding="base64")
-    return out
-
-
-@route("GET", "/repos/{owner}/{repo}/contents/{path:path}")
-def get_contents(ctx: Ctx) -> Any:
-    repo = ctx.repo()
-    ref = ctx.query.get("ref") or repo.default_branch
-    commit = repo.git.ref(ref) or repo.git.ref(f"refs/heads/{ref}")
-    if commit is None:
-        raise ApiError(404, f"No commit found for the ref {ref}")
-    path = ctx.params["path"].strip("/")
-    entries = repo.git.ls_tree(f"{commit}:{path}" if path else commit) if _is_dir(repo, commit, path) else None
-    if entries is not None:
-        return [
-            _content_json(ctx, repo, posixpath.join(path, e.path), e.sha, None, "dir" if e.type == "tree" else "file")
-            for e in entries
-        ]
-    found = repo.git.read_path(commit, path)
-    if found is None:
-        raise ApiError(404, "Not Found")
-    return _content_json(ctx, repo, path, found[0], found[1])
-
-
-def _is_dir(repo: Repository, commit: str, path: str) -> bool:
-    return not path or repo.git.object_type(f"{commit}:{path}") == "tree"
-
-
-def _write_file(ctx: Ctx, delete: bool) -> Any:
-    repo = ctx.repo()
-    user = ctx.need_write(repo)
-    path = ctx.params["path"].strip("/")
-    branch = ctx.field("branch") or repo.default_branch
-    head = ctx.world.branch_sha(repo, branch)
-    current = repo.git.read_path(head, path)
-    given = ctx.field("sha")
-    # https://docs.github.com/en/rest/repos/contents: the blob sha must match the file as it is now.
-    if current is not None and given is None:
-        raise ApiError(422, 'Invalid request.\n\n"sha" wasn\'t supplied.')
-    if current is not None and given != current[0]:
-        raise ApiError(409, f"{path} does not match {given}")
-    if current is None and delete:
-        raise ApiError(404, "Not Found")
-    now = ctx.world.now()
-    if delete:
-        tree = repo.git.tree_with(head, {path: None})
-    else:
-        data = base64.b64decode(ctx.field("content", required=True))
-        tree = repo.git.tree_with(head, {path: ("100644", repo.git.write_blob(data))})
-    author = _person(ctx.field("author") or ctx.field("committer"), user, now)
-    committer = _person(ctx.field("committer"), user, now)
-    sha = repo.git.commit_tree(tree, [head], ctx.field("message", required=True), author, committer)
-    ctx.world.move_branch(repo, branch, sha, old=head)
-    commit = _commit_json(ctx, repo, sha)
-    if delete:
-        return {"content": None, "commit": commit}
-    blob = repo.git.read_path(sha, path)
-    assert blob is not None
-    return (200 if current else 201), {"content": _content_json(ctx, repo, path, blob[0], None), "commit": commit}
-
-
-@route("PUT", "/repos/{owner}/{repo}/contents/{path:path}")
-def put_contents(ctx: Ctx) -> Any:
-    return _write_file(ctx, delete=False)
-
-
-@route("DELETE", "/repos/{owner}/{repo}/contents/{path:path}")
-def delete_contents(ctx: Ctx) -> Any:
-    return _write_file(ctx, delete=True)
-
-
 # --- Git Data API -------------------------------------------------------------------------------
 @route("POST", "/repos/{owner}/{repo}/git/blobs")
 def create_blob(ctx: Ctx) -> Any:
@@ -197,7 +73,7 @@ def get_blob(ctx: Ctx) -> Any:
         data = repo.git.read_blob(ctx.params["sha"])
     except GitError:
         raise ApiError(404, "Not Found") from None
-    return {"sha": ctx.params["sha"], "size": len(data), "content": _b64(data), "encoding": "base64"}
+    return {"sha": ctx.params["sha"], "size": len(data), "content": b64(data), "encoding": "base64"}
 
 
 def _tree_json(ctx: Ctx, repo: Repository, sha: str, recursive: bool) -> dict[str, Any]:
@@ -261,10 +137,10 @@ def create_commit(ctx: Ctx) -> Any:
         if not repo.git.has_commit(parent):
             raise ApiError(422, "Parent SHA does not exist or is not a commit object")
     now = ctx.world.now()
-    author = _person(ctx.field("author"), user, now)
-    committer = _person(ctx.field("committer"), user, now)
+    author = person_for(ctx.field("author"), user, now)
+    committer = person_for(ctx.field("committer"), user, now)
     sha = repo.git.commit_tree(tree, list(parents), ctx.field("message", required=True), author, committer)
-    return 201, _commit_json(ctx, repo, sha)
+    return 201, commit_json(ctx, repo, sha)
 
 
 @route("GET", "/repos/{owner}/{repo}/git/commits/{sha}")
@@ -272,7 +148,7 @@ def get_commit(ctx: Ctx) -> Any:
     repo = ctx.repo()
     if not repo.git.has_commit(ctx.params["sha"]):
         raise ApiError(404, "Not Found")
-    return _commit_json(ctx, repo, ctx.params["sha"])
+    return commit_json(ctx, repo, ctx.params["sha"])
 
 
 def _full_ref(name: str) -> str:
@@ -328,27 +204,3 @@ def delete_ref(ctx: Ctx) -> Any:
         raise ApiError(422, "Reference does not exist")
     repo.git.delete_ref(name)
     return 204, None
-
-
-@route("GET", "/repos/{owner}/{repo}/commits/{ref}")
-def get_repo_commit(ctx: Ctx) -> Any:
-    repo = ctx.repo()
-    ref = ctx.params["ref"]
-    sha = repo.git.ref(ref) or repo.git.ref(f"refs/heads/{ref}")
-    if sha is None:
-        raise ApiError(422, f"No commit found for SHA: {ref}")
-    git_commit = _commit_json(ctx, repo, sha)
-    parents = [
-        {"sha": p["sha"], "url": f"{ctx.shapes.api}/repos/{repo.full_name}/commits/{p['sha']}"}
-        for p in git_commit["parents"]
-    ]
-    return {
-        "sha": sha,
-        "node_id": f"C_{sha}",
-        "url": f"{ctx.shapes.api}/repos/{repo.full_name}/commits/{sha}",
-        "html_url": git_commit["html_url"],
-        "commit": {k: git_commit[k] for k in ("author", "committer", "message", "tree", "url", "verification")},
-        "parents": parents,
-        "author": None,
-        "committer": None,
-    }

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 import jwt
-import uvicorn
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -21,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.github_sim.faults import Call, Faults
+from tests.github_sim.serving import ServerThread
 from tests.github_sim.shapes import Shapes
 from tests.github_sim.world import ApiError, App, Installation, Repository, Token, User, World
 
@@ -146,44 +143,29 @@ class Simulator:
     """A running simulator: `world`, `faults`, `base_url`; start() binds a free port on 127.0.0.1."""
 
     def __init__(self, world: World, public_url: str | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
-        from tests.github_sim import routes_app, routes_git, routes_issues, routes_pulls  # noqa: F401  (they register)
+        from tests.github_sim import routes_app, routes_git, routes_issues, routes_pulls, routes_repos  # noqa: F401
         from tests.github_sim.webhooks import WebhookSender
 
         self.world, self.faults = world, Faults()
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((host, port))
-        self.port = self.sock.getsockname()[1]
+        self.asgi = Starlette(routes=[Route(p, self._endpoint(fn), methods=[m]) for m, p, fn in ROUTES])
+        self.http = ServerThread(self.asgi, host, port)
+        self.port = self.http.port
         self.base_url = (public_url or f"http://{host}:{self.port}").rstrip("/")
         self.shapes = Shapes(world, self.base_url)
         self.webhooks = WebhookSender(world, self.shapes, self.faults)
         self.used: dict[str, int] = {}
-        self.asgi = Starlette(routes=[Route(p, self._endpoint(fn), methods=[m]) for m, p, fn in ROUTES])
-        self.server: uvicorn.Server | None = None
-        self.thread: threading.Thread | None = None
         self.closers: list[Callable[[], None]] = []  # clients handed out, closed on stop
 
     # --- lifecycle ------------------------------------------------------------------------------
     def start(self) -> Simulator:
-        config = uvicorn.Config(self.asgi, log_level="warning", lifespan="off", access_log=False, timeout_keep_alive=30)
-        self.server = uvicorn.Server(config)
-        self.sock.listen(512)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
+        self.http.start()
         return self
 
     def stop(self) -> None:
         for close in self.closers:
             close()
         self.webhooks.close()
-        if self.server is not None:
-            self.server.should_exit = True
-        if self.thread is not None:
-            self.thread.join(timeout=10)
-        self.sock.close()
+        self.http.stop()
 
     def __enter__(self) -> Simulator:
         return self.start()

@@ -7,136 +7,21 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.github_sim.git import Person, Repo
-
-
-class ApiError(Exception):
-    """An HTTP error as GitHub would answer it."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None, **extra: Any) -> None:
-        super().__init__(message)
-        self.status, self.message, self.headers, self.extra = status, message, headers or {}, extra
-
-
-@dataclass
-class User:
-    login: str
-    id: int
-    type: str = "User"
-    created_at: float = 0.0
-    token: str = ""
-    name: str | None = None
-
-    @property
-    def person(self) -> Person:
-        return Person(
-            self.name or self.login, f"{self.id}+{self.login}@users.noreply.github.com", f"{int(time.time())} +0000"
-        )
-
-
-@dataclass
-class App:
-    id: int
-    slug: str
-    name: str
-    owner: User
-    public_key: str
-    webhook_url: str | None = None
-    webhook_secret: str | None = None
-    bot: User | None = None
-
-
-@dataclass
-class Installation:
-    id: int
-    app: App
-    account: User
-    repos: set[str] = field(default_factory=set)  # full names
-    permissions: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class Token:
-    value: str
-    user: User | None = None
-    installation: Installation | None = None
-    expires_at: float | None = None
-
-
-@dataclass
-class Repository:
-    id: int
-    owner: User
-    name: str
-    default_branch: str
-    git: Repo
-    parent: Repository | None = None
-    collaborators: set[str] = field(default_factory=set)
-    protected: set[str] = field(default_factory=set)
-    labels: dict[str, dict[str, Any]] = field(default_factory=dict)
-    next_number: int = 1
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.owner.login}/{self.name}"
-
-
-@dataclass
-class PullRequest:
-    number: int
-    id: int
-    repo: Repository
-    head_repo: Repository
-    head_ref: str
-    head_sha: str
-    base_ref: str
-    user: User
-    title: str
-    body: str | None
-    created_at: float
-    updated_at: float
-    state: str = "open"
-    merged: bool = False
-    merged_at: float | None = None
-    merged_by: User | None = None
-    merge_commit_sha: str | None = None
-    closed_at: float | None = None
-    labels: list[str] = field(default_factory=list)
-    mergeable_key: tuple[str, str] | None = None  # (base sha, head sha) the cached result is for
-    mergeable_tree: str | None = None
-
-
-@dataclass
-class Comment:
-    id: int
-    repo: Repository
-    number: int
-    user: User
-    body: str
-    created_at: float
-    updated_at: float
-
-
-@dataclass
-class CheckRun:
-    id: int
-    repo: Repository
-    app: App
-    head_sha: str
-    name: str
-    status: str
-    conclusion: str | None
-    output: dict[str, Any]
-    started_at: float
-    completed_at: float | None = None
-    external_id: str | None = None
-    details_url: str | None = None
-    annotations: list[dict[str, Any]] = field(default_factory=list)
-
+from tests.github_sim.git import Repo
+from tests.github_sim.models import (
+    ApiError,
+    App,
+    CheckRun,
+    Comment,
+    Installation,
+    PullRequest,
+    Repository,
+    Token,
+    User,
+)
 
 Listener = Callable[[str, str | None, dict[str, Any], "Installation | None"], None]
 
