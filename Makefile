@@ -13,12 +13,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The service refuses to run without a webhook secret; for a local run, make one once and keep it in ./data.
-run: $(STAMP)
+data/webhook-secret:
 	@mkdir -p data
-	@test -s data/webhook-secret || $(BIN)/python -c "import secrets; print(secrets.token_hex(20))" > data/webhook-secret
+	@$(PYTHON) -c "import secrets; print(secrets.token_hex(20))" > $@
+
+run: $(STAMP) data/webhook-secret
 	UNDERSIGNED_WEBHOOK_SECRET="$${UNDERSIGNED_WEBHOOK_SECRET:-$$(cat data/webhook-secret)}" $(BIN)/undersigned serve
 
-demo: $(STAMP)
+demo: $(STAMP) data/webhook-secret
 	$(BIN)/python -m tests.github_sim --demo --port 8765 --state data/demo \
 		--webhook-url http://127.0.0.1:8000/webhooks --webhook-secret "$$(cat data/webhook-secret)"
 
@@ -37,6 +39,8 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.rules_speed
 	$(BIN)/python -m bench.corpus_replay
+	$(BIN)/python -m bench.sim_speed
+	$(BIN)/python -m bench.landing_burst
 
 schema: $(STAMP)
 	$(BIN)/python -m config.schema > config/undersigned.schema.json

@@ -164,7 +164,7 @@ class Evaluator:
         )
         self.reporter.check(api, repo, head_sha, render_check(verdict, config.letter.directory or config.letter.file))
         body = comment_body(verdict, author_login)
-        self.reporter.comment(api, repo, pr, body, only_if_exists=verdict.kind != "invalid")
+        self.reporter.comment(api, repo, pr, body, verdict.kind != "invalid", config.report.comment)
         role = "valid" if verdict.ok else ("invalid" if verdict.kind == "invalid" else None)
         self.reporter.labels(api, repo, pr, config, role)
         outcome = Outcome(installation_id, repo, pr, config, verdict, default)
@@ -187,7 +187,7 @@ class Evaluator:
             return
         note = f"Closing: this pull request has needed changes for over {days} days. Reopen it once it is fixed."
         body = comment_body(verdict, str(pr["user"]["login"])).rstrip("\n") + f"\n\n{note}\n"
-        self.reporter.comment(api, repo, pr, body, only_if_exists=False)
+        self.reporter.comment(api, repo, pr, body, False, config.report.comment)
         api.close_pull(repo, int(pr["number"]))
         store.delete(key)
         event(log, "closed stale", repo=repo, pr=pr["number"], days=days)

@@ -249,7 +249,7 @@ class Lander:
         """Thank the signer in the comment, if there is one (no new comment: it would cost a write per
         signer on launch day), and set the labels."""
         body = comment_body(Verdict("sign"), str(pr["user"]["login"]), landed=sha)
-        self.evaluator.reporter.comment(api, repo, pr, body, only_if_exists=True)
+        self.evaluator.reporter.comment(api, repo, pr, body, True, config.report.comment)
         self.evaluator.reporter.labels(api, repo, pr, config, "landed")
 
     def _report_blocked(self, api: Api, repo: str, pr: dict[str, Any], reason: str) -> None:

@@ -40,8 +40,13 @@ class Reporter:
             api.update_check_run(repo, int(run_id), {"output": more})
         self.store.remember(digest_key, content)
 
-    def comment(self, api: Api, repo: str, pr: dict[str, Any], body: str, only_if_exists: bool) -> None:
-        """Create or edit our one comment. With `only_if_exists`, a PR without one gets none."""
+    def comment(
+        self, api: Api, repo: str, pr: dict[str, Any], body: str, only_if_exists: bool, enabled: bool = True
+    ) -> None:
+        """Create or edit our one comment. With `only_if_exists`, a PR without one gets none; with
+        `enabled` false (report.comment: false), no comment at all: the check run says it all."""
+        if not enabled:
+            return
         number = int(pr["number"])
         digest_key = f"comment-digest:{repo}:{number}"
         if self.store.same(digest_key, body):

@@ -216,3 +216,14 @@ def test_new_repo_on_an_installation_gets_its_open_prs_evaluated(app_world: Worl
     sim.world.add_installation_repos(demo.installation, [other.full_name])
     settle(sim, service)
     assert [r.conclusion for r in sim.world.check_runs.values() if r.repo is other] == ["success"]
+
+
+def test_comments_can_be_turned_off(app_world: World) -> None:
+    sim, _, service = app_world
+    maint = person(sim, "maintainer")
+    text, _ = maint.read(REPO, ".github/undersigned.yml")
+    maint.write(REPO, ".github/undersigned.yml", text + "report:\n  comment: false\n", "main")
+    number = sign(sim, "grace", "Grace Hopper", as_login="ada")
+    settle(sim, service)
+    assert [r.conclusion for r in runs(sim, pr_state(sim, number).head_sha)] == ["failure"]
+    assert bot_comments(sim, number) == []

@@ -78,3 +78,24 @@ def test_files_outside_the_folder() -> None:
 def test_markup_in_the_name() -> None:
     verdict = judge({"_data/signed/ada.yaml": "name: ada@evil.com (buy.com)\nlink: https://github.com/ada\n"})
     assert codes(verdict) == ["name-has-markup"]
+
+
+def test_text_template_files() -> None:
+    cfg = config(
+        'letter:\n  directory: signatures\n  filename: "{login}.md"\n  content: "---\\nname: {name}\\ngithub: {login}\\n---"\n'
+    )
+    good = "---\nname: Ada Lovelace\ngithub: ada\n---\n"
+    verdict = evaluate(cfg, {}, {"signatures/ada.md": good}, ["signatures/ada.md"], Author("ada"), NOW)
+    assert verdict.kind == "sign"
+    assert verdict.signatures[0].name == "Ada Lovelace"
+    other = evaluate(
+        cfg,
+        {},
+        {"signatures/ada.md": good.replace("github: ada", "github: bob")},
+        ["signatures/ada.md"],
+        Author("ada"),
+        NOW,
+    )
+    assert [p.code for p in other.problems] == ["login-mismatch"]
+    bad = evaluate(cfg, {}, {"signatures/ada.md": "name: Ada\n"}, ["signatures/ada.md"], Author("ada"), NOW)
+    assert [p.code for p in bad.problems] == ["file-format"]
