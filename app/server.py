@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import uvicorn
+from pydantic import ValidationError
 
 from app import logs
 from app.runtime import Runtime
@@ -12,14 +13,22 @@ from app.settings import Settings, get_settings
 from app.web import StartupError, create_app
 
 
-def _settings() -> Settings:
-    settings = get_settings()
+def _settings() -> Settings | None:
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        for err in exc.errors():
+            name = "UNDERSIGNED_" + "_".join(str(p) for p in err["loc"]).upper()
+            print(f"undersigned: {name}: {err['msg']}", file=sys.stderr)
+        return None
     logs.setup(settings.log_level)
     return settings
 
 
 def serve(host: str | None = None, port: int | None = None) -> int:
     settings = _settings()
+    if settings is None:
+        return 2
     try:
         app = create_app(settings)
     except StartupError as exc:
@@ -36,6 +45,8 @@ def serve(host: str | None = None, port: int | None = None) -> int:
 def run_worker(threads: int | None = None) -> int:
     """A separate worker process; useful with UNDERSIGNED_REDIS_URL, where many share one queue."""
     settings = _settings()
+    if settings is None:
+        return 2
     if not settings.has_app_credentials:
         print("undersigned: a worker needs UNDERSIGNED_APP_ID and the App's private key", file=sys.stderr)
         return 2
