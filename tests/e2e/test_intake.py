@@ -180,6 +180,8 @@ def test_secrets_never_reach_a_log_line(app_world: World, capfd: pytest.CaptureF
 def test_a_bad_setting_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("UNDERSIGNED_")}
     env.update(UNDERSIGNED_APP_ID="twelve", UNDERSIGNED_WEBHOOK_SECRET="s", UNDERSIGNED_DATA_DIR=str(tmp_path))
-    done = subprocess.run([sys.executable, "-m", "app.cli", "serve"], env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", "serve"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("undersigned: UNDERSIGNED_APP_ID: ") and "Traceback" not in done.stderr

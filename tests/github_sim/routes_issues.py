@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from tests.github_sim.server import Ctx, route
 from tests.github_sim.world import ApiError, CheckRun, Comment, PullRequest, Repository
@@ -39,11 +39,23 @@ def create_comment(ctx: Ctx) -> Any:
     return 201, ctx.shapes.comment(comment)
 
 
-def _comment(ctx: Ctx) -> Comment:
-    found = ctx.world.comments.get(ctx.param_int("id"))
+class _InRepo(Protocol):
+    repo: Repository
+
+
+T = TypeVar("T", bound=_InRepo)
+
+
+def _by_id(ctx: Ctx, table: dict[int, T]) -> T:
+    """The record with the path's {id}, if it belongs to the path's repository (else 404, as GitHub)."""
+    found = table.get(ctx.param_int("id"))
     if found is None or found.repo is not ctx.repo():
         raise ApiError(404, "Not Found")
     return found
+
+
+def _comment(ctx: Ctx) -> Comment:
+    return _by_id(ctx, ctx.world.comments)
 
 
 @route("GET", "/repos/{owner}/{repo}/issues/comments/{id}")
@@ -206,10 +218,7 @@ def create_check_run(ctx: Ctx) -> Any:
 
 
 def _run(ctx: Ctx) -> CheckRun:
-    run = ctx.world.check_runs.get(ctx.param_int("id"))
-    if run is None or run.repo is not ctx.repo():
-        raise ApiError(404, "Not Found")
-    return run
+    return _by_id(ctx, ctx.world.check_runs)
 
 
 @route("PATCH", "/repos/{owner}/{repo}/check-runs/{id}")
