@@ -1,0 +1,1 @@
+"""End-to-end tests: the service over real HTTP against the GitHub simulator."""

@@ -1,4 +1,6 @@
-"""Run the simulator by hand: python -m tests.github_sim --demo --port 8765 --state /tmp/sim [--webhook-url URL --webhook-secret S]."""
+"""Run the simulator by hand, e.g.: python -m tests.github_sim --demo --port 8765 --state /tmp/sim.
+
+Add --webhook-url URL --webhook-secret S to have the demo App's webhooks sent to a running undersigned."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Tests of the pure rules engine, the repo config and the offline CLI."""
