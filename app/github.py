@@ -14,6 +14,7 @@ from github.Requester import Requester
 from prometheus_client import Counter
 
 from app.settings import Settings
+from app.store import Store
 
 REQUESTS = Counter("undersigned_github_requests_total", "GitHub API requests made", ["installation", "kind"])
 Json = dict[str, Any]
@@ -35,6 +36,29 @@ class Pacer:
             if delay > 0:
                 time.sleep(delay)
             self.last = time.monotonic()
+
+
+class SharedPacer(Pacer):
+    """A Pacer whose last-write time lives in the shared store (Redis), so several processes keep the
+    pace together. The local lock orders this process's threads; the store's claim orders processes."""
+
+    def __init__(self, interval: float, store: Store, installation_id: int) -> None:
+        super().__init__(interval)
+        self.store, self.key = store, f"pace:{installation_id}"
+
+    def wait(self) -> None:
+        if self.interval <= 0:
+            return
+        with self.lock:
+            while not self.store.claim(f"{self.key}:lock", stale_after=30):
+                time.sleep(0.002)
+            try:
+                delay = float(self.store.get(self.key) or 0) + self.interval - time.time()
+                if delay > 0:
+                    time.sleep(delay)
+                self.store.put(self.key, f"{time.time():.6f}")
+            finally:
+                self.store.delete(f"{self.key}:lock")
 
 
 class Api:
@@ -133,10 +157,6 @@ class Api:
             body["commit_title"] = title
         return dict(self.send("PUT", f"/repos/{repo}/pulls/{number}/merge", body))
 
-    def create_blob(self, repo: str, text: str) -> str:
-        body = {"content": base64.b64encode(text.encode()).decode(), "encoding": "base64"}
-        return str(self.send("POST", f"/repos/{repo}/git/blobs", body)["sha"])
-
     def create_tree(self, repo: str, base_tree: str, entries: list[Json]) -> str:
         return str(self.send("POST", f"/repos/{repo}/git/trees", {"base_tree": base_tree, "tree": entries})["sha"])
 
@@ -164,7 +184,8 @@ def _next_link(header: str) -> str | None:
 class GitHubApp:
     """The App's clients: one integration (JWT), one Api per installation (token refreshed by PyGithub)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, shared: Store | None = None) -> None:
+        """`shared`: pace writes through this store (set when several processes share Redis)."""
         if settings.app_id is None or settings.private_key is None:
             raise RuntimeError("the App's ID and private key are not set")
         retry = GithubRetry(
@@ -181,7 +202,7 @@ class GitHubApp:
             seconds_between_requests=None,
             seconds_between_writes=None,  # pacing is ours: thread-safe, see Pacer
         )
-        self.mutation_interval = settings.mutation_interval
+        self.mutation_interval, self.shared = settings.mutation_interval, shared
         self._apis: dict[int, Api] = {}
         self._pacers: dict[int, Pacer] = {}
         self._lock = threading.Lock()
@@ -191,6 +212,12 @@ class GitHubApp:
             found = self._apis.get(installation_id)
             if found is None:
                 gh = self.integration.get_github_for_installation(installation_id)
-                pacer = self._pacers.setdefault(installation_id, Pacer(self.mutation_interval))
+                pacer = self._pacers.get(installation_id)
+                if pacer is None:
+                    pacer = self._pacers[installation_id] = (
+                        SharedPacer(self.mutation_interval, self.shared, installation_id)
+                        if self.shared is not None
+                        else Pacer(self.mutation_interval)
+                    )
                 found = self._apis[installation_id] = Api(gh.requester, installation_id, pacer)
             return found

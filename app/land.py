@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from github import GithubException
 from prometheus_client import Counter
 
-from app.evaluate import Evaluator, Outcome
+from app.evaluate import Evaluator, LazyFiles, Outcome
 from app.github import Api, GitHubApp
 from app.logs import event
 from app.render import MARKER, CheckReport, comment_body
@@ -187,7 +187,7 @@ class Lander:
                     self.enqueue(Job("evaluate", installation_id, repo, item.number))  # it will say why
                     continue
                 changed.update(result)
-                current.update({k: v for k, v in result.items() if v is not None})
+                current.write(result)
                 accepted.append((item, pr))
             if not accepted:
                 return [], "none", ""
@@ -224,24 +224,26 @@ class Lander:
             return accepted, how, sha
         raise RuntimeError(f"the default branch of {repo} kept moving; landing will be retried")
 
-    def _current_files(self, api: Api, repo: str, config: Config, tip: str) -> dict[str, str]:
+    def _current_files(self, api: Api, repo: str, config: Config, tip: str) -> Layered:
+        """The letter at `tip`, as `apply_changes` reads it; the batch's writes go on a layer on top."""
         if config.letter.directory is not None:
-            return {}
+            prefix = config.letter.directory.rstrip("/") + "/"
+            paths = [str(e["path"]) for e in api.tree(repo, tip) if str(e["path"]).startswith(prefix)]
+            return Layered(LazyFiles(api, self.evaluator.texts, repo, tip, paths))
         known = self.known.get(repo.lower())
         if known is not None and known[0] == tip:
-            return {config.letter.file: known[1]}  # the letter we just wrote: no need to read it back
+            return Layered({config.letter.file: known[1]})  # the letter we just wrote: no need to read it
         text = self.evaluator.texts.get(api, repo, tip, config.letter.file)
-        return {config.letter.file: text} if text is not None else {}
+        return Layered({config.letter.file: text} if text is not None else {})
 
     def _commit(
         self, api: Api, repo: str, tip: str, changed: dict[str, str | None], message: str, heads: list[str]
     ) -> str:
-        entries: list[dict[str, Any]] = []
-        for path, text in changed.items():
-            if text is None:
-                entries.append({"path": path, "mode": "100644", "type": "blob", "sha": None})
-            else:
-                entries.append({"path": path, "mode": "100644", "type": "blob", "sha": api.create_blob(repo, text)})
+        # Text goes inline in the tree ("content"), which saves a blob request per file; a null sha deletes.
+        entries: list[dict[str, Any]] = [
+            {"path": path, "mode": "100644", "type": "blob", **({"sha": None} if text is None else {"content": text})}
+            for path, text in changed.items()
+        ]
         tree = api.create_tree(repo, tip, entries)
         return str(api.create_commit(repo, message, tree, [tip, *heads])["sha"])
 
@@ -261,6 +263,30 @@ class Lander:
         self.evaluator.reporter.check(api, repo, str(pr["head"]["sha"]), report)
         self.evaluator.reporter.comment(api, repo, pr, f"{MARKER}\n{summary}\n", only_if_exists=False)
         event(log, "landing blocked", repo=repo, pr=pr["number"], reason=reason)
+
+
+class Layered(Mapping[str, str]):
+    """Files as they will be: `below` as read (maybe lazily), with this batch's writes on top."""
+
+    def __init__(self, below: Mapping[str, str]) -> None:
+        self.below, self.top = below, dict[str, str | None]()
+
+    def write(self, changes: Mapping[str, str | None]) -> None:
+        self.top.update(changes)
+
+    def __getitem__(self, path: str) -> str:
+        if path in self.top:
+            value = self.top[path]
+            if value is None:
+                raise KeyError(path)  # deleted in this batch
+            return value
+        return self.below[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return (p for p in dict.fromkeys([*self.below, *self.top]) if self.top.get(p, "") is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _reason(exc: GithubException) -> str:

@@ -26,7 +26,8 @@ class Runtime:
         self.router = build_router()
         self.queue = JobQueue(settings, self.run_job, self.sweep_all)
         self.reporter = Reporter(self.queue.store)
-        self.github: GitHubApp | None = GitHubApp(settings) if settings.has_app_credentials else None
+        shared = self.queue.store if settings.redis_url is not None else None  # pace across processes
+        self.github: GitHubApp | None = GitHubApp(settings, shared) if settings.has_app_credentials else None
         self.evaluator = Evaluator(self.github, self.reporter, settings.config_ttl) if self.github else None
         self.lander: Lander | None = None
         if self.github is not None and self.evaluator is not None:

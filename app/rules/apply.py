@@ -20,10 +20,7 @@ def apply_changes(config: Config, files: Mapping[str, str], changes: Sequence[Ch
     """New contents for every path the changes touch (None: delete the file). Idempotent."""
     letter = config.letter
     if letter.directory is not None:
-        out: dict[str, str | None] = {}
-        for change in changes:
-            out[change.path] = change.text
-        return out
+        return _apply_to_folder(files, changes)
     path = letter.file
     text = files.get(path)
     if text is None:
@@ -54,6 +51,24 @@ def apply_changes(config: Config, files: Mapping[str, str], changes: Sequence[Ch
             raise ApplyError(f"@{change.login} has signed already")
         lines.insert(_insertion_point(config, lines, change), new)
     return {path: section.text_with(lines)}
+
+
+def _apply_to_folder(files: Mapping[str, str], changes: Sequence[Change]) -> dict[str, str | None]:
+    """One file per signer: the file name carries the login, so a name equal but for case is a duplicate."""
+    names = {path.casefold(): path for path in files}
+    out: dict[str, str | None] = {}
+    for change in changes:
+        existing = names.get(change.path.casefold())
+        if change.action == "add" and existing is not None:
+            if existing == change.path and files.get(existing) == change.text:
+                continue  # already there: landing twice changes nothing
+            raise ApplyError(f"@{change.login} has signed already")
+        if change.action == "replace" and existing is None:
+            raise ApplyError(f"the file of @{change.login} is no longer there")
+        if change.action == "remove" and existing is None:
+            continue
+        out[change.path] = change.text
+    return out
 
 
 def _locate(lines: list[str], change: Change) -> int | None:

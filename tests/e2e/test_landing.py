@@ -316,3 +316,42 @@ def test_prs_invalid_for_n_days_are_closed_by_the_sweep(app_world: World) -> Non
     assert pr.state == "closed" and not pr.merged
     [comment] = [c for c in sim.world.comments.values() if c.number == number and c.user.type == "Bot"]
     assert "needed changes for over 2 days" in comment.body
+
+
+def test_one_file_per_signer_letter_lands_once_per_person(sim: Simulator, tmp_path: Path) -> None:
+    config = (
+        "version: 1\nletter:\n  directory: _data/signed\n  filename: '{login}.yaml'\n"
+        "  fields: {name: '{name}', link: 'https://github.com/{login}'}\n"
+    )
+    demo = seed_demo(sim.world, signers=2, webhook_secret="e2e-webhook-secret", letter="# Letter\n", config=config)
+    service = Service(settings_for(sim, demo, tmp_path / "data")).start()
+    demo.app.webhook_url = service.url
+    try:
+        service.runtime.queue.stop_consumer()  # both PRs wait, so both look new when judged
+        ada = person(sim, "ada")
+        fork = ada.fork(REPO)
+        numbers = []
+        for branch, name in (("one", "ada.yaml"), ("two", "ADA.yaml")):
+            ada.branch(fork, branch)
+            ada.write(
+                fork, f"_data/signed/{name}", f"name: Ada Lovelace\nlink: https://github.com/{name[:3]}\n", branch
+            )
+            numbers.append(int(ada.open_pr(REPO, branch, f"Sign ({branch})", fork=fork)["number"]))
+        grace = person(sim, "grace")
+        gfork = grace.fork(REPO)
+        grace.branch(gfork, "sign")
+        grace.write(gfork, "_data/signed/grace.yaml", "name: Grace Hopper\nlink: https://github.com/grace\n", "sign")
+        numbers.append(int(grace.open_pr(REPO, "sign", "Sign", fork=gfork)["number"]))
+        assert sim.webhooks.wait()
+        service.runtime.queue.start_consumer(2)
+        settle(sim, service)
+        repo = sim.world.repo(REPO)
+        signed = [e.path for e in repo.git.ls_tree("refs/heads/main:_data/signed")]
+        assert sorted(p.lower() for p in signed) == ["ada.yaml", "grace.yaml"]  # Ada once, not twice
+        merged = [sim.world.pull(repo, n).merged for n in numbers]
+        assert merged[2] and merged[:2].count(True) == 1
+        loser = numbers[merged[:2].index(False)]
+        runs = [r for r in sim.world.check_runs.values() if r.head_sha == sim.world.pull(repo, loser).head_sha]
+        assert runs[-1].conclusion == "failure" and "duplicate-signer" in runs[-1].output["summary"]
+    finally:
+        service.stop()
