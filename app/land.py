@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from github import GithubException
@@ -15,10 +14,10 @@ from prometheus_client import Counter
 from app.evaluate import Evaluator, LazyFiles, Outcome
 from app.github import Api, GitHubApp
 from app.logs import event
+from app.ready import Ready, ReadySet
 from app.render import MARKER, CheckReport, comment_body
 from app.rules import Verdict
 from app.rules.apply import ApplyError, apply_changes
-from app.rules.model import Change
 from app.store import Store
 from config import Config
 from handlers import Job
@@ -30,52 +29,8 @@ MAX_BATCH = 50  # PR heads per merge commit
 RACE_RETRIES = 5
 
 
-@dataclass(frozen=True)
-class Ready:
-    """A validated PR waiting to land: exactly this head, with exactly these changes."""
-
-    number: int
-    sha: str
-    author: str
-    changes: list[dict[str, Any]]
-    placement_fixed: bool
-
-    def change_list(self) -> list[Change]:
-        return [Change(**{**c, "sort": tuple(c["sort"]) if c.get("sort") else None}) for c in self.changes]
-
-
-class ReadySet:
-    """Each repo's waiting PRs, as JSON in the shared store, edited under a short lock."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def _edit(self, repo: str, fn: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
-        lock = f"ready-lock:{repo.lower()}"
-        while not self.store.claim(lock, stale_after=10):
-            time.sleep(0.005)
-        try:
-            data: dict[str, Any] = json.loads(self.store.get(f"ready:{repo.lower()}") or "{}")
-            fn(data)
-            self.store.put(f"ready:{repo.lower()}", json.dumps(data))
-            return data
-        finally:
-            self.store.delete(lock)
-
-    def add(self, repo: str, item: Ready) -> None:
-        self._edit(repo, lambda d: d.__setitem__(str(item.number), asdict(item)))
-
-    def items(self, repo: str) -> list[Ready]:
-        data = json.loads(self.store.get(f"ready:{repo.lower()}") or "{}")
-        return sorted((Ready(**v) for v in data.values()), key=lambda r: r.number)
-
-    def drop(self, repo: str, done: list[Ready]) -> None:
-        def remove(data: dict[str, Any]) -> None:
-            for item in done:
-                if data.get(str(item.number), {}).get("sha") == item.sha:  # a newer validation stays
-                    del data[str(item.number)]
-
-        self._edit(repo, remove)
+class HeadMovedError(Exception):
+    """The PR's head moved after validation: the push's own evaluation decides what happens next."""
 
 
 class BlockedError(Exception):
@@ -143,6 +98,9 @@ class Lander:
                 self._report_blocked(api, repo, pr, str(exc))
             self.ready.drop(repo, [item for item, _ in batch])
             return
+        except HeadMovedError:
+            self.ready.drop(repo, [item for item, _ in batch])  # never merge an unvalidated head
+            return
         self.ready.drop(repo, [item for item, _ in batch])
         LANDED.labels(how).inc(len(landed))
         for _, pr in landed:
@@ -160,8 +118,10 @@ class Lander:
                 raise BlockedError(_reason(exc)) from exc
             if exc.status == 403:
                 raise BlockedError(_reason(exc)) from exc
-            if exc.status in (405, 409, 422):
-                return None  # conflict, base moved, or head moved: resolve it ourselves (or skip)
+            if exc.status == 409:
+                raise HeadMovedError from exc
+            if exc.status in (405, 422):
+                return None  # conflict or base moved: resolve it ourselves
             raise
 
     def _merge_commit(
@@ -183,8 +143,8 @@ class Lander:
             for item, pr in batch:
                 try:
                     result = apply_changes(config, current, item.change_list())
-                except ApplyError:
-                    self.enqueue(Job("evaluate", installation_id, repo, item.number))  # it will say why
+                except ApplyError as exc:
+                    self._cannot_apply(api, installation_id, repo, item, pr, str(exc))
                     continue
                 changed.update(result)
                 current.write(result)
@@ -223,6 +183,20 @@ class Lander:
                     api.close_pull(repo, item.number)
             return accepted, how, sha
         raise RuntimeError(f"the default branch of {repo} kept moving; landing will be retried")
+
+    def _cannot_apply(
+        self, api: Api, installation_id: int, repo: str, item: Ready, pr: dict[str, Any], reason: str
+    ) -> None:
+        """The change no longer fits the letter (someone signed meanwhile, say). First, evaluate again: the
+        verdict will say why. If it still comes back valid for this very head, say so and stop there."""
+        key = f"apply-failed:{repo}:{item.number}:{item.sha}"
+        if self.store.claim(key):
+            self.enqueue(Job("evaluate", installation_id, repo, item.number))
+            return
+        summary = f"The signature looks valid, but it cannot be applied to the letter as it is now: {reason}."
+        report = CheckReport("failure", "Cannot be applied to the current letter", summary)
+        self.evaluator.reporter.check(api, repo, item.sha, report)
+        event(log, "cannot apply", repo=repo, pr=item.number, reason=reason)
 
     def _current_files(self, api: Api, repo: str, config: Config, tip: str) -> Layered:
         """The letter at `tip`, as `apply_changes` reads it; the batch's writes go on a layer on top."""

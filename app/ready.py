@@ -1,0 +1,60 @@
+"""The PRs waiting to land, per repo: validated heads and their changes, kept in the shared store."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from app.rules.model import Change
+from app.store import Store
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A validated PR waiting to land: exactly this head, with exactly these changes."""
+
+    number: int
+    sha: str
+    author: str
+    changes: list[dict[str, Any]]
+    placement_fixed: bool
+
+    def change_list(self) -> list[Change]:
+        return [Change(**{**c, "sort": tuple(c["sort"]) if c.get("sort") else None}) for c in self.changes]
+
+
+class ReadySet:
+    """Each repo's waiting PRs, as JSON in the shared store, edited under a short lock."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _edit(self, repo: str, fn: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+        lock = f"ready-lock:{repo.lower()}"
+        while not self.store.claim(lock, stale_after=10):
+            time.sleep(0.005)
+        try:
+            data: dict[str, Any] = json.loads(self.store.get(f"ready:{repo.lower()}") or "{}")
+            fn(data)
+            self.store.put(f"ready:{repo.lower()}", json.dumps(data))
+            return data
+        finally:
+            self.store.delete(lock)
+
+    def add(self, repo: str, item: Ready) -> None:
+        self._edit(repo, lambda d: d.__setitem__(str(item.number), asdict(item)))
+
+    def items(self, repo: str) -> list[Ready]:
+        data = json.loads(self.store.get(f"ready:{repo.lower()}") or "{}")
+        return sorted((Ready(**v) for v in data.values()), key=lambda r: r.number)
+
+    def drop(self, repo: str, done: list[Ready]) -> None:
+        def remove(data: dict[str, Any]) -> None:
+            for item in done:
+                if data.get(str(item.number), {}).get("sha") == item.sha:  # a newer validation stays
+                    del data[str(item.number)]
+
+        self._edit(repo, remove)
