@@ -10,6 +10,7 @@ import argparse
 import concurrent.futures
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from tests.github_sim import person, seed_demo, start
@@ -18,11 +19,14 @@ from tests.service import Service, settings_for, wait_until
 LINE = "-  {name} [@{login}](https://github.com/{login})"
 
 
-def run(prs: int, pacing: float, latency: float = 0.05) -> dict[str, float]:
+def run(prs: int, pacing: float, latency: float = 0.05) -> dict[str, float | str]:
     root = Path(tempfile.mkdtemp(prefix="burst-"))
     sim = start(root / "sim")
     demo = seed_demo(sim.world, signers=0, webhook_secret="e2e-webhook-secret")
-    service = Service(settings_for(sim, demo, root / "data", mutation_interval=pacing, workers=4)).start()
+    # Production settings, but for the pacing under test (the test helper turns the config cache off).
+    service = Service(
+        settings_for(sim, demo, root / "data", mutation_interval=pacing, workers=4, config_ttl=60)
+    ).start()
     demo.app.webhook_url = service.url
     repo = demo.repo
     logins = [f"signer{i:04d}" for i in range(prs)]
@@ -46,7 +50,10 @@ def run(prs: int, pacing: float, latency: float = 0.05) -> dict[str, float]:
         text = repo.git.read_path("refs/heads/main", "README.md")
         assert text is not None
         once = all(text[1].decode().count(f"[@{login}]") == 1 for login in logins)
+        kinds = Counter(f"{c.method} {_shape(c.path)}" for c in app_calls)
+        breakdown = ", ".join(f"{k}: {v / prs:.2f}" for k, v in kinds.most_common())
         return {
+            "breakdown_per_signature": breakdown,
             "prs": prs,
             "opened_s": round(opened, 1),
             "all_landed_s": round(landed, 1),
@@ -60,6 +67,12 @@ def run(prs: int, pacing: float, latency: float = 0.05) -> dict[str, float]:
         sim.stop()
 
 
+def _shape(path: str) -> str:
+    """/repos/o/r/pulls/12 -> /pulls/N, for grouping requests by endpoint."""
+    parts = path.split("/")[4:] if path.startswith("/repos/") else path.split("/")[1:]
+    return "/" + "/".join("N" if p.isdigit() or len(p) == 40 else p for p in parts[:2])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--prs", type=int, default=300)
@@ -69,7 +82,9 @@ def main() -> None:
     for pacing in modes:
         figures = run(args.prs, pacing)
         label = f"pacing {'on (1 s between mutations)' if pacing else 'off'}"
+        breakdown = figures.pop("breakdown_per_signature")
         print(f"{label}: " + ", ".join(f"{k}={v}" for k, v in figures.items()), flush=True)
+        print(f"  requests per signature by endpoint: {breakdown}", flush=True)
     print("targets: every PR lands once; <= 8 requests and <= 2 mutations per signature; with pacing, < 600 s")
 
 
