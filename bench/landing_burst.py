@@ -70,6 +70,8 @@ def run(prs: int, pacing: float, latency: float = 0.05) -> dict[str, float | str
 def _shape(path: str) -> str:
     """/repos/o/r/pulls/12 -> /pulls/N, for grouping requests by endpoint."""
     parts = path.split("/")[4:] if path.startswith("/repos/") else path.split("/")[1:]
+    if parts and parts[0] == "compare":
+        return "/compare/BASE...HEAD"
     return "/" + "/".join("N" if p.isdigit() or len(p) == 40 else p for p in parts[:2])
 
 
