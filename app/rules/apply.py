@@ -33,6 +33,9 @@ def apply_changes(config: Config, files: Mapping[str, str], changes: Sequence[Ch
     crlf = any(x.endswith("\r") for x in lines[-3:])
     for change in changes:
         at = _locate(lines, change)
+        if at is None and change.action != "add":
+            # The line changed since it was validated (its owner amended it meanwhile): find it by login.
+            at = find_signer("\n".join(lines), 0, len(lines) - 1, tpl, change.login)
         if change.action == "remove":
             if at is not None:
                 del lines[at]

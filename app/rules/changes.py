@@ -144,11 +144,29 @@ def read_list(
     for _index, text in removed.values():
         changes.append(Change("remove", path, _owner(tpl, text), None, text))
 
+    if current_text is not None and current_text != base_text:
+        problems += _gone_since(letter, tpl, current_text, changes, path)
+
     def line_of(change: Change) -> int:
         return next(i for i, t in removed_lines if t == change.old) + 1
 
     problems += ownership_problems(changes, rules, author, line_of)
     return Reading(tuple(changes), tuple(signatures), tuple(problems), text_changed, False, placement_fixed)
+
+
+def _gone_since(
+    letter: LetterConfig, tpl: Template, current_text: str, changes: Sequence[Change], path: str
+) -> list[Problem]:
+    """An amendment whose line left the letter since the branch was made (withdrawn, say) cannot land."""
+    now = list_bounds(current_text, letter)
+    if now is None:
+        return []
+    end = now.end - 1 if now.end is not None else len(current_text)
+    return [
+        problem("line-gone", path, None, login=c.login)
+        for c in changes
+        if c.action == "replace" and find_signer(current_text, now.first, end, tpl, c.login) is None
+    ]
 
 
 def _misplaced_sorted(

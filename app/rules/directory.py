@@ -91,4 +91,8 @@ def read_directory(
             problems.append(problem("duplicate-signer", path, 1, login=parsed.login, where=""))
         changes.append(Change("add", path, parsed.login, new, None))
     problems += ownership_problems(changes, rules, author, lambda change: 1)
+    if current is not None:
+        now = {p.casefold() for p in current}
+        gone = [c for c in changes if c.action == "replace" and c.path.casefold() not in now]
+        problems += [problem("line-gone", c.path, 1, login=c.login) for c in gone]
     return Reading(tuple(changes), tuple(signatures), tuple(problems))

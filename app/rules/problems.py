@@ -27,6 +27,9 @@ MESSAGES: dict[str, str] = {
     "their own signature; please undo this change.",
     "too-many-lines": "This PR adds {count} signatures; at most {limit} per PR is allowed. Please keep "
     "only your own line.",
+    "line-gone": "The line of @{login} that this pull request changes is no longer in the letter: it was "
+    "removed or changed after this branch was made. Update your branch from the default branch, then change "
+    "the line as it is now.",
     "wrong-position": "This line is in the wrong place: {where}.",
     "name-has-markup": "The name may not contain links, HTML or web addresses. Write your name as plain text.",
     "name-has-control-chars": "The name contains invisible or control characters (such as zero-width "

@@ -112,30 +112,57 @@ def test_letter_text_fix_is_neutral_and_left_alone(app_world: World) -> None:
     assert pr.state == "open"
 
 
-def test_withdraw_and_amend_are_reported_valid(app_world: World) -> None:
-    sim, demo, _ = app_world
-    service = app_world[2]
+def _lea_pr(sim: Simulator, branch: str, edit: Any) -> int:
     repo = sim.world.repo(REPO)
-    leaver = sim.world.add_user("leaverou")
-    repo_text = repo.git.read_blob(repo.git.read_path("main", "README.md")[0]).decode()  # type: ignore[index]
-    lea = person(sim, leaver.login)
+    if "leaverou" not in sim.world.users:
+        sim.world.add_user("leaverou")
+    found = repo.git.read_path("refs/heads/main", "README.md")
+    assert found is not None
+    lea = person(sim, "leaverou")
     fork = lea.fork(REPO)
-    lea.branch(fork, "bye")
-    lea.write(
-        fork, "README.md", repo_text.replace("-  Lea Verou [@leaverou](https://github.com/leaverou)\n", ""), "bye"
-    )
-    withdraw = int(lea.open_pr(REPO, "bye", "Withdraw", fork=fork)["number"])
-    lea.branch(fork, "rename")
-    lea.write(fork, "README.md", repo_text.replace("Lea Verou", "Léa Verou"), "rename")
-    amend = int(lea.open_pr(REPO, "rename", "Accent", fork=fork)["number"])
+    lea.branch(fork, branch)
+    lea.write(fork, "README.md", edit(found[1].decode()), branch)
+    return int(lea.open_pr(REPO, branch, branch, fork=fork)["number"])
+
+
+LEA_LINE = "-  Lea Verou [@leaverou](https://github.com/leaverou)\n"
+
+
+def test_withdraw_is_valid_and_lands(app_world: World) -> None:
+    sim, _, service = app_world
+    number = _lea_pr(sim, "bye", lambda t: t.replace(LEA_LINE, ""))
     settle(sim, service)
-    assert [r.output["title"] for r in runs(sim, pr_state(sim, withdraw).head_sha)] == [
+    assert [r.output["title"] for r in runs(sim, pr_state(sim, number).head_sha)] == [
         "Withdrawal by @leaverou is valid"
     ]
-    assert [r.output["title"] for r in runs(sim, pr_state(sim, amend).head_sha)] == [
+    assert pr_state(sim, number).merged
+    assert "leaverou" not in sim.world.repo(REPO).git.read_path("refs/heads/main", "README.md")[1].decode()  # type: ignore[index]
+
+
+def test_amend_is_valid_and_lands(app_world: World) -> None:
+    sim, _, service = app_world
+    number = _lea_pr(sim, "accent", lambda t: t.replace("Lea Verou", "Léa Verou"))
+    settle(sim, service)
+    assert [r.output["title"] for r in runs(sim, pr_state(sim, number).head_sha)] == [
         "Change to the signature of @leaverou is valid"
     ]
-    assert demo.repo.full_name == REPO
+    assert "Léa Verou" in sim.world.repo(REPO).git.read_path("refs/heads/main", "README.md")[1].decode()  # type: ignore[index]
+
+
+def test_withdraw_and_amend_at_once_end_with_no_line(app_world: World) -> None:
+    sim, _, service = app_world
+    service.runtime.queue.stop_consumer()  # both wait, then race to land
+    withdraw = _lea_pr(sim, "bye", lambda t: t.replace(LEA_LINE, ""))
+    amend = _lea_pr(sim, "accent", lambda t: t.replace("Lea Verou", "Léa Verou"))
+    assert sim.webhooks.wait()
+    service.runtime.queue.start_consumer(2)
+    settle(sim, service)
+    text = sim.world.repo(REPO).git.read_path("refs/heads/main", "README.md")[1].decode()  # type: ignore[index]
+    assert "leaverou" not in text  # whichever landed first, the withdrawal wins in the end
+    assert pr_state(sim, withdraw).merged
+    amended = pr_state(sim, amend)
+    if not amended.merged:  # the withdrawal landed first: the amendment is told why it cannot land
+        assert "line-gone" in runs(sim, amended.head_sha)[-1].output["summary"]
 
 
 def test_config_error_is_reported_on_the_pr(app_world: World) -> None:

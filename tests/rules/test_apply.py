@@ -74,3 +74,12 @@ def test_crlf_letter_keeps_its_line_endings() -> None:
     ada = land(SEED, base, base + ADA + "\r\n", "ada")
     out = apply_changes(SEED, {"README.md": base}, ada)["README.md"]
     assert out is not None and out.endswith(ADA + "\r\n")
+
+
+def test_a_withdrawal_after_an_amendment_removes_the_amended_line() -> None:
+    base = seed_text()
+    lea = "-  Lea Verou [@leaverou](https://github.com/leaverou)"
+    withdraw = land(SEED, base, base.replace(lea + "\n", ""), "leaverou")
+    amended = base.replace(lea, lea.replace("Lea", "Léa"))  # the amendment landed first
+    out = apply_changes(SEED, {"README.md": amended}, withdraw)["README.md"]
+    assert out is not None and "leaverou" not in out

@@ -66,6 +66,15 @@ SCENARIOS: dict[str, Verdict] = {
     "account-too-new": _seed(
         with_line(seed_text(), ADA), Author("ada", 1, "User", NOW - timedelta(days=2)), _cfg(min_account_age_days=7)
     ),
+    "line-gone": evaluate(
+        SEED,
+        {"README.md": seed_text()},
+        {"README.md": seed_text().replace("Lea Verou", "Léa Verou")},
+        ["README.md"],
+        Author("leaverou"),
+        NOW,
+        {"README.md": seed_text().replace(LEA, "")},
+    ),
     "letter-frozen": evaluate(
         SEED.model_copy(update={"frozen": True}),
         {"README.md": seed_text()},

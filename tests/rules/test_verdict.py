@@ -323,3 +323,15 @@ def test_end_marker_bounds_the_list() -> None:
     assert judge(head, cfg=cfg, base=base).kind == "sign"
     footer_edit = base.replace("footer", "footer!").replace("- Bob @bob\n", "- Bob @bob\n- Ada @ada\n")
     assert codes(judge(footer_edit, cfg=cfg, base=base)) == ["letter-text-changed"]
+
+
+def test_amending_a_line_withdrawn_meanwhile_is_line_gone() -> None:
+    head = seed_text().replace(LEA, LEA.replace("Lea Verou", "Léa Verou"))
+    current = {"README.md": seed_text().replace(LEA, "")}  # the withdrawal landed first
+    verdict = evaluate(
+        SEED, {"README.md": seed_text()}, {"README.md": head}, ["README.md"], Author("leaverou"), NOW, current
+    )
+    assert codes(verdict) == ["line-gone"]
+    moved = {"README.md": with_line(seed_text(), ADA)}  # the letter moved, but Lea's line is still there
+    ok = evaluate(SEED, {"README.md": seed_text()}, {"README.md": head}, ["README.md"], Author("leaverou"), NOW, moved)
+    assert ok.kind == "amend"
