@@ -48,6 +48,17 @@ class TextCache:
     def __init__(self, size: int = 32) -> None:
         self.size, self.items, self.lock = size, OrderedDict[tuple[str, str, str], str | None](), threading.Lock()
 
+    def letter(self, api: Api, repo: str, ref: str, path: str) -> dict[str, str]:
+        """A single-file letter at `ref` as the rules take it: {path: text}, or {} when it is absent."""
+        text = self.get(api, repo, ref, path)
+        return {path: text} if text is not None else {}
+
+    def folder(self, api: Api, repo: str, ref: str, directory: str) -> LazyFiles:
+        """A one-file-per-signer folder at `ref`: its paths from one tree read, each file read when asked."""
+        prefix = directory.rstrip("/") + "/"
+        paths = [str(e["path"]) for e in api.tree(repo, ref) if str(e["path"]).startswith(prefix)]
+        return LazyFiles(api, self, repo, ref, paths)
+
     def get(self, api: Api, repo: str, ref: str, path: str) -> str | None:
         key = (repo.lower(), ref, path)
         with self.lock:
@@ -219,26 +230,16 @@ class Evaluator:
         author = Author(str(user["login"]), user.get("id"), user.get("type"), created)
         letter = config.letter
         if letter.directory is None:
-            base_text = self.texts.get(api, repo, merge_base, letter.file)
-            base = {letter.file: base_text} if base_text is not None else {}
-            head = base
-            if letter.file in changed:
-                head_text = self.texts.get(api, repo, head_sha, letter.file)
-                head = {letter.file: head_text} if head_text is not None else {}
-            current = base
-            if tip != merge_base and letter.file in changed:
-                tip_text = self.texts.get(api, repo, tip, letter.file)
-                current = {letter.file: tip_text} if tip_text is not None else {}
+            base = self.texts.letter(api, repo, merge_base, letter.file)
+            touched = letter.file in changed  # else the head's letter is the base's: no read needed
+            head = self.texts.letter(api, repo, head_sha, letter.file) if touched else base
+            current = self.texts.letter(api, repo, tip, letter.file) if touched and tip != merge_base else base
             return evaluate(config, base, head, changed, author, datetime.now(UTC), current)
         prefix = letter.directory.rstrip("/") + "/"
         mine = [p for p in changed if p.startswith(prefix)]
-        base_paths = [str(e["path"]) for e in api.tree(repo, merge_base) if str(e["path"]).startswith(prefix)]
-        base_files: Mapping[str, str] = LazyFiles(api, self.texts, repo, merge_base, base_paths)
+        base_files = self.texts.folder(api, repo, merge_base, letter.directory)
         present = {p for p in mine if self.texts.get(api, repo, head_sha, p) is not None}
-        head_paths = sorted((set(base_paths) - set(mine)) | present)
+        head_paths = sorted((set(base_files.paths) - set(mine)) | present)
         head_files = LazyFiles(api, self.texts, repo, head_sha, head_paths)
-        tip_paths = base_paths
-        if tip != merge_base and mine:
-            tip_paths = [str(e["path"]) for e in api.tree(repo, tip) if str(e["path"]).startswith(prefix)]
-        now_files = LazyFiles(api, self.texts, repo, tip, tip_paths)
+        now_files = self.texts.folder(api, repo, tip, letter.directory) if tip != merge_base and mine else base_files
         return evaluate(config, base_files, head_files, changed, author, datetime.now(UTC), now_files)

@@ -11,7 +11,7 @@ from typing import Any
 from github import GithubException
 from prometheus_client import Counter
 
-from app.evaluate import Evaluator, LazyFiles, Outcome
+from app.evaluate import Evaluator, Outcome
 from app.github import Api, GitHubApp
 from app.logs import event
 from app.ready import Ready, ReadySet
@@ -82,11 +82,11 @@ class Lander:
         self.ready.drop(repo, gone)
         if not batch:
             return
-        config = self.evaluator.configs.get(api, repo, str(batch[0][1]["base"]["repo"]["default_branch"]))
+        default = str(batch[0][1]["base"]["repo"]["default_branch"])
+        config = self.evaluator.configs.get(api, repo, default)
         if not isinstance(config, Config) or not config.merge.enabled:
             self.ready.drop(repo, [item for item, _ in batch])
             return
-        default = str(batch[0][1]["base"]["repo"]["default_branch"])
         try:
             merged = self._merge_endpoint(api, repo, config, *batch[0]) if len(batch) == 1 else None
             if merged is not None:
@@ -201,14 +201,11 @@ class Lander:
     def _current_files(self, api: Api, repo: str, config: Config, tip: str) -> Layered:
         """The letter at `tip`, as `apply_changes` reads it; the batch's writes go on a layer on top."""
         if config.letter.directory is not None:
-            prefix = config.letter.directory.rstrip("/") + "/"
-            paths = [str(e["path"]) for e in api.tree(repo, tip) if str(e["path"]).startswith(prefix)]
-            return Layered(LazyFiles(api, self.evaluator.texts, repo, tip, paths))
+            return Layered(self.evaluator.texts.folder(api, repo, tip, config.letter.directory))
         known = self.known.get(repo.lower())
         if known is not None and known[0] == tip:
             return Layered({config.letter.file: known[1]})  # the letter we just wrote: no need to read it
-        text = self.evaluator.texts.get(api, repo, tip, config.letter.file)
-        return Layered({config.letter.file: text} if text is not None else {})
+        return Layered(self.evaluator.texts.letter(api, repo, tip, config.letter.file))
 
     def _commit(
         self, api: Api, repo: str, tip: str, changed: dict[str, str | None], message: str, heads: list[str]

@@ -6,7 +6,7 @@ import bisect
 from collections.abc import Mapping, Sequence
 
 from app.rules.changes import find_signer
-from app.rules.letter import line_template, signature_path, split_section
+from app.rules.letter import line_template, split_section
 from app.rules.model import Change
 from app.rules.text import normalize_line, sort_key
 from config.model import Config
@@ -99,12 +99,3 @@ def _insertion_point(config: Config, lines: list[str], change: Change) -> int:
 
     pos = bisect.bisect_right(range(len(filled)), key, key=key_at)
     return filled[pos - 1] + 1 if pos else filled[0]
-
-
-def already_signed(config: Config, files: Mapping[str, str], login: str) -> bool:
-    """Whether `login` has a line in the letter as it is now."""
-    if config.letter.directory is not None:
-        wanted = signature_path(config.letter, login).casefold()
-        return any(p.casefold() == wanted for p in files)
-    text = files.get(config.letter.file, "")
-    return find_signer(text, 0, text.count("\n"), line_template(config.letter), login) is not None

@@ -10,6 +10,7 @@ from typing import Literal
 from app.rules.checks import line_fixer, line_problems, ownership_problems, suggest_line
 from app.rules.diff import diff_texts, has_text
 from app.rules.letter import (
+    Bounds,
     Section,
     Signature,
     line_template,
@@ -95,7 +96,9 @@ def read_list(
     seen: set[str] = set()
     placement_fixed = False
     fixer = line_fixer(tpl)
-    last = base.end - 1 if base.end is not None else len(base_text)
+    # The default branch as it is now, when it moved since the branch was made: duplicates, vanished lines.
+    moved = current_text is not None and current_text != base_text
+    now = list_bounds(current_text, letter) if current_text is not None and moved else None
     for index, text in added_lines:
         line = index + 1
         parsed = tpl.parse(text)
@@ -120,12 +123,9 @@ def read_list(
         if key in seen:
             problems.append(problem("duplicate-signer", path, line, login=parsed.login, where=" in this PR"))
         seen.add(key)
-        prior = find_signer(base_text, base.first, last, tpl, parsed.login)
-        if prior is None and current_text is not None and current_text != base_text:
-            now = list_bounds(current_text, letter)
-            if now is not None:
-                end = now.end - 1 if now.end is not None else len(current_text)
-                prior = find_signer(current_text, now.first, end, tpl, parsed.login)
+        prior = find_signer(base_text, base.first, base.last, tpl, parsed.login)
+        if prior is None and now is not None and current_text is not None:
+            prior = find_signer(current_text, now.first, now.last, tpl, parsed.login)
         if prior is not None:
             problems.append(problem("duplicate-signer", path, line, login=parsed.login, where=f" on line {prior + 1}"))
         changes.append(Change("add", path, parsed.login, text, None, skey))
@@ -144,8 +144,8 @@ def read_list(
     for _index, text in removed.values():
         changes.append(Change("remove", path, _owner(tpl, text), None, text))
 
-    if current_text is not None and current_text != base_text:
-        problems += _gone_since(letter, tpl, current_text, changes, path)
+    if now is not None and current_text is not None:
+        problems += _gone_since(tpl, current_text, now, changes, path)
 
     def line_of(change: Change) -> int:
         return next(i for i, t in removed_lines if t == change.old) + 1
@@ -154,18 +154,12 @@ def read_list(
     return Reading(tuple(changes), tuple(signatures), tuple(problems), text_changed, False, placement_fixed)
 
 
-def _gone_since(
-    letter: LetterConfig, tpl: Template, current_text: str, changes: Sequence[Change], path: str
-) -> list[Problem]:
+def _gone_since(tpl: Template, current_text: str, now: Bounds, changes: Sequence[Change], path: str) -> list[Problem]:
     """An amendment whose line left the letter since the branch was made (withdrawn, say) cannot land."""
-    now = list_bounds(current_text, letter)
-    if now is None:
-        return []
-    end = now.end - 1 if now.end is not None else len(current_text)
     return [
         problem("line-gone", path, None, login=c.login)
         for c in changes
-        if c.action == "replace" and find_signer(current_text, now.first, end, tpl, c.login) is None
+        if c.action == "replace" and find_signer(current_text, now.first, now.last, tpl, c.login) is None
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,6 +52,11 @@ class Bounds:
 
     def holds(self, index: int) -> bool:
         return self.first <= index and (self.end is None or index < self.end)
+
+    @property
+    def last(self) -> int:
+        """The last line index the list may hold (unbounded when it runs to EOF)."""
+        return self.end - 1 if self.end is not None else sys.maxsize
 
 
 def list_bounds(text: str, cfg: LetterConfig) -> Bounds | None:
