@@ -1,17 +1,16 @@
-"""Wiring: the one place settings become a queue, GitHub clients, an evaluator and a lander."""
+"""Wiring: the one place settings become a queue, GitHub clients and a dispatcher."""
 
 from __future__ import annotations
 
 import logging
 
-from app.evaluate import Evaluator
-from app.github import GitHubApp
-from app.jobs import JobQueue
-from app.land import Lander
+from app.github.client import GitHubApp
+from app.jobs.job import Job
+from app.jobs.queue import JobQueue
 from app.logs import event, register_secret
-from app.report import Reporter
 from app.settings import Settings
-from handlers import Job, build_router
+from app.worker.dispatch import Dispatcher
+from handlers import build_router
 
 log = logging.getLogger("undersigned")
 
@@ -25,34 +24,27 @@ class Runtime:
             register_secret(secret.get_secret_value() if secret is not None else None)
         self.router = build_router()
         self.queue = JobQueue(settings, self.run_job, self.sweep_all)
-        self.reporter = Reporter(self.queue.store)
         shared = self.queue.store if settings.redis_url is not None else None  # pace across processes
         self.github: GitHubApp | None = GitHubApp(settings, shared) if settings.has_app_credentials else None
-        self.evaluator = Evaluator(self.github, self.reporter, settings.config_ttl) if self.github else None
-        self.lander: Lander | None = None
-        if self.github is not None and self.evaluator is not None:
-            self.lander = Lander(self.github, self.queue.store, self.evaluator, self.queue.enqueue)
-            self.evaluator.on_valid = self.lander.submit
+        self.dispatcher: Dispatcher | None = None
+        if self.github is not None:
+            self.dispatcher = Dispatcher(self.github, self.queue.store, self.queue.enqueue, settings.config_ttl)
 
     def run_job(self, job: Job) -> None:
-        if self.evaluator is None or self.lander is None:
+        if self.dispatcher is None:
             raise RuntimeError("the App's credentials are not set; the job stays queued for a retry")
-        if job.kind == "land":
-            self.lander.land(job.installation_id, job.repo)
-        else:
-            self.evaluator.run(job)
+        self.dispatcher.run(job)
 
     def sweep_all(self) -> None:
         """Queue a sweep of every repo of every installation (periodic; cheap for repos that opt out)."""
         if self.github is None:
             return
-        for installation in self.github.integration.get_installations():
-            api = self.github.api(installation.id)
-            for repo in api.installation_repos():
-                self.queue.enqueue(Job("sweep", installation.id, repo))
+        for installation_id in self.github.installation_ids():
+            for repo in self.github.api(installation_id).installation_repos():
+                self.queue.enqueue(Job("sweep", installation_id, repo))
 
     def start(self) -> None:
-        if self.evaluator is not None:
+        if self.dispatcher is not None:
             self.queue.start_consumer(self.settings.workers)
         event(log, "started", app_id=self.settings.app_id, github=self.settings.github_api_url, queue=self.queue_kind)
 

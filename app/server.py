@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from app import logs
 from app.runtime import Runtime
 from app.settings import Settings, get_settings
-from app.web import StartupError, create_app
+from app.web.factory import StartupError, create_app
 
 
 def _settings() -> Settings | None:

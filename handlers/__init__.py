@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import check_run, installation, issue_comment, pull_request
-from handlers.router import Job, Router
+from handlers.router import Router
 
 
 def build_router() -> Router:
@@ -14,4 +14,4 @@ def build_router() -> Router:
     return router
 
 
-__all__ = ["Job", "Router", "build_router"]
+__all__ = ["Router", "build_router"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.router import Job, Payload, Router, installation_id
+from app.jobs.job import Job
+from handlers.router import Payload, Router, installation_id
 
 router = Router()
 

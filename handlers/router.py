@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
+
+from app.jobs.job import Job
 
 Payload = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Job:
-    """Work for the queue. "evaluate" a PR by number; "evaluate_sha" finds the PR by head sha (fork PRs
-    have no pull_requests on their check runs); "scan" evaluates every open PR of a repo; "land" lands
-    the repo's validated PRs; "sweep" revisits a repo's long-invalid PRs."""
-
-    kind: Literal["evaluate", "evaluate_sha", "scan", "land", "sweep"]
-    installation_id: int
-    repo: str
-    number: int | None = None
-    sha: str | None = None
-
-    @property
-    def key(self) -> str:
-        """Jobs with one key coalesce: the worker reads fresh state, so one run serves them all."""
-        return f"{self.kind}:{self.repo.lower()}:{self.number or self.sha or ''}"
 
 
 Handler = Callable[[Payload], list[Job]]

@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from app.runtime import Runtime
 from app.settings import Settings
-from app.web import create_app
+from app.web.factory import create_app
 from tests.github_sim import Demo, Simulator
 from tests.github_sim.serving import ServerThread
 

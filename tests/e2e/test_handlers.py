@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from handlers import Job, build_router
+from app.jobs.job import Job
+from handlers import build_router
 
 PAYLOADS = Path(__file__).resolve().parent.parent / "payloads"
 ROUTER = build_router()

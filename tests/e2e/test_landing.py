@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from app.jobs.job import Job
 from app.rules.lint import lint_letter
 from config import Config, parse_config
-from handlers import Job
 from tests.github_sim import Demo, Simulator, person, seed_demo
 from tests.service import Service, settings_for, settle, wait_until
 

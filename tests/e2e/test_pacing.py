@@ -9,8 +9,8 @@ from pathlib import Path
 
 from huey import SqliteHuey
 
-from app.github import Pacer, SharedPacer
-from app.store import Store
+from app.github.pacing import Pacer, SharedPacer
+from app.jobs.store import Store
 
 
 def _gaps(pacers: list[Pacer], writes_each: int) -> list[float]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from prometheus_client import Counter
 
-from app.jobs import JobQueue
+from app.jobs.queue import JobQueue
 from app.logs import event
 from handlers import Router
 

@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 
-from app.intake import accept
 from app.runtime import Runtime
 from app.settings import Settings
+from app.web.intake import accept
 
 
 class StartupError(RuntimeError):

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from app.jobs.store import Keys, Store
 from app.rules.model import Change
-from app.store import Store
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,13 @@ class ReadySet:
         self.store = store
 
     def _edit(self, repo: str, fn: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
-        lock = f"ready-lock:{repo.lower()}"
+        lock = Keys.ready_lock(repo)
         while not self.store.claim(lock, stale_after=10):
             time.sleep(0.005)
         try:
-            data: dict[str, Any] = json.loads(self.store.get(f"ready:{repo.lower()}") or "{}")
+            data: dict[str, Any] = json.loads(self.store.get(Keys.ready(repo)) or "{}")
             fn(data)
-            self.store.put(f"ready:{repo.lower()}", json.dumps(data))
+            self.store.put(Keys.ready(repo), json.dumps(data))
             return data
         finally:
             self.store.delete(lock)
@@ -48,7 +48,7 @@ class ReadySet:
         self._edit(repo, lambda d: d.__setitem__(str(item.number), asdict(item)))
 
     def items(self, repo: str) -> list[Ready]:
-        data = json.loads(self.store.get(f"ready:{repo.lower()}") or "{}")
+        data = json.loads(self.store.get(Keys.ready(repo)) or "{}")
         return sorted((Ready(**v) for v in data.values()), key=lambda r: r.number)
 
     def drop(self, repo: str, done: list[Ready]) -> None:

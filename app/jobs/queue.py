@@ -11,10 +11,10 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from prometheus_client import Counter
 
+from app.jobs.job import Job
+from app.jobs.store import Keys, Store
 from app.logs import event
 from app.settings import Settings
-from app.store import Store
-from handlers import Job
 
 log = logging.getLogger("undersigned.jobs")
 ENQUEUED = Counter("undersigned_jobs_enqueued_total", "Jobs put on the queue", ["kind"])
@@ -54,20 +54,20 @@ class JobQueue:
 
     # --- intake side ----------------------------------------------------------------------------
     def seen(self, delivery: str) -> bool:
-        return self.store.get(f"delivery:{delivery}") is not None
+        return self.store.get(Keys.delivery(delivery)) is not None
 
     def mark_seen(self, delivery: str) -> None:
-        self.store.put(f"delivery:{delivery}", "1")
+        self.store.put(Keys.delivery(delivery), "1")
 
     def enqueue(self, job: Job) -> bool:
         """Queue `job` unless the same job is already waiting. True when a new job was queued."""
-        if not self.store.claim(f"pending:{job.key}", stale_after=PENDING_STALE_AFTER):
+        if not self.store.claim(Keys.pending(job.key), stale_after=PENDING_STALE_AFTER):
             COALESCED.inc()
             return False
         try:
             self.task(job.kind, job.installation_id, job.repo, job.number, job.sha)
         except Exception:
-            self.store.delete(f"pending:{job.key}")
+            self.store.delete(Keys.pending(job.key))
             raise
         ENQUEUED.labels(job.kind).inc()
         return True
@@ -87,7 +87,7 @@ class JobQueue:
     def _execute(self, kind: str, installation_id: int, repo: str, number: int | None, sha: str | None) -> None:
         job = Job(kind, installation_id, repo, number, sha)  # type: ignore[arg-type]
         # Clear the mark first: an event arriving while we work queues a fresh run after this one.
-        self.store.delete(f"pending:{job.key}")
+        self.store.delete(Keys.pending(job.key))
         with self.idle:
             self.running += 1
         try:

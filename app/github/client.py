@@ -1,0 +1,54 @@
+"""The App's GitHub clients: PyGithub for the JWT, installation tokens, retries and timeouts."""
+
+from __future__ import annotations
+
+import threading
+
+from github import Auth, GithubIntegration, GithubRetry
+
+from app.github.api import Api
+from app.github.pacing import Pacer, SharedPacer
+from app.jobs.store import Store
+from app.settings import Settings
+
+
+class GitHubApp:
+    """One integration (JWT), one Api per installation (its token refreshed by PyGithub)."""
+
+    def __init__(self, settings: Settings, shared: Store | None = None) -> None:
+        """`shared`: pace writes through this store (set when several processes share Redis)."""
+        if settings.app_id is None or settings.private_key is None:
+            raise RuntimeError("the App's ID and private key are not set")
+        retry = GithubRetry(
+            total=settings.http_retries,
+            backoff_factor=settings.retry_backoff,
+            secondary_rate_wait=settings.secondary_rate_wait,
+        )
+        self.integration = GithubIntegration(
+            auth=Auth.AppAuth(settings.app_id, settings.private_key.get_secret_value()),
+            base_url=settings.github_api_url,
+            timeout=settings.http_timeout,
+            retry=retry,
+            per_page=100,
+            seconds_between_requests=None,
+            seconds_between_writes=None,  # pacing is ours: thread-safe, see app.github.pacing
+        )
+        self.mutation_interval, self.shared = settings.mutation_interval, shared
+        self._apis: dict[int, Api] = {}
+        self._lock = threading.Lock()
+
+    def api(self, installation_id: int) -> Api:
+        with self._lock:
+            found = self._apis.get(installation_id)
+            if found is None:
+                gh = self.integration.get_github_for_installation(installation_id)
+                found = self._apis[installation_id] = Api(gh.requester, installation_id, self._pacer(installation_id))
+            return found
+
+    def _pacer(self, installation_id: int) -> Pacer:
+        if self.shared is not None:
+            return SharedPacer(self.mutation_interval, self.shared, installation_id)
+        return Pacer(self.mutation_interval)
+
+    def installation_ids(self) -> list[int]:
+        return [int(installation.id) for installation in self.integration.get_installations()]

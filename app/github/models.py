@@ -1,0 +1,94 @@
+"""GitHub's JSON, parsed once at the edge into typed models that hold only the fields we use.
+
+Unknown fields are ignored, so GitHub adding fields never breaks us; a missing field we need fails here,
+at the edge, not deep in a decision. https://docs.github.com/en/rest/pulls/pulls#get-a-pull-request
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class User(_Model):
+    login: str
+    id: int | None = None
+    type: str | None = None  # "User", "Bot" or "Organization"
+
+
+class Repo(_Model):
+    full_name: str = ""
+    default_branch: str = "main"
+
+
+class Ref(_Model):
+    """One side of a PR: `head` (the signer's branch) or `base` (where it would merge)."""
+
+    ref: str
+    sha: str
+    repo: Repo | None = None  # null when the head's fork was deleted
+
+
+class Label(_Model):
+    name: str
+
+
+class PullRequest(_Model):
+    number: int
+    state: str
+    user: User
+    head: Ref
+    base: Ref
+    labels: list[Label] = []
+    comments: int = 0  # issue comments; the list endpoint leaves it out (then we look)
+    mergeable_state: str | None = None
+    html_url: str = ""
+
+    @property
+    def head_sha(self) -> str:
+        return self.head.sha
+
+    @property
+    def author(self) -> str:
+        return self.user.login
+
+    @property
+    def default_branch(self) -> str:
+        """The base repo's default branch: where signatures land and where config is read from."""
+        return self.base.repo.default_branch if self.base.repo is not None else "main"
+
+    @property
+    def label_names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+
+class CompareFile(_Model):
+    filename: str
+    previous_filename: str | None = None
+
+
+class Commitish(_Model):
+    sha: str
+
+
+class Comparison(_Model):
+    """`GET /repos/{o}/{r}/compare/{base}...{head}`: the merge base, the base's tip, and changed files."""
+
+    merge_base_commit: Commitish
+    base_commit: Commitish
+    files: list[CompareFile] = []
+
+    @property
+    def changed_paths(self) -> list[str]:
+        """Every path the PR touches; a rename counts as both its old and its new name."""
+        paths = [f.filename for f in self.files]
+        return paths + [f.previous_filename for f in self.files if f.previous_filename]
+
+
+class Comment(_Model):
+    id: int
+    body: str = ""
+    user: User | None = None

@@ -1,0 +1,1 @@
+"""The landing layer: validated signatures reach the default branch exactly once, in batches."""

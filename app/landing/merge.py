@@ -1,0 +1,150 @@
+"""The two ways a batch reaches the default branch: GitHub's merge endpoint, or our own merge commit."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from github import GithubException
+
+from app.github.models import PullRequest
+from app.jobs.ready import Ready
+from app.jobs.store import Keys
+from app.landing.layered import Layered
+from app.logs import event
+from app.review.context import Context
+from app.review.render import CheckReport
+from app.rules.apply import ApplyError, apply_changes
+from config import Config
+
+log = logging.getLogger("undersigned.land")
+RACE_RETRIES = 5
+
+
+class HeadMovedError(Exception):
+    """The PR's head moved after validation: the push's own evaluation decides what happens next."""
+
+
+class BlockedError(Exception):
+    """GitHub will not let the App write to the default branch (protection, permissions)."""
+
+
+@dataclass(frozen=True)
+class Landed:
+    """What a batch did: the PRs in the commit, how it was made, and the commit."""
+
+    prs: list[tuple[Ready, PullRequest]]
+    how: str
+    sha: str
+
+
+def merge_endpoint(ctx: Context, config: Config, item: Ready, pr: PullRequest) -> str | None:
+    """The plain way: GitHub's merge, pinned to the validated sha. None when we must resolve it.
+
+    https://docs.github.com/en/rest/pulls/pulls#merge-a-pull-request (405 not mergeable, 409 head moved)"""
+    if item.placement_fixed or pr.mergeable_state == "dirty":
+        return None
+    try:
+        return str(ctx.api.merge(ctx.repo, item.number, item.sha, config.merge.method)["sha"])
+    except GithubException as exc:
+        if exc.status == 405 and "protected" in str(exc.data).lower():
+            raise BlockedError(reason(exc)) from exc
+        if exc.status == 403:
+            raise BlockedError(reason(exc)) from exc
+        if exc.status == 409:
+            raise HeadMovedError from exc
+        if exc.status in (405, 422):
+            return None  # conflict or base moved: resolve it ourselves
+        raise
+
+
+def merge_commit(ctx: Context, config: Config, batch: list[tuple[Ready, PullRequest]]) -> Landed:
+    """One merge commit: parents are the tip and every PR head; the tree is the tip's letter with
+    each validated change applied. The branch moves without force; a lost race rebuilds."""
+    default = batch[0][1].default_branch
+    for _ in range(RACE_RETRIES):
+        tip = ctx.api.branch_sha(ctx.repo, default)
+        current = current_files(ctx, config, tip)
+        changed: dict[str, str | None] = {}
+        accepted: list[tuple[Ready, PullRequest]] = []
+        for item, pr in batch:
+            try:
+                result = apply_changes(config, current, item.change_list())
+            except ApplyError as exc:
+                cannot_apply(ctx, item, str(exc))
+                continue
+            changed.update(result)
+            current.write(result)
+            accepted.append((item, pr))
+        if not accepted:
+            return Landed([], "none", "")
+        names = ", ".join(f"#{item.number}" for item, _ in accepted)
+        message = f"Land signatures from {names}\n\n" + "\n".join(
+            f"#{item.number} by @{item.author}" for item, _ in accepted
+        )
+        try:
+            sha = _commit(ctx, tip, changed, message, [item.sha for item, _ in accepted])
+            how = "merge-commit"
+        except GithubException as exc:
+            if exc.status != 422:
+                raise
+            # GitHub refused a PR head as a parent (unreachable): the bot's own commit, crediting them.
+            credits = "\n".join(
+                f"Co-authored-by: {i.author} <{i.author}@users.noreply.github.com>" for i, _ in accepted
+            )
+            sha = _commit(ctx, tip, changed, f"{message}\n\n{credits}", [])
+            how = "bot-commit"
+        try:
+            ctx.api.update_branch(ctx.repo, default, sha)
+        except GithubException as exc:
+            if exc.status == 422 and "fast forward" in str(exc.data).lower():
+                continue  # someone moved the branch meanwhile: rebuild on the new tip
+            if exc.status in (403, 422):
+                raise BlockedError(reason(exc)) from exc
+            raise
+        if config.letter.directory is None and changed.get(config.letter.file) is not None:
+            # The letter we just wrote: the next batch builds on it without reading it back.
+            ctx.texts.prime(ctx.repo, sha, config.letter.file, changed[config.letter.file])
+        if how == "bot-commit":
+            for item, _ in accepted:
+                ctx.api.create_comment(
+                    ctx.repo, item.number, f"Landed in {sha} (GitHub could not merge this PR itself)."
+                )
+                ctx.api.close_pull(ctx.repo, item.number)
+        return Landed(accepted, how, sha)
+    raise RuntimeError(f"the default branch of {ctx.repo} kept moving; landing will be retried")
+
+
+def cannot_apply(ctx: Context, item: Ready, why: str) -> None:
+    """The change no longer fits the letter (someone signed meanwhile, say). First, evaluate again: the
+    verdict will say why. If it still comes back valid for this very head, say so and stop there."""
+    if ctx.store.claim(Keys.apply_failed(ctx.repo, item.number, item.sha)):
+        ctx.queue("evaluate", item.number)
+        return
+    summary = f"The signature looks valid, but it cannot be applied to the letter as it is now: {why}."
+    ctx.reporter.check(item.sha, CheckReport("failure", "Cannot be applied to the current letter", summary))
+    event(log, "cannot apply", repo=ctx.repo, pr=item.number, reason=why)
+
+
+def current_files(ctx: Context, config: Config, tip: str) -> Layered:
+    """The letter at `tip`, as `apply_changes` reads it; the batch's writes go on a layer on top."""
+    if config.letter.directory is not None:
+        return Layered(ctx.texts.folder(ctx.api, ctx.repo, tip, config.letter.directory))
+    return Layered(ctx.texts.letter(ctx.api, ctx.repo, tip, config.letter.file))
+
+
+def _commit(ctx: Context, tip: str, changed: dict[str, str | None], message: str, heads: list[str]) -> str:
+    # Text goes inline in the tree ("content"), which saves a blob request per file; a null sha deletes.
+    # https://docs.github.com/en/rest/git/trees#create-a-tree
+    entries: list[dict[str, Any]] = [
+        {"path": path, "mode": "100644", "type": "blob", **({"sha": None} if text is None else {"content": text})}
+        for path, text in changed.items()
+    ]
+    tree = ctx.api.create_tree(ctx.repo, tip, entries)
+    return str(ctx.api.create_commit(ctx.repo, message, tree, [tip, *heads])["sha"])
+
+
+def reason(exc: GithubException) -> str:
+    data = exc.data if isinstance(exc.data, dict) else {}
+    return str(data.get("message") or f"GitHub answered {exc.status}")

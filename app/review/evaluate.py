@@ -1,0 +1,102 @@
+"""Evaluate one PR: read fresh state from GitHub, decide with the rules, report, and queue its landing."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from prometheus_client import Counter
+
+from app.github.caches import LazyFiles
+from app.jobs.ready import Ready
+from app.jobs.store import Keys
+from app.logs import event
+from app.review.context import Context
+from app.review.render import check_report, comment_body, config_comment, config_error_report
+from app.rules import Author, Verdict, evaluate
+from config import Config, ConfigError
+
+log = logging.getLogger("undersigned.evaluate")
+VERDICTS = Counter("undersigned_verdicts_total", "Verdicts reached", ["kind"])
+
+
+def review(ctx: Context) -> Verdict | None:
+    """Evaluate `ctx.pr` and report on it. A valid signature is queued for landing, not landed here."""
+    pr = ctx.pull
+    if pr.state != "open":
+        return None
+    config = ctx.config(pr.default_branch)
+    if config is None:
+        return None  # no .github/undersigned.yml: this repo is not a letter
+    if isinstance(config, ConfigError):
+        event(log, "config error", repo=ctx.repo, pr=pr.number, head_sha=pr.head_sha, issues=len(config.issues))
+        ctx.reporter.check(pr.head_sha, config_error_report(config))
+        ctx.reporter.comment(pr, config_comment(config), only_if_exists=False)
+        return None
+    verdict = decide(ctx, config)
+    VERDICTS.labels(verdict.kind).inc()
+    problems = [p.code for p in verdict.problems]
+    event(log, "decision", repo=ctx.repo, pr=pr.number, head_sha=pr.head_sha, kind=verdict.kind, problems=problems)
+    ctx.reporter.check(pr.head_sha, check_report(verdict, config.letter.directory or config.letter.file))
+    body = comment_body(verdict, pr.author)
+    ctx.reporter.comment(pr, body, only_if_exists=verdict.kind != "invalid", enabled=config.report.comment)
+    role = "valid" if verdict.ok else ("invalid" if verdict.kind == "invalid" else None)
+    ctx.reporter.labels(pr, config, role)
+    close_if_stale(ctx, config, verdict)
+    if verdict.ok and config.merge.enabled:
+        changes = [asdict(c) for c in verdict.land]
+        ctx.ready.add(ctx.repo, Ready(pr.number, pr.head_sha, pr.author, changes, verdict.placement_fixed))
+        ctx.queue("land")
+    return verdict
+
+
+def close_if_stale(ctx: Context, config: Config, verdict: Verdict) -> None:
+    """With merge.close_invalid_after_days, a PR invalid for that long is closed, saying why."""
+    pr = ctx.pull
+    key = Keys.invalid_since(ctx.repo, pr.number)
+    if verdict.kind != "invalid":
+        ctx.store.delete(key)
+        return
+    ctx.store.claim(key)  # records when it first became invalid
+    days = config.merge.close_invalid_after_days
+    since = float(ctx.store.get(key) or time.time())
+    if days is None or time.time() - since < days * 86400:
+        return
+    note = f"Closing: this pull request has needed changes for over {days} days. Reopen it once it is fixed."
+    body = comment_body(verdict, pr.author).rstrip("\n") + f"\n\n{note}\n"
+    ctx.reporter.comment(pr, body, only_if_exists=False, enabled=config.report.comment)
+    ctx.api.close_pull(ctx.repo, pr.number)
+    ctx.store.delete(key)
+    event(log, "closed stale", repo=ctx.repo, pr=pr.number, days=days)
+
+
+def decide(ctx: Context, config: Config) -> Verdict:
+    """The verdict on `ctx.pr`'s head, from the letter at the merge base, the head and the current tip."""
+    pr, api, repo = ctx.pull, ctx.api, ctx.repo
+    default = pr.default_branch
+    if pr.base.ref != default:
+        return Verdict("not_a_signature")  # signatures land on the default branch only
+    compared = api.compare(repo, default, pr.head_sha)
+    merge_base, tip = compared.merge_base_commit.sha, compared.base_commit.sha
+    changed = compared.changed_paths
+    created = None
+    if config.signers.min_account_age_days:
+        created = datetime.fromisoformat(str(api.user(pr.author)["created_at"]).replace("Z", "+00:00"))
+    author = Author(pr.author, pr.user.id, pr.user.type, created)
+    letter, texts = config.letter, ctx.texts
+    if letter.directory is None:
+        base = texts.letter(api, repo, merge_base, letter.file)
+        touched = letter.file in changed  # else the head's letter is the base's: no read needed
+        head = texts.letter(api, repo, pr.head_sha, letter.file) if touched else base
+        current = texts.letter(api, repo, tip, letter.file) if touched and tip != merge_base else base
+        return evaluate(config, base, head, changed, author, datetime.now(UTC), current)
+    prefix = letter.directory.rstrip("/") + "/"
+    mine = [p for p in changed if p.startswith(prefix)]
+    base_files = texts.folder(api, repo, merge_base, letter.directory)
+    present = {p for p in mine if texts.get(api, repo, pr.head_sha, p) is not None}
+    head_paths = sorted((set(base_files.paths) - set(mine)) | present)
+    head_files = LazyFiles(api, texts, repo, pr.head_sha, head_paths)
+    now_files = texts.folder(api, repo, tip, letter.directory) if tip != merge_base and mine else base_files
+    return evaluate(config, base_files, head_files, changed, author, datetime.now(UTC), now_files)

@@ -1,0 +1,88 @@
+"""Report a verdict on the PR: one check run per head, one comment edited in place, labels in sync."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.github.api import Api
+from app.github.models import Label, PullRequest
+from app.jobs.store import Keys, Store
+from app.review.render import CHECK_NAME, MARKER, CheckReport
+from config import Config
+
+ANNOTATIONS_PER_REQUEST = 50  # GitHub's cap: further updates append more
+
+
+class Reporter:
+    """Writes to one repo. Each write is skipped when it would repeat the last, so replays cost nothing."""
+
+    def __init__(self, api: Api, repo: str, store: Store) -> None:
+        self.api, self.repo, self.store = api, repo, store
+
+    def check(self, head_sha: str, report: CheckReport) -> None:
+        digest_key = Keys.check_digest(self.repo, head_sha)
+        content = repr((report.conclusion, report.title, report.summary, report.annotations))
+        if self.store.same(digest_key, content):
+            return
+        annotations = list(report.annotations)
+        output: dict[str, Any] = {"title": report.title, "summary": report.summary}
+        output["annotations"] = annotations[:ANNOTATIONS_PER_REQUEST]
+        body = {"name": CHECK_NAME, "head_sha": head_sha, "status": "completed", "conclusion": report.conclusion}
+        run_key = Keys.check_run(self.repo, head_sha)
+        run_id = self.store.get(run_key)
+        if run_id is None:
+            created = self.api.create_check_run(self.repo, {**body, "output": output})
+            run_id = str(created["id"])
+            self.store.put(run_key, run_id)
+        else:
+            self.api.update_check_run(self.repo, int(run_id), {**body, "output": output})
+        for start in range(ANNOTATIONS_PER_REQUEST, len(annotations), ANNOTATIONS_PER_REQUEST):
+            more = {**output, "annotations": annotations[start : start + ANNOTATIONS_PER_REQUEST]}
+            self.api.update_check_run(self.repo, int(run_id), {"output": more})
+        self.store.remember(digest_key, content)
+
+    def comment(self, pr: PullRequest, body: str, *, only_if_exists: bool, enabled: bool = True) -> None:
+        """Create or edit our one comment. With `only_if_exists`, a PR without one gets none; with
+        `enabled` false (report.comment: false), no comment at all: the check run says it all."""
+        if not enabled:
+            return
+        digest_key = Keys.comment_digest(self.repo, pr.number)
+        if self.store.same(digest_key, body):
+            return
+        id_key = Keys.comment(self.repo, pr.number)
+        comment_id = self.store.get(id_key)
+        if comment_id is None and pr.comments > 0:
+            comment_id = self._find(pr.number)
+            if comment_id is not None:
+                self.store.put(id_key, comment_id)
+        if comment_id is None:
+            if only_if_exists:
+                return
+            created = self.api.create_comment(self.repo, pr.number, body)
+            self.store.put(id_key, str(created["id"]))
+        else:
+            self.api.edit_comment(self.repo, int(comment_id), body)
+        self.store.remember(digest_key, body)
+
+    def _find(self, number: int) -> str | None:
+        for comment in self.api.comments(self.repo, number):
+            if comment.user is not None and comment.user.type == "Bot" and comment.body.startswith(MARKER):
+                return str(comment.id)
+        return None
+
+    def labels(self, pr: PullRequest, config: Config, role: str | None) -> None:
+        """Make our labels say `role` ("valid", "invalid", "landed", or None for none of them). Labels
+        are added and removed one by one, so a maintainer's label added meanwhile is never clobbered."""
+        mapping = config.report.labels
+        ours = {name for name in mapping.values() if name}
+        wanted = mapping.get(role) if role else None  # type: ignore[call-overload]
+        current = pr.label_names
+        stale = [name for name in current if name in ours and name != wanted]
+        for name in stale:
+            self.api.remove_label(self.repo, pr.number, name)
+        missing = wanted is not None and wanted not in current
+        if missing:
+            self.api.add_labels(self.repo, pr.number, [str(wanted)])
+        pr.labels = [label for label in pr.labels if label.name not in stale]
+        if missing:
+            pr.labels.append(Label(name=str(wanted)))

@@ -1,0 +1,39 @@
+"""Review more than one PR: by number, by head sha, every open PR of a repo, or the long-invalid ones."""
+
+from __future__ import annotations
+
+import time
+
+from app.jobs.store import Keys
+from app.review.context import Context
+from app.review.evaluate import review
+from config import Config
+
+
+def review_number(ctx: Context, number: int) -> None:
+    review(ctx.with_pr(ctx.api.pull(ctx.repo, number)))
+
+
+def review_sha(ctx: Context, sha: str) -> None:
+    """A check run's Re-run on a fork PR names only the head sha: find its PR among the open ones."""
+    for pr in ctx.api.open_pulls(ctx.repo):
+        if pr.head_sha == sha:
+            review_number(ctx, pr.number)
+
+
+def scan(ctx: Context) -> None:
+    """Every open PR of the repo (a new installation, a repo added to one)."""
+    for pr in ctx.api.open_pulls(ctx.repo):
+        review_number(ctx, pr.number)
+
+
+def sweep(ctx: Context) -> None:
+    """Re-evaluate the open PRs that may have been invalid too long (none unless the repo asks)."""
+    config = ctx.config(str(ctx.api.repository(ctx.repo)["default_branch"]))
+    if not isinstance(config, Config) or config.merge.close_invalid_after_days is None:
+        return
+    limit = config.merge.close_invalid_after_days * 86400
+    for pr in ctx.api.open_pulls(ctx.repo):
+        since = ctx.store.get(Keys.invalid_since(ctx.repo, pr.number))
+        if since is not None and time.time() - float(since) >= limit:
+            review_number(ctx, pr.number)

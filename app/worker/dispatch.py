@@ -1,0 +1,44 @@
+"""The one dispatcher: a job becomes a context, and its kind picks review or landing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.github.caches import ConfigCache, TextCache
+from app.github.client import GitHubApp
+from app.jobs.job import Job
+from app.jobs.ready import ReadySet
+from app.jobs.store import Store
+from app.landing.lander import land
+from app.review.context import Context
+from app.review.report import Reporter
+from app.review.scan import review_number, review_sha, scan, sweep
+
+
+class Dispatcher:
+    """Runs jobs. The caches live as long as the process: file texts by commit never go stale, and the
+    config is re-read after its TTL."""
+
+    def __init__(self, github: GitHubApp, store: Store, enqueue: Callable[[Job], bool], config_ttl: float) -> None:
+        self.github, self.store, self.enqueue = github, store, enqueue
+        self.texts, self.configs, self.ready = TextCache(), ConfigCache(config_ttl), ReadySet(store)
+
+    def context(self, job: Job) -> Context:
+        api = self.github.api(job.installation_id)
+        reporter = Reporter(api, job.repo, self.store)
+        return Context(
+            job.installation_id, job.repo, api, self.store, self.texts, self.configs, reporter, self.ready, self.enqueue
+        )
+
+    def run(self, job: Job) -> None:
+        ctx = self.context(job)
+        if job.kind == "evaluate" and job.number is not None:
+            review_number(ctx, job.number)
+        elif job.kind == "evaluate_sha" and job.sha is not None:
+            review_sha(ctx, job.sha)
+        elif job.kind == "scan":
+            scan(ctx)
+        elif job.kind == "sweep":
+            sweep(ctx)
+        elif job.kind == "land":
+            land(ctx)
