@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.template import Template, TemplateError
+
 CONFIG_PATH = ".github/undersigned.yml"
 
 
@@ -77,9 +79,6 @@ class LetterConfig(_Strict):
 
     @model_validator(mode="after")
     def _templates_compile(self) -> LetterConfig:
-        # Imported here: the rules engine depends on this model, not the other way round.
-        from app.rules.lineformat import Template, TemplateError
-
         try:
             Template(self.line, pattern=self.pattern)
             if self.directory is not None:

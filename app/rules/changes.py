@@ -17,10 +17,11 @@ from app.rules.letter import (
     list_bounds,
     split_section,
 )
-from app.rules.lineformat import Template, salvage
+from app.rules.lineformat import salvage
 from app.rules.model import Change, Reading
 from app.rules.problems import Problem, problem
 from app.rules.text import is_valid_login, login_key, normalize_line, sort_key
+from app.template import Template
 from config.model import Config, LetterConfig
 
 

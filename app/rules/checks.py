@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from app.rules.lineformat import Parsed, Template, salvage
+from app.rules.lineformat import salvage
 from app.rules.model import Change
 from app.rules.problems import Problem, problem
 from app.rules.text import (
@@ -15,6 +15,7 @@ from app.rules.text import (
     name_has_control_chars,
     name_has_markup,
 )
+from app.template import Parsed, Template
 from config.model import SignerRules
 
 

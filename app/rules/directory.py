@@ -12,10 +12,11 @@ from app.rules.letter import (
     render_signature_file,
     signature_path,
 )
-from app.rules.lineformat import Parsed, salvage
+from app.rules.lineformat import salvage
 from app.rules.model import Change, Reading
 from app.rules.problems import Problem, problem
 from app.rules.text import clean_name, login_key
+from app.template import Parsed
 from config.model import Config
 
 

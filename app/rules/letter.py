@@ -9,8 +9,8 @@ from functools import lru_cache
 
 import yaml
 
-from app.rules.lineformat import Parsed, Template
 from app.rules.text import clean_name, normalize_line
+from app.template import Parsed, Template
 from config.model import LetterConfig
 
 
