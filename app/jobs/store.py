@@ -32,6 +32,11 @@ class Keys:
         return f"check-digest:{repo}:{sha}"
 
     @staticmethod
+    def check_deferred(repo: str, sha: str) -> str:
+        """A valid head's check run, held back while it lands (a merged PR needs none)."""
+        return f"check-deferred:{repo}:{sha}"
+
+    @staticmethod
     def comment(repo: str, number: int) -> str:
         return f"comment:{repo}:{number}"
 
