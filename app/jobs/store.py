@@ -60,6 +60,11 @@ class Keys:
         return f"ready-lock:{repo.lower()}"
 
     @staticmethod
+    def activity() -> str:
+        """The status page's record: the last decisions, signatures landed by day and in total."""
+        return "activity"
+
+    @staticmethod
     def pace(installation_id: int) -> str:
         return f"pace:{installation_id}"
 
