@@ -19,6 +19,10 @@ log = logging.getLogger("undersigned.status")
 REFRESH = 10  # seconds between the page's own reloads
 OVERVIEW_TTL = 60.0  # seconds the installations and letters are trusted (each read costs API calls)
 TONES = {"sign": "ok", "withdraw": "ok", "amend": "ok", "landed": "ok", "invalid": "bad", "blocked": "bad"}
+WORDS = {"sign": "valid", "withdraw": "valid withdrawal", "amend": "valid change", "invalid": "needs changes",
+         "not_a_signature": "not a signature", "waiting": "waiting for the maintainers"}  # fmt: skip
+STATES = {"letter": ("ok", "a letter"), "config error": ("bad", "the config has errors"),
+          "no config": ("muted", "no config: not a letter")}  # fmt: skip
 MAX_REPOS = 30  # repos looked at per page build: a status page must not eat the rate limit
 
 
@@ -50,8 +54,9 @@ class Status:
             if self.cached is not None and time.monotonic() - self.cached[0] < OVERVIEW_TTL:
                 return self.cached[1]
         found = self._read()
-        with self.lock:
-            self.cached = (time.monotonic(), found)
+        if found.installations and found.problem is None:  # nothing yet is cheap to ask again
+            with self.lock:
+                self.cached = (time.monotonic(), found)
         return found
 
     def forget(self) -> None:
@@ -149,9 +154,11 @@ class Status:
             when = datetime.fromtimestamp(float(str(d.get("at", 0))), UTC).strftime("%H:%M:%S")
             outcome = str(d.get("outcome", ""))
             tone = TONES.get(outcome, "wait")
+            name, number = str(d.get("repo", "")), d.get("pr")
+            url = f"{self.rt.settings.web_url}/{name}/pull/{number}"
             rows.append(
-                f'<tr class="decision"><td>{when}</td><td>{e(d.get("repo", ""))}#{e(d.get("pr", ""))}</td>'
-                f'<td class="tag {tone}">{e(outcome)}</td><td>{e(d.get("reason", ""))}</td></tr>'
+                f'<tr class="decision"><td>{when}</td><td><a href="{e(url)}">{e(name)}#{e(number)}</a></td>'
+                f'<td class="tag {tone}">{e(WORDS.get(outcome, outcome))}</td><td>{e(d.get("reason", ""))}</td></tr>'
             )
         head = "<tr><th>UTC</th><th>Pull request</th><th>Decision</th><th>Reason</th></tr>"
         return f"<h2>Last decisions</h2><table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
