@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from app import logs
 from app.jobs.quiet import quiet_outages
 from app.runtime import Runtime
-from app.settings import Settings, get_settings
+from app.settings import Settings
 from app.web.factory import StartupError, create_app
 
 
@@ -23,18 +23,20 @@ def _say(text: str) -> None:
 
 def _settings() -> Settings | None:
     try:
-        settings = get_settings()
+        settings = Settings()
     except ValidationError as exc:
         for err in exc.errors():
             name = "UNDERSIGNED_" + "_".join(str(p) for p in err["loc"]).upper() if err["loc"] else "settings"
             _say(f"{name}: {str(err['msg']).removeprefix('Value error, ')}")
         return None
-    except ValueError as exc:  # the stored credentials cannot be read
-        _say(str(exc))
-        return None
-    problem = data_dir_problem(settings.data_dir) if settings.redis_url is None else None
+    problem = data_dir_problem(settings.data_dir)  # it holds the App's credentials even with Redis
     if problem is not None:
         _say(f"UNDERSIGNED_DATA_DIR: {problem}")
+        return None
+    try:
+        settings = settings.with_stored()
+    except ValueError as exc:  # the stored credentials cannot be read
+        _say(str(exc))
         return None
     logs.setup(settings.log_level)
     quiet_outages()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -131,8 +130,3 @@ def write_credentials(path: Path, values: dict[str, Any]) -> None:
         os.fsync(fh.fileno())
     os.chmod(temp, 0o600)
     os.replace(temp, path)
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings().with_stored()

@@ -135,6 +135,12 @@ class Pages:
             return _not_found()
         return HTMLResponse(html_page(run.name, f"<h1>Check run {run.id}</h1>{_runs(run)}"))
 
+    def home(self, request: Request) -> Response:
+        with self.sim.world.lock:
+            names = sorted(r.full_name for r in self.sim.world.repos.values())
+        items = "".join(f'<li><a href="/{escape(n)}">{escape(n)}</a></li>' for n in names)
+        return HTMLResponse(html_page("GitHub", f"<h1>Repositories</h1><ul>{items}</ul>"))
+
     def user(self, request: Request) -> Response:
         found = self.sim.world.users.get(str(request.path_params["login"]).lower())
         if found is None:
@@ -152,6 +158,7 @@ def html_routes(sim: Simulator) -> list[Route]:
         Route("/{owner}/{repo}/runs/{id:int}", pages.check_run, methods=["GET"]),
         Route("/{owner}/{repo}", pages.repo, methods=["GET"]),
         Route("/{login}", pages.user, methods=["GET"]),
+        Route("/", pages.home, methods=["GET"]),
     ]
 
 
