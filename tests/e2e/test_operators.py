@@ -104,8 +104,8 @@ def over_limit(size: int) -> Iterator[bytes]:
         yield chunk
 
 
-def test_a_26_mb_body_is_answered_413(app_world: object) -> None:
-    _, _, service = app_world  # type: ignore[misc]
+def test_a_26_mb_body_is_answered_413(app_world: tuple[object, object, Service]) -> None:
+    _, _, service = app_world
     body = b"x" * (26 * 1024 * 1024)
     headers = {"X-GitHub-Event": "ping", "X-GitHub-Delivery": "big"}
     declared = httpx.post(service.url, content=body, headers=headers, timeout=60)
