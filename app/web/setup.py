@@ -152,10 +152,17 @@ def build_setup(rt: Runtime) -> APIRouter:
         web = rt.settings.web_url
         target = f"{web}/organizations/{quote(org)}/settings/apps/new" if org else f"{web}/settings/apps/new"
         owner = f"the organisation {e(org)}" if org else "your account"
+        local = urlsplit(url).hostname in ("localhost", "127.0.0.1", "::1") and web == "https://github.com"
+        warning = (
+            f'<p class="wait">GitHub cannot deliver webhooks to {e(url)}: use the address the internet reaches '
+            "this service at (or a tunnel to it).</p>"
+            if local
+            else ""
+        )
         body = (
             "<h1>Create the GitHub App</h1>"
             f"<p>GitHub will show you this App for {owner}; you can change its name there. "
-            "It will not be public.</p>"
+            f"It will not be public.</p>{warning}"
             f'<form method="post" action="{e(target)}?state={e(states.new())}">'
             f'<input type="hidden" name="manifest" value="{e(json.dumps(data))}">'
             '<button type="submit">Create the App on GitHub</button></form>'

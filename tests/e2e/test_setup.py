@@ -41,6 +41,7 @@ def test_the_manifest_flow_in_a_browser(fresh: tuple[Simulator, Service], browse
     assert page.input_value("#public_url") == service.base  # filled in from the request
     shot(page, "setup-form")
     page.click("text=Continue")
+    shot(page, "setup-manifest")
     page.click("text=Create the App on GitHub")
     assert "Create GitHub App for operator" in page.content()  # GitHub's own page (the simulator's)
     page.click("#create")

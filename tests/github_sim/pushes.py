@@ -33,13 +33,13 @@ def push_event(repo: Repository, branch: str, before: str | None, after: str) ->
 
 def _commit(repo: Repository, sha: str) -> dict[str, Any]:
     info = repo.git.commit_info(sha)
-    parents: list[str] = list(info["parents"])  # type: ignore[call-overload]
-    files = repo.git.diff_files(parents[0], sha) if parents else [
-        {"filename": e.path, "status": "added"} for e in repo.git.ls_tree(sha, recursive=True)
-    ]  # fmt: skip
+    # One git call for the files: against the first parent, as GitHub lists a merge commit's changes.
+    out = repo.git.git("diff-tree", "-r", "--root", "-m", "--first-parent", "--no-commit-id", "--name-status", "-z", sha)
+    fields = out.split("\0")
     by: dict[str, list[str]] = {"added": [], "removed": [], "modified": []}
-    for item in files:
-        by.setdefault(str(item["status"]), []).append(str(item["filename"]))
+    for status, path in zip(fields[0::2], fields[1::2], strict=False):
+        if path:
+            by[{"A": "added", "D": "removed"}.get(status[:1], "modified")].append(path)
     author: dict[str, Any] = info["author"]  # type: ignore[assignment]
     return {
         "id": sha,
