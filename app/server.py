@@ -11,6 +11,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from app import logs
+from app.jobs.activity import Activity, attach
 from app.jobs.quiet import quiet_outages
 from app.runtime import Runtime
 from app.settings import Settings
@@ -87,5 +88,6 @@ def run_worker(threads: int | None = None) -> int:
         _say("a worker needs UNDERSIGNED_APP_ID and the App's private key")
         return 2
     runtime = Runtime(settings)
+    attach(Activity(runtime.queue.store))  # its decisions reach the status page through the shared store
     runtime.queue.run_forever(threads or settings.workers or 1)
     return 0

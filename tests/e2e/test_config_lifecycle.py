@@ -78,11 +78,17 @@ def test_broken_config_fails_on_its_commit_signers_wait_and_the_fix_counts_at_on
     assert sim.world.pull(sim.world.repo(REPO), number).merged
 
 
-def test_an_empty_config_says_what_to_add(slow_cache: Any) -> None:
-    sim, _, service = slow_cache
-    person(sim, "maintainer").write(REPO, CONFIG, "# to do\n", "main")
+def push_config(world: Any, text: str) -> Any:
+    """The maintainer pushes `text` as the config; the one check on that commit."""
+    sim, _, service = world
+    person(sim, "maintainer").write(REPO, CONFIG, text, "main")
     settle(sim, service)
     [check] = runs_on(sim, head(sim))
+    return check
+
+
+def test_an_empty_config_says_what_to_add(slow_cache: Any) -> None:
+    check = push_config(slow_cache, "# to do\n")
     assert check.conclusion == "failure" and "add a `letter:` section" in check.output["summary"]
     assert "start_after:" in check.output["summary"]
 
@@ -106,19 +112,14 @@ def test_extends_pulls_defaults_from_the_organisations_github_repo(slow_cache: A
     defaults = "letter:\n  start_after: 'Signed,'\n  line: '-  {name} [@{login}](https://github.com/{login})'\n"
     sim.world.create_repo(owner, ".github", {CONFIG: defaults.encode()})
     sim.world.add_installation_repos(demo.installation, ["maintainer/.github"])
-    person(sim, "maintainer").write(REPO, CONFIG, "_extends: .github\nversion: 1\n", "main")
-    settle(sim, service)
-    assert [r.conclusion for r in runs_on(sim, head(sim))] == ["success"]
+    assert push_config(slow_cache, "_extends: .github\nversion: 1\n").conclusion == "success"
     number = int(person(sim, "ada").sign(REPO, "README.md", LINE.format(name="Ada Lovelace", login="ada"))["number"])
     settle(sim, service)
     assert sim.world.pull(sim.world.repo(REPO), number).merged
 
 
 def test_extends_a_repo_the_app_cannot_read_is_an_error_that_says_so(slow_cache: Any) -> None:
-    sim, _, service = slow_cache
-    person(sim, "maintainer").write(REPO, CONFIG, "_extends: .github\n", "main")
-    settle(sim, service)
-    [check] = runs_on(sim, head(sim))
+    check = push_config(slow_cache, "_extends: .github\n")
     assert check.conclusion == "failure"
     assert "`_extends` (line 1): names `maintainer/.github:.github/undersigned.yml`" in check.output["summary"]
     assert "is the App installed there?" in check.output["summary"]

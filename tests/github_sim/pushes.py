@@ -34,7 +34,9 @@ def push_event(repo: Repository, branch: str, before: str | None, after: str) ->
 def _commit(repo: Repository, sha: str) -> dict[str, Any]:
     info = repo.git.commit_info(sha)
     # One git call for the files: against the first parent, as GitHub lists a merge commit's changes.
-    out = repo.git.git("diff-tree", "-r", "--root", "-m", "--first-parent", "--no-commit-id", "--name-status", "-z", sha)
+    out = repo.git.git(
+        "diff-tree", "-r", "--root", "-m", "--first-parent", "--no-commit-id", "--name-status", "-z", sha
+    )
     fields = out.split("\0")
     by: dict[str, list[str]] = {"added": [], "removed": [], "modified": []}
     for status, path in zip(fields[0::2], fields[1::2], strict=False):
