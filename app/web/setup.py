@@ -93,8 +93,12 @@ def convert(api_url: str, code: str, timeout: float) -> dict[str, Any]:
         raise ValueError(f"the GitHub API URL must be http(s): {api_url}")
     headers = {"Accept": "application/vnd.github+json"}
     request = urllib.request.Request(url, method="POST", data=b"", headers=headers)  # noqa: S310 (checked above)
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-        data = json.loads(response.read())
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            data = json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        exc.close()  # it holds the connection
+        raise ValueError(f"GitHub answered {exc.code} (the code is good once, for an hour)") from None
     if not isinstance(data, dict) or not data.get("id") or not data.get("pem"):
         raise ValueError("GitHub's answer has no App ID or private key")
     return data
@@ -183,7 +187,7 @@ def build_setup(rt: Runtime) -> APIRouter:
         try:
             got = await run_in_threadpool(convert, settings.github_api_url, code, float(settings.http_timeout))
         except (OSError, ValueError) as exc:
-            reason = f"GitHub answered {exc.code}" if isinstance(exc, urllib.error.HTTPError) else str(exc)
+            reason = str(exc)
             event(log, "manifest conversion failed", reason=reason)
             body = f'<h1>GitHub did not create the App</h1><p>{e(reason)}.</p><p><a href="/setup">Try again</a></p>'
             return HTMLResponse(page("Set up", body), 502)

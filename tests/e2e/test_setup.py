@@ -111,3 +111,31 @@ def test_the_manifest_asks_for_what_the_app_yml_says() -> None:
     assert documented["default_permissions"] == PERMISSIONS == built["default_permissions"]
     assert documented["public"] is False and built["public"] is False
     assert built["hook_attributes"]["url"] == "https://undersigned.example.org/webhooks"
+
+
+def test_a_code_github_refuses_is_said_not_stored(fresh: tuple[Simulator, Service]) -> None:
+    import re
+
+    _, service = fresh
+    page = httpx.get(service.base + "/setup/manifest", params={"public_url": service.base}).text
+    [state] = re.findall(r"\?state=([\w-]+)", page)
+    answer = httpx.get(service.base + "/setup/callback", params={"code": "expired", "state": state})
+    assert answer.status_code == 502 and "GitHub did not create the App" in answer.text and "404" in answer.text
+    assert not service.settings.credentials_path.exists()
+    assert httpx.get(service.base + "/setup").status_code == 200  # still open: try again
+
+
+def test_the_status_page_says_when_github_does_not_answer(tmp_path: Path) -> None:
+    from pydantic import SecretStr
+
+    from tests.github_sim.keys import app_key
+
+    settings = Settings(app_id=12, private_key=SecretStr(app_key()[0]), webhook_secret=SecretStr("s"),
+                        github_api_url="http://127.0.0.1:9", data_dir=tmp_path, http_retries=0)  # fmt: skip
+    service = Service(settings).start()
+    try:
+        page = httpx.get(service.base + "/", headers={"Accept": "text/html"}, timeout=60)
+        assert page.status_code == 200 and "GitHub did not answer" in page.text
+        assert "text/plain" in httpx.get(service.base + "/").headers["content-type"]  # not a browser: plain text
+    finally:
+        service.stop()
