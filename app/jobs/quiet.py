@@ -7,14 +7,17 @@ import sqlite3
 import threading
 import time
 
-OUTAGE_TYPES: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError, OSError, sqlite3.OperationalError)
+# The store's own errors: what the web side may answer 503 for (anything else stays a bug, a 500).
+STORE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.OperationalError,)
 try:  # redis is optional (the [redis] extra): its errors do not derive from the builtin ones
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
-    OUTAGE_TYPES = (*OUTAGE_TYPES, RedisConnectionError, RedisTimeoutError)
+    STORE_ERRORS = (*STORE_ERRORS, RedisConnectionError, RedisTimeoutError)
 except ImportError:  # pragma: no cover
     pass
+OUTAGE_TYPES: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError, OSError, *STORE_ERRORS)
+OUTAGE_LOGGER = "undersigned.outage"  # the web side reports a store outage here, through the same filter
 
 
 class OutageFilter(logging.Filter):
@@ -29,7 +32,8 @@ class OutageFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        if exc is None or not isinstance(exc, OUTAGE_TYPES) or not record.name.startswith("huey"):
+        ours = record.name.startswith("huey") or record.name == OUTAGE_LOGGER
+        if exc is None or not isinstance(exc, OUTAGE_TYPES) or not ours:
             return True
         with self.lock:
             now = time.monotonic()

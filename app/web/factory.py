@@ -15,6 +15,7 @@ from app.runtime import Runtime
 from app.settings import Settings
 from app.web.intake import accept
 from app.web.limits import BodyLimit
+from app.web.outage import StoreOutage
 from app.web.setup import build_setup
 from app.web.status import Status
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
 
     app = FastAPI(title="undersigned", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = rt
+    app.add_middleware(StoreOutage)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(build_setup(rt))
 

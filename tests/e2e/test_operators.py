@@ -14,6 +14,7 @@ import httpx
 from pydantic import SecretStr
 
 from app.settings import Settings
+from tests.github_sim import signature
 from tests.github_sim.keys import app_key
 from tests.service import Service
 
@@ -89,9 +90,21 @@ def test_an_unreachable_redis_is_one_line_a_minute(tmp_path: Path) -> None:
         redis_url=f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
         github_api_url="http://127.0.0.1:9",
     )
-    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(free_port())]
+    port = free_port()
+    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-    err = stderr_for(process, 6)  # the consumer polls many times a second, the scheduler every second
+    answers = []
+    deadline = time.monotonic() + 30
+    while len(answers) < 5 and time.monotonic() < deadline:  # GitHub delivering while Redis is down
+        body = b'{"action": "opened", "number": 1}'
+        headers = {"X-GitHub-Event": "pull_request", "X-GitHub-Delivery": f"d{len(answers)}",
+                   "X-Hub-Signature-256": signature("s", body)}  # fmt: skip
+        try:
+            answers.append(httpx.post(f"http://127.0.0.1:{port}/webhooks", content=body, headers=headers).status_code)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    err = stderr_for(process, 4)  # the consumer polls many times a second, the scheduler every second
+    assert answers == [503] * 5
     outage = [line for line in err.splitlines() if "unreachable" in line]
     assert len(outage) == 1, err
     assert "Traceback" not in err and "Error reading" not in err
