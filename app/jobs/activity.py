@@ -94,10 +94,15 @@ _REASONS = {
 def attach(activity: Activity) -> ActivityHandler:
     """Listen to review's and landing's events. Returns the handler, to detach it with `detach`."""
     handler = ActivityHandler(activity)
+    root = logging.getLogger()
     for name in ("undersigned.evaluate", "undersigned.land"):
         logger = logging.getLogger(name)
         if not logger.isEnabledFor(logging.INFO):
-            logger.setLevel(logging.INFO)  # the events are INFO: make sure they are made
+            # The events are INFO: make sure they are made, without printing them past the operator's level.
+            for other in root.handlers:
+                if other.level == logging.NOTSET:
+                    other.setLevel(root.level)
+            logger.setLevel(logging.INFO)
         logger.addHandler(handler)
     return handler
 
