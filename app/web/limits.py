@@ -25,7 +25,7 @@ class BodyLimit:
         if declared.isdigit() and int(declared) > self.limit:
             await self._too_large(send, drain=receive)
             return
-        seen, started, over = 0, False, False
+        seen, over = 0, False
 
         async def counted() -> Message:
             nonlocal seen, over
@@ -37,15 +37,11 @@ class BodyLimit:
                     raise _TooLargeError
             return message
 
-        async def tracked(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        tracked = Tracked(send)
         try:
             await self.app(scope, counted, tracked)
         except Exception:
-            if not over or started:
+            if not over or tracked.started:
                 raise
             await self._too_large(send, drain=receive)
 
@@ -69,6 +65,17 @@ async def _drain(receive: Receive, limit: int) -> None:
         budget -= len(message.get("body", b""))
         if not message.get("more_body", False):
             return
+
+
+class Tracked:
+    """A `send` that remembers whether the response has started (after that, no other answer can be sent)."""
+
+    def __init__(self, send: Send) -> None:
+        self.send, self.started = send, False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self.send(message)
 
 
 class _TooLargeError(Exception):

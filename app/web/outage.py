@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import logging
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.jobs.quiet import OUTAGE_LOGGER, STORE_ERRORS
+from app.web.limits import Tracked
 
 log = logging.getLogger(OUTAGE_LOGGER)
 
@@ -24,18 +25,12 @@ class StoreOutage:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracked(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        tracked = Tracked(send)
         try:
             await self.app(scope, receive, tracked)
         except STORE_ERRORS as exc:
             log.error("the job queue's store is unreachable", exc_info=exc)
-            if started:
+            if tracked.started:
                 raise
             body = json.dumps({"error": "the job queue is unreachable; redeliver this later"}).encode()
             headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
