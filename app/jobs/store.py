@@ -65,6 +65,16 @@ class Keys:
         return f"ready-lock:{repo.lower()}"
 
     @staticmethod
+    def config_changed(repo: str) -> str:
+        """The last push that changed the repo's config: every process drops its cached config on seeing it."""
+        return f"config-changed:{repo.lower()}"
+
+    @staticmethod
+    def activity() -> str:
+        """The status page's record: the last decisions, signatures landed by day and in total."""
+        return "activity"
+
+    @staticmethod
     def pace(installation_id: int) -> str:
         return f"pace:{installation_id}"
 

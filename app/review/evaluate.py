@@ -13,8 +13,9 @@ from app.github.caches import LazyFiles
 from app.jobs.ready import Ready
 from app.jobs.store import Keys
 from app.logs import event
+from app.review.config_check import waiting_comment, waiting_report
 from app.review.context import Context
-from app.review.render import check_report, comment_body, config_comment, config_error_report
+from app.review.render import check_report, comment_body
 from app.rules import Author, Verdict, evaluate
 from config import Config, ConfigError
 
@@ -32,8 +33,10 @@ def review(ctx: Context) -> Verdict | None:
         return None  # no .github/undersigned.yml: this repo is not a letter
     if isinstance(config, ConfigError):
         event(log, "config error", repo=ctx.repo, pr=pr.number, head_sha=pr.head_sha, issues=len(config.issues))
-        ctx.reporter.check(pr.head_sha, config_error_report(config))
-        ctx.reporter.comment(pr, config_comment(config), only_if_exists=False)
+        # The signer cannot fix the maintainers' config: a neutral wait (the maintainer gets the errors on the
+        # commit that broke it, see app.review.config_check); an existing comment of ours says so too.
+        ctx.reporter.check(pr.head_sha, waiting_report(config))
+        ctx.reporter.comment(pr, waiting_comment(), only_if_exists=True)
         return None
     verdict = decide(ctx, config)
     VERDICTS.labels(verdict.kind).inc()

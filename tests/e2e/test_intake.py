@@ -128,9 +128,12 @@ def test_github_faults_during_evaluation_end_in_the_right_report(
     assert statuses[0] in (403, 502) and 200 in statuses
 
 
-def test_without_a_webhook_secret_the_service_refuses_to_start(tmp_path: Path) -> None:
+def test_an_app_without_a_webhook_secret_refuses_to_start(tmp_path: Path) -> None:
+    # With no App at all, the service starts for its setup page (tests/e2e/test_setup.py); with an App ID
+    # but no secret, it would have to accept unsigned webhooks, so it does not start.
     env = {k: v for k, v in os.environ.items() if not k.startswith("UNDERSIGNED_")}
     env["UNDERSIGNED_DATA_DIR"] = str(tmp_path)
+    env["UNDERSIGNED_APP_ID"] = "12"
     done = subprocess.run(
         [sys.executable, "-m", "app.cli", "serve", "--port", "0"],
         env=env,

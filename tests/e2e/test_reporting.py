@@ -160,16 +160,17 @@ def test_withdraw_and_amend_at_once_end_with_no_line(app_world: World) -> None:
         assert "line-gone" in runs(sim, amended.head_sha)[-1].output["summary"]
 
 
-def test_config_error_is_reported_on_the_pr(app_world: World) -> None:
+def test_config_error_makes_signers_wait_neutrally(app_world: World) -> None:
+    # The maintainer gets the errors on the commit that broke the config (tests/e2e/test_config_lifecycle.py).
     sim, _, service = app_world
     maint = person(sim, "maintainer")
     maint.write(REPO, ".github/undersigned.yml", "version: 1\nletter:\n  fiel: README.md\n", "main")
     number = sign(sim, "ada", "Ada Lovelace")
     settle(sim, service)
     [run] = runs(sim, pr_state(sim, number).head_sha)
-    assert run.conclusion == "failure" and run.output["title"] == ".github/undersigned.yml has 1 error"
-    assert "`letter.fiel` (line 3): unknown key" in run.output["summary"]
-    assert len(bot_comments(sim, number)) == 1
+    assert run.conclusion == "neutral" and run.output["title"] == "Waiting for the maintainers to fix the configuration"
+    assert "fiel" not in run.output["summary"]  # nothing the signer can fix
+    assert bot_comments(sim, number) == []
 
 
 def test_repo_without_config_is_not_a_letter(app_world: World) -> None:
