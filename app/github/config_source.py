@@ -37,7 +37,7 @@ def _file_on_default_branch(api: Api, repo: str, path: str) -> tuple[str, str] |
     """A file of another repo (the organisation's `.github`), or None when it is missing or not ours to
     read: the App must be installed on that repository too, as for any Probot app."""
     try:
-        branch = str(api.repository(repo)["default_branch"])
+        branch = api.repository(repo).default_branch
         return api.file(repo, path, branch)
     except GithubException as exc:
         if exc.status in (403, 404):
