@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.github_sim import Demo, Simulator, seed_demo, start
+from tests.github_sim.contract import assert_contract_kept
 
 
 @dataclass
@@ -52,9 +53,10 @@ def receiver() -> Iterator[tuple[str, Received]]:
 
 @pytest.fixture
 def sim(tmp_path: Path) -> Iterator[Simulator]:
-    simulator = start(tmp_path / "sim")
+    simulator = start(tmp_path / "sim", validate=True)
     yield simulator
     simulator.stop()
+    assert_contract_kept(simulator)
 
 
 @pytest.fixture

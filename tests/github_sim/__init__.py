@@ -16,9 +16,11 @@ from tests.github_sim.webhooks import signature
 from tests.github_sim.world import World
 
 
-def start(state: Path, public_url: str | None = None, host: str = "127.0.0.1", port: int = 0) -> Simulator:
-    """Start a simulator with its git repositories under `state`."""
-    return Simulator(World(state), public_url, host, port).start()
+def start(
+    state: Path, public_url: str | None = None, host: str = "127.0.0.1", port: int = 0, validate: bool = False
+) -> Simulator:
+    """Start a simulator with its git repositories under `state`; `validate` checks traffic against GitHub's contract."""
+    return Simulator(World(state), public_url, host, port, validate).start()
 
 
 def person(sim: Simulator, login: str) -> Person:

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.github_sim.contract import Contract
 from tests.github_sim.faults import Call, Faults
 from tests.github_sim.serving import ServerThread
 from tests.github_sim.shapes import Shapes
@@ -142,17 +143,23 @@ def route(method: str, path: str) -> Callable[[Handler], Handler]:
 class Simulator:
     """A running simulator: `world`, `faults`, `base_url`; start() binds a free port on 127.0.0.1."""
 
-    def __init__(self, world: World, public_url: str | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, world: World, public_url: str | None = None, host: str = "127.0.0.1", port: int = 0, validate: bool = False
+    ) -> None:
         from tests.github_sim import routes_app, routes_git, routes_issues, routes_pulls, routes_repos  # noqa: F401
         from tests.github_sim.webhooks import WebhookSender
 
         self.world, self.faults = world, Faults()
-        self.asgi = Starlette(routes=[Route(p, self._endpoint(fn), methods=[m]) for m, p, fn in ROUTES])
+        # With validate, every request, response and delivery is checked against GitHub's published contract.
+        self.contract = Contract() if validate else None
+        routes = [Route(p, self._endpoint(fn), methods=[m]) for m, p, fn in ROUTES]
+        routes.append(Route("/_sim/violations", self._violations, methods=["GET"]))
+        self.asgi = Starlette(routes=routes)
         self.http = ServerThread(self.asgi, host, port)
         self.port = self.http.port
         self.base_url = (public_url or f"http://{host}:{self.port}").rstrip("/")
         self.shapes = Shapes(world, self.base_url)
-        self.webhooks = WebhookSender(world, self.shapes, self.faults)
+        self.webhooks = WebhookSender(world, self.shapes, self.faults, self.contract)
         self.used: dict[str, int] = {}
         self.closers: list[Callable[[], None]] = []  # clients handed out, closed on stop
 
@@ -225,6 +232,8 @@ class Simulator:
                 raise self._fault_error(fault, extra)
             raw = await request.body()
             body = json.loads(raw) if raw else None
+            if self.contract is not None:
+                self.contract.add(self.contract.checker.request(request.method, request.url.path, body))
             ctx = Ctx(
                 self.world,
                 self.shapes,
@@ -237,6 +246,8 @@ class Simulator:
             )
             result = await run_in_threadpool(self._locked, fn, ctx)
             status, payload = result if isinstance(result, tuple) else (200, result)
+            if self.contract is not None:
+                await run_in_threadpool(self._check_response, request, status, payload)
             headers = {**extra, **ctx.headers}
             if payload is None:
                 return Response(status_code=status, headers=headers)
@@ -247,9 +258,20 @@ class Simulator:
         except ApiError as err:
             status = err.status
             body_out = {"message": err.message, "documentation_url": DOCS, **err.extra}
+            if self.contract is not None:
+                self._check_response(request, status, body_out)
             return JSONResponse(body_out, status_code=err.status, headers={**extra, **err.headers})
         finally:
             self.faults.record(Call(request.method, request.url.path, status, actor_label, request.url.query))
+
+    def _check_response(self, request: Request, status: int, payload: Any) -> None:
+        assert self.contract is not None
+        self.contract.add(self.contract.checker.response(request.method, request.url.path, status, payload))
+
+    async def _violations(self, request: Request) -> Response:
+        """GET /_sim/violations: what a simulator run as a process found (for a test or CI to read)."""
+        found = self.contract.violations if self.contract is not None else []
+        return JSONResponse([{**v.__dict__, "text": str(v)} for v in found])
 
     def _locked(self, fn: Handler, ctx: Ctx) -> Any:
         with self.world.lock:

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from tests.github_sim.contract import Contract
 from tests.github_sim.faults import Faults
 from tests.github_sim.shapes import Shapes
 from tests.github_sim.world import Installation, World
@@ -21,6 +22,11 @@ from tests.github_sim.world import Installation, World
 
 def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def signature_sha1(secret: str, body: bytes) -> str:
+    # X-Hub-Signature: GitHub still sends the legacy SHA-1 HMAC beside the SHA-256 one.
+    return "sha1=" + hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
 
 
 @dataclass
@@ -35,6 +41,7 @@ class Delivery:
     url: str | None
     secret: str | None
     hook_id: int
+    app_id: int
     redelivery: bool = False
     status_code: int = 0
     status: str = "pending"
@@ -63,6 +70,7 @@ class WebhookSender:
     world: World
     shapes: Shapes
     faults: Faults
+    contract: Contract | None = None
     deliveries: list[Delivery] = field(default_factory=list)
     ids: int = 0
     pending: queue.Queue[Delivery | None] = field(default_factory=queue.Queue)
@@ -108,7 +116,10 @@ class WebhookSender:
         if inst is None:
             return  # only an App's installations get deliveries
         repo = body.get("_repo")
-        data = json.dumps(self.payload(event, action, dict(body), inst)).encode()
+        payload = self.payload(event, action, dict(body), inst)
+        if self.contract is not None:
+            self.contract.add(self.contract.checker.webhook(event, action, payload))
+        data = json.dumps(payload).encode()
         with self.world.lock:
             self.ids += 1
             app = inst.app
@@ -123,6 +134,7 @@ class WebhookSender:
                 app.webhook_url,
                 app.webhook_secret,
                 app.id * 10,
+                app.id,
             )
             self.deliveries.append(delivery)
         self.send(delivery)
@@ -145,6 +157,7 @@ class WebhookSender:
                 original.url,
                 original.secret,
                 original.hook_id,
+                original.app_id,
                 True,
             )
             self.deliveries.append(again)
@@ -185,8 +198,10 @@ class WebhookSender:
             "X-GitHub-Delivery": d.guid,
             "X-GitHub-Hook-ID": str(d.hook_id),
             "X-GitHub-Hook-Installation-Target-Type": "integration",
+            "X-GitHub-Hook-Installation-Target-ID": str(d.app_id),
         }
         if d.secret:
+            headers["X-Hub-Signature"] = signature_sha1(d.secret, d.body)
             headers["X-Hub-Signature-256"] = signature(d.secret, d.body)
         try:
             # GitHub waits 10 s for an answer, then records a failure and never retries on its own.

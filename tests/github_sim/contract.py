@@ -1,0 +1,298 @@
+"""GitHub's published contract: requests, responses and webhook deliveries checked against it.
+
+REST: @octokit/openapi (GitHub's own OpenAPI 3.0 description), webhooks: @octokit/webhooks-schemas (JSON Schema
+draft 7); the pinned versions are in tests/contract/fetch_schemas.py. Each operation's schema is turned into a
+self-contained draft-7 schema and compiled (jsonschema-rs) once per process, on first use."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jsonschema_rs
+
+from tests.contract.fetch_schemas import fetch, path
+
+Schema = dict[str, Any]
+Validator = Any  # a jsonschema_rs validator (the package ships no type hints)
+
+
+@dataclass(frozen=True)
+class Violation:
+    kind: str  # "request", "response" or "webhook"
+    target: str  # "PUT /repos/o/r/issues/1/labels -> 200", or "pull_request.opened"
+    operation: str  # "PUT /repos/{owner}/{repo}/issues/{issue_number}/labels", or the schema definition
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target}: {self.message}"
+
+
+# Known defects outside the simulator, tolerated until fixed: (kind, operation, a word of the message).
+# Issue 11: the service sends PUT labels with `labels: []` (spec: minItems 1); remove this entry once fixed.
+KNOWN_DEFECTS: list[tuple[str, str, str]] = [
+    ("request", "PUT /repos/{owner}/{repo}/issues/{issue_number}/labels", "labels"),
+]
+
+
+def known_defect(v: Violation) -> bool:
+    return any(v.kind == k and v.operation == op and word in v.message for k, op, word in KNOWN_DEFECTS)
+
+
+# --- OpenAPI 3.0 schema -> JSON Schema draft 7 ----------------------------------------------------------------
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
+
+
+def to_json_schema(node: Any, refs: set[str]) -> Any:
+    """One schema converted; names of the components it refers to are added to `refs`.
+
+    - `nullable: true` becomes a "null" in `type` (or an anyOf with {"type": "null"} when there is no type).
+    - `oneOf` becomes `anyOf`: GitHub's description uses oneOf for alternatives that overlap (an empty body
+      matches both shapes of "set labels"), which GitHub itself accepts.
+    - `$ref: #/components/schemas/X` becomes `#/definitions/X`."""
+    if not isinstance(node, dict):
+        return node
+    out: Schema = {}
+    for key, value in node.items():
+        if key == "$ref":
+            name = value.rsplit("/", 1)[-1]
+            refs.add(name)
+            out["$ref"] = f"#/definitions/{name}"
+        elif key in ("properties", "patternProperties"):
+            out[key] = {k: to_json_schema(v, refs) for k, v in value.items()}
+        elif key in ("items", "additionalProperties", "not"):
+            out[key] = to_json_schema(value, refs)
+        elif key in _SUBSCHEMA_LISTS:
+            out["anyOf" if key == "oneOf" else key] = [to_json_schema(v, refs) for v in value]
+        elif key in ("nullable", "example", "examples", "discriminator", "xml", "externalDocs", "deprecated"):
+            continue
+        else:
+            out[key] = value
+    if node.get("nullable") is True:
+        if isinstance(out.get("type"), str):
+            out["type"] = [out["type"], "null"]
+            if "enum" in out and None not in out["enum"]:
+                out["enum"] = [*out["enum"], None]
+        else:
+            out = {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+class Rest:
+    """GitHub's REST description: operations found by method and path, validators compiled on first use."""
+
+    def __init__(self, spec: Schema) -> None:
+        self.spec = spec
+        self.components: Schema = spec["components"]
+        self.lock = threading.Lock()
+        self.validators: dict[tuple[str, ...], Validator | None] = {}
+        self.converted: dict[str, Any] = {}
+        routes: list[tuple[int, str, re.Pattern[str], str]] = []
+        for template, item in spec["paths"].items():
+            # A parameter matches one segment; the last one may span several ({path}, {ref}, {basehead}).
+            literal = len(re.sub(r"\{[^}]+\}", "", template))
+            one = re.sub(r"\{[^}]+\}", "[^/]+", template)
+            routes.append((literal * 2 + 1, template, re.compile(f"^{one}$"), "one"))
+            routes.append((literal * 2, template, re.compile("^" + re.sub(r"\{[^}]+\}$", ".+", one) + "$"), "last"))
+        routes.sort(key=lambda r: -r[0])
+        self.routes = [(template, pattern) for _, template, pattern, _ in routes]
+        self.methods = {t: {m.upper(): op for m, op in item.items() if m in _METHODS} for t, item in spec["paths"].items()}
+
+    def operation(self, method: str, url_path: str) -> tuple[str, Schema] | None:
+        """The (path template, operation) GitHub documents for this request, if any."""
+        for template, pattern in self.routes:
+            op = self.methods[template].get(method)
+            if op is not None and pattern.match(url_path):
+                return template, op
+        return None
+
+    def _definition(self, name: str, refs: set[str]) -> Any:
+        found = self.converted.get(name)
+        if found is None:
+            found = self.converted[name] = (to_json_schema(self.components["schemas"][name], own := set()), own)
+        refs |= found[1]
+        return found[0]
+
+    def compile(self, schema: Schema) -> Validator:
+        """A validator for an OpenAPI schema, with the components it needs (transitively) as definitions."""
+        refs: set[str] = set()
+        root = to_json_schema(schema, refs)
+        definitions: Schema = {}
+        todo = list(refs)
+        while todo:
+            name = todo.pop()
+            if name in definitions:
+                continue
+            more: set[str] = set()
+            definitions[name] = self._definition(name, more)
+            todo += [n for n in more if n not in definitions]
+        document = {**root, "definitions": definitions} if isinstance(root, dict) else root
+        return jsonschema_rs.Draft7Validator(document, validate_formats=True)
+
+    def _resolve(self, node: Schema, kind: str) -> Schema:
+        while "$ref" in node:  # responses and request bodies may be shared components
+            node = self.components[kind][node["$ref"].rsplit("/", 1)[-1]]
+        return node
+
+    def validator(self, key: tuple[str, ...], schema: Schema | None) -> Validator | None:
+        with self.lock:
+            if key not in self.validators:
+                self.validators[key] = None if schema is None else self.compile(schema)
+            return self.validators[key]
+
+    def request_schema(self, op: Schema) -> tuple[bool, Schema | None]:
+        body = op.get("requestBody")
+        if body is None:
+            return False, None
+        body = self._resolve(body, "requestBodies")
+        media = body.get("content", {}).get("application/json")
+        return bool(body.get("required")), (media or {}).get("schema")
+
+    def response_schema(self, op: Schema, status: int) -> tuple[bool, Schema | None]:
+        """(documented, schema) for the status; an undocumented error is checked as GitHub's basic error."""
+        answer = op.get("responses", {}).get(str(status))
+        if answer is None:
+            if status >= 400:
+                return True, {"$ref": "#/components/schemas/basic-error"}
+            return False, None
+        media = self._resolve(answer, "responses").get("content", {}).get("application/json")
+        return True, (media or {}).get("schema")
+
+
+_METHODS = ("get", "put", "post", "patch", "delete", "head", "options")
+
+
+def errors(validator: Validator, instance: Any) -> list[str]:
+    """The first few errors, each as "at /json/pointer: message"; [] when the instance is valid."""
+    if validator.is_valid(instance):
+        return []
+    out: list[str] = []
+    limit = int(os.environ.get("SIM_CONTRACT_ERRORS", "8"))
+    for err in validator.iter_errors(instance):
+        where = "/" + "/".join(str(p) for p in err.instance_path)
+        out.append(f"at {where}: {err.message[:300]}")
+        if len(out) >= limit:
+            break
+    return out
+
+
+@cache
+def rest() -> Rest:
+    fetch()
+    return Rest(json.loads(path("@octokit/openapi", "generated/api.github.com.json").read_bytes()))
+
+
+class Webhooks:
+    """@octokit/webhooks-schemas: one definition per event and action, e.g. `pull_request$opened`."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.lock = threading.Lock()
+        self.validators: dict[str, Validator] = {}
+
+    def definition(self, event: str, action: str | None) -> str | None:
+        definitions = self.schema["definitions"]
+        name = f"{event}${action}" if action else f"{event}_event"
+        return name if name in definitions else None
+
+    def validator(self, name: str) -> Validator:
+        with self.lock:
+            if name not in self.validators:
+                document = {"$ref": f"#/definitions/{name}", "definitions": self.schema["definitions"]}
+                self.validators[name] = jsonschema_rs.Draft7Validator(document, validate_formats=True)
+            return self.validators[name]
+
+
+@cache
+def webhooks() -> Webhooks:
+    fetch()
+    return Webhooks(json.loads(path("@octokit/webhooks-schemas", "schema.json").read_bytes()))
+
+
+class Checker:
+    """What a simulator calls: each check returns the violations found (and never raises)."""
+
+    def request(self, method: str, url_path: str, body: Any) -> list[Violation]:
+        spec = rest()
+        found = spec.operation(method, url_path)
+        target = f"{method} {url_path}"
+        if found is None:
+            return [Violation("request", target, "-", "no such operation in GitHub's REST description")]
+        template, op = found
+        operation = f"{method} {template}"
+        required, schema = spec.request_schema(op)
+        if body is None:
+            missing = required and schema is not None
+            return [Violation("request", target, operation, "a JSON body is required")] if missing else []
+        validator = spec.validator(("request", method, template), schema)
+        if validator is None:
+            return []
+        return [Violation("request", target, operation, e) for e in errors(validator, body)]
+
+    def response(self, method: str, url_path: str, status: int, body: Any) -> list[Violation]:
+        spec = rest()
+        found = spec.operation(method, url_path)
+        if found is None:
+            return []  # reported as a request violation
+        template, op = found
+        operation, target = f"{method} {template}", f"{method} {url_path} -> {status}"
+        documented, schema = spec.response_schema(op, status)
+        if not documented:
+            return [Violation("response", target, operation, f"status {status} is not documented")]
+        validator = spec.validator(("response", method, template, str(status)), schema)
+        if validator is None:
+            return [] if body is None else []
+        return [Violation("response", target, operation, e) for e in errors(validator, body)]
+
+    def webhook(self, event: str, action: str | None, payload: Any) -> list[Violation]:
+        hooks = webhooks()
+        target = f"{event}.{action}" if action else event
+        name = hooks.definition(event, action)
+        if name is None:
+            return [Violation("webhook", target, "-", "no such event and action in GitHub's webhook schemas")]
+        return [Violation("webhook", target, name, e) for e in errors(hooks.validator(name), payload)]
+
+
+class Contract:
+    """A simulator's record of violations; those of known defects (KNOWN_DEFECTS) are kept apart, tolerated."""
+
+    def __init__(self) -> None:
+        self.checker = Checker()
+        self.violations: list[Violation] = []
+        self.tolerated: list[Violation] = []
+        self.lock = threading.Lock()
+
+    def add(self, found: list[Violation]) -> None:
+        with self.lock:
+            for v in found:
+                (self.tolerated if known_defect(v) else self.violations).append(v)
+
+    def take(self) -> list[Violation]:
+        """The violations so far, forgotten (so a test that expects some can clear them)."""
+        with self.lock:
+            out, self.violations = self.violations, []
+            return out
+
+    def report(self) -> str:
+        with self.lock:
+            return "\n".join(str(v) for v in self.violations[:40]) + (
+                f"\n... and {len(self.violations) - 40} more" if len(self.violations) > 40 else ""
+            )
+
+
+def assert_contract_kept(sim: Any) -> None:
+    """Fail (the test that made the traffic) if a simulator saw a request, response or delivery off-contract."""
+    contract = sim.contract
+    log = os.environ.get("SIM_CONTRACT_LOG")  # a JSON-lines file to gather every violation into, while fixing
+    if contract is not None and log:
+        with open(log, "a", encoding="utf-8") as out:
+            out.writelines(json.dumps(v.__dict__) + "\n" for v in contract.violations + contract.tolerated)
+    if contract is not None and contract.violations:
+        raise AssertionError(
+            f"{len(contract.violations)} violation(s) of GitHub's published contract:\n{contract.report()}"
+        )
