@@ -68,7 +68,9 @@ def to_json_schema(node: Any, refs: set[str]) -> Any:
         elif key in ("items", "additionalProperties", "not"):
             out[key] = to_json_schema(value, refs)
         elif key in _SUBSCHEMA_LISTS:
-            out["anyOf" if key == "oneOf" else key] = [to_json_schema(v, refs) for v in value]
+            out["anyOf" if key == "oneOf" or _erratum_either(key, value) else key] = [
+                to_json_schema(v, refs) for v in value
+            ]
         elif key in ("nullable", "example", "examples", "discriminator", "xml", "externalDocs", "deprecated"):
             continue
         else:
@@ -83,6 +85,19 @@ def to_json_schema(node: Any, refs: set[str]) -> Any:
     return out
 
 
+def _erratum_either(key: str, members: list[Any]) -> bool:
+    """An erratum: some operations give an installation's `account` as allOf [Simple User, Enterprise], which no
+    account can be; the `installation` component itself says anyOf, as GitHub answers."""
+    titles = {m.get("title") for m in members if isinstance(m, dict)}
+    return key == "allOf" and titles == {"Simple User", "Enterprise"}
+
+
+# Adding and setting labels: the description's prose also allows the labels as a bare array ("Alternatively, you
+# can pass ... an array of labels directly"), which PyGithub sends. Not empty, as the schema's own shapes require.
+BARE_LABELS = ("issues/add-labels", "issues/set-labels")
+BARE_LABELS_SCHEMA: Schema = {"type": "array", "minItems": 1, "items": {"type": "string"}}
+
+
 class Rest:
     """GitHub's REST description: operations found by method and path, validators compiled on first use."""
 
@@ -91,17 +106,21 @@ class Rest:
         self.components: Schema = spec["components"]
         self.lock = threading.Lock()
         self.validators: dict[tuple[str, ...], Validator | None] = {}
-        self.converted: dict[str, Any] = {}
+        self.converted: dict[str, tuple[Any, set[str]]] = {}
         routes: list[tuple[int, str, re.Pattern[str], str]] = []
-        for template, item in spec["paths"].items():
-            # A parameter matches one segment; the last one may span several ({path}, {ref}, {basehead}).
+        for template in spec["paths"]:
+            # A parameter matches one segment; a last {path}, {ref} or {branch} may span several.
             literal = len(re.sub(r"\{[^}]+\}", "", template))
-            one = re.sub(r"\{[^}]+\}", "[^/]+", template)
-            routes.append((literal * 2 + 1, template, re.compile(f"^{one}$"), "one"))
-            routes.append((literal * 2, template, re.compile("^" + re.sub(r"\{[^}]+\}$", ".+", one) + "$"), "last"))
+            parts = [re.escape(p) for p in re.split(r"\{[^}]+\}", template)]
+            routes.append((literal * 2 + 1, template, re.compile("^" + "[^/]+".join(parts) + "$"), "one"))
+            if template.endswith(("{path}", "{ref}", "{basehead}", "{branch}", "{head}")):
+                last = "^" + "[^/]+".join(parts[:-1]) + ".+$"
+                routes.append((literal * 2, template, re.compile(last), "last"))
         routes.sort(key=lambda r: -r[0])
         self.routes = [(template, pattern) for _, template, pattern, _ in routes]
-        self.methods = {t: {m.upper(): op for m, op in item.items() if m in _METHODS} for t, item in spec["paths"].items()}
+        self.methods = {
+            t: {m.upper(): op for m, op in item.items() if m in _METHODS} for t, item in spec["paths"].items()
+        }
 
     def operation(self, method: str, url_path: str) -> tuple[str, Schema] | None:
         """The (path template, operation) GitHub documents for this request, if any."""
@@ -112,11 +131,12 @@ class Rest:
         return None
 
     def _definition(self, name: str, refs: set[str]) -> Any:
-        found = self.converted.get(name)
-        if found is None:
-            found = self.converted[name] = (to_json_schema(self.components["schemas"][name], own := set()), own)
-        refs |= found[1]
-        return found[0]
+        if name not in self.converted:
+            own: set[str] = set()
+            self.converted[name] = (to_json_schema(self.components["schemas"][name], own), own)
+        schema, needs = self.converted[name]
+        refs |= needs
+        return schema
 
     def compile(self, schema: Schema) -> Validator:
         """A validator for an OpenAPI schema, with the components it needs (transitively) as definitions."""
@@ -150,8 +170,10 @@ class Rest:
         if body is None:
             return False, None
         body = self._resolve(body, "requestBodies")
-        media = body.get("content", {}).get("application/json")
-        return bool(body.get("required")), (media or {}).get("schema")
+        schema = (body.get("content", {}).get("application/json") or {}).get("schema")
+        if op.get("operationId") in BARE_LABELS and schema is not None:
+            schema = {"anyOf": [schema, BARE_LABELS_SCHEMA]}
+        return bool(body.get("required")), schema
 
     def response_schema(self, op: Schema, status: int) -> tuple[bool, Schema | None]:
         """(documented, schema) for the status; an undocumented error is checked as GitHub's basic error."""
@@ -246,7 +268,7 @@ class Checker:
             return [Violation("response", target, operation, f"status {status} is not documented")]
         validator = spec.validator(("response", method, template, str(status)), schema)
         if validator is None:
-            return [] if body is None else []
+            return []
         return [Violation("response", target, operation, e) for e in errors(validator, body)]
 
     def webhook(self, event: str, action: str | None, payload: Any) -> list[Violation]:

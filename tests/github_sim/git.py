@@ -48,6 +48,8 @@ class Repo:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.commits: dict[str, dict[str, object]] = {}  # commit_info by sha: commits never change
+        self.diffs: dict[tuple[str, str], list[dict[str, object]]] = {}  # diff_files by (old sha, new sha)
 
     def git(
         self, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)
@@ -160,16 +162,21 @@ class Repo:
         return self.git(*args, stdin=message.encode(), env=env).strip()
 
     def commit_info(self, sha: str) -> dict[str, object]:
+        if sha in self.commits:
+            return self.commits[sha]
         fmt = "%T%x00%P%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%B"
         out = self.git("show", "-s", f"--format={fmt}", sha)
         tree, parents, an, ae, at, cn, ce, ct, message = out.split("\0", 8)
-        return {
+        info: dict[str, object] = {
             "tree": tree,
             "parents": parents.split(),
             "author": {"name": an, "email": ae, "date": int(at)},
             "committer": {"name": cn, "email": ce, "date": int(ct)},
             "message": message.rstrip("\n"),
         }
+        if len(sha) == 40:
+            self.commits[sha] = info
+        return info
 
     def read_path(self, commit: str, path: str) -> tuple[str, bytes] | None:
         """(blob sha, bytes) of a file at a commit, or None."""
@@ -214,11 +221,23 @@ class Repo:
         out = self.git("merge-tree", "--write-tree", "--no-messages", ours, theirs, ok=(0, 1))
         return out.split("\n", 1)[0].strip() if self.last_code == 0 else None
 
+    def history(self, tip: str, path: str | None = None) -> list[str]:
+        """Commits reachable from `tip`, newest first; with `path`, those that changed it."""
+        return self.git("rev-list", tip, *(["--", path] if path else [])).split()
+
     def rev_list(self, tip: str, exclude: str) -> list[str]:
         return self.git("rev-list", "--reverse", tip, f"^{exclude}").split()
 
     def diff_files(self, old: str, new: str) -> list[dict[str, object]]:
-        """Per-file status, additions, deletions and unified patch, as git computes them."""
+        """Per-file status, additions, deletions and unified patch, as git computes them (cached by shas)."""
+        key = (old, new)
+        if len(old) != 40 or len(new) != 40:
+            return self._diff_files(old, new)
+        if key not in self.diffs:
+            self.diffs[key] = self._diff_files(old, new)
+        return self.diffs[key]
+
+    def _diff_files(self, old: str, new: str) -> list[dict[str, object]]:
         numstat = self.git("diff", "--numstat", "-z", "--no-renames", old, new)
         stats: dict[str, tuple[int, int]] = {}
         for record in numstat.split("\0"):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.github_sim.models import ApiError, Installation
 from tests.github_sim.server import Ctx, route
 from tests.github_sim.shapes import iso
-from tests.github_sim.world import ApiError, Installation
 
 
 def _installation(ctx: Ctx) -> Installation:
@@ -104,12 +104,12 @@ def redeliver(ctx: Ctx) -> Any:
 
 @route("GET", "/users/{login}")
 def get_user(ctx: Ctx) -> Any:
-    return ctx.shapes.user(ctx.world.user(ctx.params["login"]))
+    return ctx.shapes.public_user(ctx.world.user(ctx.params["login"]))
 
 
 @route("GET", "/user")
 def get_me(ctx: Ctx) -> Any:
-    return ctx.shapes.user(ctx.need_user())
+    return ctx.shapes.public_user(ctx.need_user())
 
 
 @route("GET", "/rate_limit")

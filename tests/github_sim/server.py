@@ -18,9 +18,10 @@ from starlette.routing import Route
 
 from tests.github_sim.contract import Contract
 from tests.github_sim.faults import Call, Faults
+from tests.github_sim.models import ApiError, App, Installation, Repository, Token, User
 from tests.github_sim.serving import ServerThread
 from tests.github_sim.shapes import Shapes
-from tests.github_sim.world import ApiError, App, Installation, Repository, Token, User, World
+from tests.github_sim.world import World
 
 RATE_LIMIT = 5000
 DOCS = "https://docs.github.com/rest"
@@ -144,7 +145,12 @@ class Simulator:
     """A running simulator: `world`, `faults`, `base_url`; start() binds a free port on 127.0.0.1."""
 
     def __init__(
-        self, world: World, public_url: str | None = None, host: str = "127.0.0.1", port: int = 0, validate: bool = False
+        self,
+        world: World,
+        public_url: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        validate: bool = False,
     ) -> None:
         from tests.github_sim import routes_app, routes_git, routes_issues, routes_pulls, routes_repos  # noqa: F401
         from tests.github_sim.webhooks import WebhookSender

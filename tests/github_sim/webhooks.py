@@ -16,8 +16,9 @@ import httpx
 
 from tests.github_sim.contract import Contract
 from tests.github_sim.faults import Faults
+from tests.github_sim.models import Installation
 from tests.github_sim.shapes import Shapes
-from tests.github_sim.world import Installation, World
+from tests.github_sim.world import World
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -92,15 +93,16 @@ class WebhookSender:
             out["number"] = pr.number
             out["pull_request"] = self.shapes.pull(pr)
             sender = sender or (pr.merged_by if pr.merged else pr.user)
-        for key in ("_comment", "_check_run", "_issue"):
-            value = body.pop(key, None)
-            if key == "_comment" and value is not None:
-                out["comment"] = self.shapes.comment(value)
-                sender = sender or value.user
-            if key == "_check_run" and value is not None:
-                out["check_run"] = self.shapes.check_run(value)
-            if key == "_issue" and value is not None:
-                out["issue"] = self.shapes.issue(value.repo, value)
+        comment, run, suite, issue = (body.pop(k, None) for k in ("_comment", "_check_run", "_check_suite", "_issue"))
+        if comment is not None:
+            out["comment"] = self.shapes.comment(comment)
+            sender = sender or comment.user
+        if run is not None:
+            out["check_run"] = self.shapes.check_run(run, webhook=True)
+        if suite is not None:
+            out["check_suite"] = self.shapes.check_suite(suite, webhook=True)
+        if issue is not None:
+            out["issue"] = self.shapes.issue(issue)
         out.update(body)
         if repo is not None:
             out["repository"] = self.shapes.repo(repo)

@@ -221,6 +221,11 @@ def test_comments_labels_and_check_runs(sim: Simulator, demo: Demo) -> None:
     with pytest.raises(GithubException) as refused:
         run.edit(output={"title": "t", "summary": "s", "annotations": too_many})
     assert refused.value.status == 422
+    # The request breaks the published contract too (maxItems 50), and the simulator says so.
+    assert sim.contract is not None
+    assert [(v.kind, v.operation) for v in sim.contract.take()] == [
+        ("request", "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}")
+    ]
 
 
 # --- webhooks ---------------------------------------------------------------------------------
