@@ -266,8 +266,15 @@ def test_synchronize_reopen_close_and_rerequest_events(
     ada.close(demo.repo.full_name, number)
     ada.reopen(demo.repo.full_name, number)
     gh = installation_client(sim, demo)
-    run = gh.get_repo(demo.repo.full_name).create_check_run("undersigned", sim.world.pull(demo.repo, number).head_sha)
-    assert ada.http.post(f"/repos/{demo.repo.full_name}/check-runs/{run.id}/rerequest").status_code == 201
+    head = sim.world.pull(demo.repo, number).head_sha
+    run = gh.get_repo(demo.repo.full_name).create_check_run("undersigned", head, status="in_progress")
+    rerun = f"/repos/{demo.repo.full_name}/check-runs/{run.id}/rerequest"
+    assert ada.http.post(rerun).status_code == 422  # as on GitHub, only a completed run can be re-run
+    run.edit(conclusion="failure")
+    assert ada.http.post(rerun).status_code == 201
+    suite = sim.world.check_runs[run.id].suite
+    assert ada.http.post(f"/repos/{demo.repo.full_name}/check-suites/{suite.id}/rerequest").status_code == 201
+    sim.world.request_action(sim.world.check_runs[run.id], "fix", sim.world.user("ada"))
     assert sim.webhooks.wait()
     events = receiver[1].events()
     for expected in [
@@ -275,8 +282,11 @@ def test_synchronize_reopen_close_and_rerequest_events(
         ("pull_request", "closed"),
         ("pull_request", "reopened"),
         ("check_run", "rerequested"),
+        ("check_suite", "rerequested"),
+        ("check_run", "requested_action"),
     ]:
         assert expected in events
+    assert sim.contract is not None and sim.contract.violations == []  # each delivery valid against its schema
 
 
 def test_deliveries_can_be_listed_and_redelivered(sim: Simulator, demo: Demo, receiver: tuple[str, Received]) -> None:
