@@ -90,10 +90,14 @@ def _ensure_label(ctx: Ctx, repo: Repository, name: str) -> str:
 
 
 def _names(ctx: Ctx) -> list[str]:
+    # https://docs.github.com/en/rest/issues/labels#add-labels-to-an-issue: {"labels": [names]} or
+    # {"labels": [{"name": ...}]}; also, though GitHub recommends the object, a bare array or a single name.
     body = ctx.body
     if isinstance(body, dict):
         body = body.get("labels", [])
-    if not isinstance(body, list):
+    if isinstance(body, str):
+        body = [body]
+    if not isinstance(body, list) or not all(isinstance(x, str) or (isinstance(x, dict) and "name" in x) for x in body):
         raise ApiError(422, "Invalid request.")
     return [str(x["name"] if isinstance(x, dict) else x) for x in body]
 
@@ -132,6 +136,15 @@ def remove_label(ctx: Ctx) -> Any:
         raise ApiError(404, "Label does not exist")
     pr.labels = keep
     return [ctx.shapes.label(pr.repo, n) for n in pr.labels]
+
+
+@route("DELETE", "/repos/{owner}/{repo}/issues/{number}/labels")
+def remove_all_labels(ctx: Ctx) -> Any:
+    # https://docs.github.com/en/rest/issues/labels#remove-all-labels-from-an-issue
+    pr = _issue(ctx)
+    ctx.need_write(pr.repo, "issues")
+    pr.labels = []
+    return 204, None
 
 
 @route("GET", "/repos/{owner}/{repo}/labels")
