@@ -245,20 +245,20 @@ class Repo:
                 add, rem, path = record.split("\t", 2)
                 stats[path] = (int(add) if add != "-" else 0, int(rem) if rem != "-" else 0)
         names = self.git("diff", "--name-status", "-z", "--no-renames", old, new).split("\0")
-        files = []
+        files: list[dict[str, object]] = []
         for status, path in zip(names[0::2], names[1::2], strict=False):
             if not path:
                 continue
             patch = self.git("diff", "--no-renames", "--no-color", "-U3", old, new, "--", path)
             hunk = patch.find("\n@@")
-            add, rem = stats.get(path, (0, 0))
+            added, removed = stats.get(path, (0, 0))
             kind = {"A": "added", "D": "removed", "M": "modified"}.get(status[:1], "modified")
             files.append(
                 {
                     "filename": path,
                     "status": kind,
-                    "additions": add,
-                    "deletions": rem,
+                    "additions": added,
+                    "deletions": removed,
                     "patch": patch[hunk + 1 :] if hunk >= 0 else None,
                 }
             )

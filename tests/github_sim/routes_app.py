@@ -71,7 +71,7 @@ def list_deliveries(ctx: Ctx) -> Any:
     # Newest first, paged by `cursor` (the id to continue below) as GitHub does.
     per_page = max(1, min(100, int(ctx.query.get("per_page", 30))))
     cursor = int(ctx.query.get("cursor", 0) or 0)
-    items = sorted(ctx.hooks.deliveries, key=lambda d: -d.id)  # type: ignore[attr-defined]
+    items = sorted(ctx.hooks.deliveries, key=lambda d: -d.id)
     if cursor:
         items = [d for d in items if d.id < cursor]
     page = items[:per_page]
@@ -85,7 +85,7 @@ def list_deliveries(ctx: Ctx) -> Any:
 @route("GET", "/app/hook/deliveries/{id}")
 def get_delivery(ctx: Ctx) -> Any:
     ctx.need_app()
-    found = next((d for d in ctx.hooks.deliveries if d.id == ctx.param_int("id")), None)  # type: ignore[attr-defined]
+    found = next((d for d in ctx.hooks.deliveries if d.id == ctx.param_int("id")), None)
     if found is None:
         raise ApiError(404, "Not Found")
     return {**found.summary(), "request": {"payload": found.body.decode()}, "response": {"payload": found.response}}

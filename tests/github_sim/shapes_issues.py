@@ -107,7 +107,9 @@ class IssueShapes(BaseShapes):
             "user": self.user(pr.user),
             "body": pr.body,
             # The PR listing types a label's description as a string, never null: "" stands for none.
-            "labels": [{**(label := self.label(repo, n)), "description": label["description"] or ""} for n in pr.labels],
+            "labels": [
+                {**(label := self.label(repo, n)), "description": label["description"] or ""} for n in pr.labels
+            ],
             "milestone": None,
             "active_lock_reason": None,
             "created_at": stamp(pr.created_at),

@@ -122,7 +122,9 @@ class World:
             )
             self.repos[repo.full_name.lower()] = repo
             if files:
-                changes = {p: ("100644", git.write_blob(data)) for p, data in files.items()}
+                changes: dict[str, tuple[str, str] | None] = {
+                    p: ("100644", git.write_blob(data)) for p, data in files.items()
+                }
                 tree = git.tree_with(None, changes)
                 sha = git.commit_tree(tree, [], "Initial commit", owner.person, owner.person)
                 git.set_ref(f"refs/heads/{branch}", sha)

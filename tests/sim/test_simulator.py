@@ -97,13 +97,13 @@ def test_two_prs_appending_to_the_same_file_conflict_after_the_first_merges(sim:
     pr = repo.get_pull(int(first["number"]))  # type: ignore[call-overload]
     assert pr.mergeable is None and pr.mergeable_state == "unknown"  # computing, as on GitHub
     assert wait_mergeable(gh, demo.repo.full_name, pr.number) == (True, "clean")
-    assert wait_mergeable(gh, demo.repo.full_name, int(second["number"])) == (True, "clean")  # type: ignore[call-overload]
+    assert wait_mergeable(gh, demo.repo.full_name, int(second["number"])) == (True, "clean")
     status = pr.merge(sha=pr.head.sha, merge_method="merge")
     assert status.merged
     assert repo.get_pull(pr.number).merged
-    assert wait_mergeable(gh, demo.repo.full_name, int(second["number"])) == (False, "dirty")  # type: ignore[call-overload]
+    assert wait_mergeable(gh, demo.repo.full_name, int(second["number"])) == (False, "dirty")
     with pytest.raises(GithubException) as refused:
-        repo.get_pull(int(second["number"])).merge(merge_method="merge")  # type: ignore[call-overload]
+        repo.get_pull(int(second["number"])).merge(merge_method="merge")
     assert refused.value.status == 405
 
 
