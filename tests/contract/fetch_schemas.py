@@ -79,7 +79,12 @@ def fetch_one(name: str, version: str, integrity: str, files: list[str]) -> None
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_bytes(member.read())
         shutil.rmtree(target, ignore_errors=True)
-        partial.rename(target)  # whole or nothing: a stopped fetch leaves no half package behind
+        try:
+            partial.rename(target)  # whole or nothing: a stopped fetch leaves no half package behind
+        except OSError:  # another process fetched it meanwhile
+            shutil.rmtree(partial, ignore_errors=True)
+            if not all((target / f).is_file() for f in files):
+                raise
 
 
 def fetch() -> None:

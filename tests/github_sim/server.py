@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -168,6 +169,7 @@ class Simulator:
         self.webhooks = WebhookSender(world, self.shapes, self.faults, self.contract)
         self.used: dict[str, int] = {}
         self.closers: list[Callable[[], None]] = []  # clients handed out, closed on stop
+        self.report_on_stop = False  # print the contract's violations to stderr on stop
 
     # --- lifecycle ------------------------------------------------------------------------------
     def start(self) -> Simulator:
@@ -179,6 +181,11 @@ class Simulator:
             close()
         self.webhooks.close()
         self.http.stop()
+        if self.report_on_stop and self.contract is not None:
+            found, tolerated = len(self.contract.violations), len(self.contract.tolerated)
+            print(f"contract: {found} violation(s), {tolerated} tolerated known defect(s)", file=sys.stderr)
+            if found:
+                print(self.contract.report(), file=sys.stderr)
 
     def __enter__(self) -> Simulator:
         return self.start()
