@@ -221,6 +221,20 @@ class Repo:
         out = self.git("merge-tree", "--write-tree", "--no-messages", ours, theirs, ok=(0, 1))
         return out.split("\n", 1)[0].strip() if self.last_code == 0 else None
 
+    def pr_stats(self, base: str, head: str) -> tuple[int, int, int, int]:
+        """(commits, additions, deletions, files) of head since its merge base with base: two git calls."""
+        commits = int(self.git("rev-list", "--count", head, f"^{base}").strip() or 0)
+        added = removed = files = 0
+        for record in self.git("diff", "--numstat", "-z", "--no-renames", f"{base}...{head}").split("\0"):
+            if record.strip():
+                add, rem, _ = record.split("\t", 2)
+                added, removed, files = (
+                    added + int(add if add != "-" else 0),
+                    removed + int(rem if rem != "-" else 0),
+                    files + 1,
+                )
+        return commits, added, removed, files
+
     def history(self, tip: str, path: str | None = None) -> list[str]:
         """Commits reachable from `tip`, newest first; with `path`, those that changed it."""
         return self.git("rev-list", tip, *(["--", path] if path else [])).split()

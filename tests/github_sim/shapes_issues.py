@@ -78,9 +78,10 @@ class IssueShapes(BaseShapes):
             "repo": self.repo(repo),
         }
 
-    def pull_simple(self, pr: PullRequest) -> JSON:
+    def pull_simple(self, pr: PullRequest, base_sha: str | None = None) -> JSON:
         """pull-request-simple: what GET /repos/{o}/{r}/pulls lists."""
         repo = pr.repo
+        base_sha = pr.base_sha if base_sha is None else base_sha
         api, html = f"{self.api}/repos/{repo.full_name}", f"{self.api}/{repo.full_name}"
         url = f"{api}/pulls/{pr.number}"
 
@@ -122,7 +123,7 @@ class IssueShapes(BaseShapes):
             "requested_reviewers": [],
             "requested_teams": [],
             "head": self.branch_ref(pr.head_repo, pr.head_ref, pr.head_sha),
-            "base": self.branch_ref(repo, pr.base_ref, pr.base_sha),
+            "base": self.branch_ref(repo, pr.base_ref, base_sha),
             "_links": {
                 "self": link(url),
                 "html": link(f"{html}/pull/{pr.number}"),
@@ -145,9 +146,10 @@ class IssueShapes(BaseShapes):
         state = "unknown" if mergeable is None else ("clean" if mergeable else "dirty")
         if pr.state != "open":
             mergeable, state = None, "unknown"
-        commits, additions, deletions, changed = self.world.pull_stats(pr)
+        base_sha = pr.base_sha  # one git call for both
+        commits, additions, deletions, changed = self.world.pull_stats(pr, base_sha)
         return {
-            **self.pull_simple(pr),
+            **self.pull_simple(pr, base_sha),
             "merged": pr.merged,
             "mergeable": mergeable,
             "rebaseable": mergeable,

@@ -224,17 +224,10 @@ class World:
     def comment_count(self, pr: PullRequest) -> int:
         return sum(1 for c in self.comments.values() if c.repo is pr.repo and c.number == pr.number)
 
-    def pull_stats(self, pr: PullRequest) -> tuple[int, int, int, int]:
+    def pull_stats(self, pr: PullRequest, base: str) -> tuple[int, int, int, int]:
         """(commits, additions, deletions, changed files) of a PR, from its merge base (cached per head and base)."""
-        base = pr.base_sha
         if pr.stats_key != (base, pr.head_sha) and base:
-            git = pr.repo.git
-            merge_base = git.merge_base(base, pr.head_sha) or base
-            files = git.diff_files(merge_base, pr.head_sha)
-            added = sum(int(str(f["additions"])) for f in files)
-            removed = sum(int(str(f["deletions"])) for f in files)
-            pr.stats = (len(git.rev_list(pr.head_sha, merge_base)), added, removed, len(files))
-            pr.stats_key = (base, pr.head_sha)
+            pr.stats, pr.stats_key = pr.repo.git.pr_stats(base, pr.head_sha), (base, pr.head_sha)
         return pr.stats
 
     def check_suite(self, repo: Repository, app: App, head_sha: str) -> CheckSuite:
