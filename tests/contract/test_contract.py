@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from tests.github_sim import Demo, Simulator, person
-from tests.github_sim.contract import Checker, Violation, known_defect, rest, to_json_schema
+from tests.github_sim.contract import Checker, Violation, known_defect
+from tests.github_sim.schemas import rest, to_json_schema
 
 
 def test_nullable_becomes_a_null_type_and_oneof_becomes_anyof() -> None:
