@@ -126,11 +126,7 @@ class BaseShapes:
         created = stamp(repo.created_at)
         open_issues = sum(1 for p in self.world.pulls.values() if p.repo is repo and p.state == "open")
         return {
-            "id": repo.id,
-            "node_id": f"R_{repo.id}",
-            "name": repo.name,
-            "full_name": repo.full_name,
-            "private": False,
+            **self.world.repo_brief(repo),  # id, node_id, name, full_name, private
             "owner": self.user(repo.owner),
             "html_url": html,
             "description": None,
@@ -185,16 +181,6 @@ class BaseShapes:
                 root = root.parent
             out["source"] = self.repo(root)
         return out
-
-    def repo_brief(self, repo: Repository) -> JSON:
-        """The short repository of installation events."""
-        return {
-            "id": repo.id,
-            "node_id": f"R_{repo.id}",
-            "name": repo.name,
-            "full_name": repo.full_name,
-            "private": False,
-        }
 
     def label(self, repo: Repository, name: str) -> JSON:
         meta = repo.labels.get(name.lower(), {"id": 0, "color": "ededed", "description": None})
