@@ -28,9 +28,11 @@ def test_a_validating_simulator_process_serves_and_prints_its_violations(tmp_pat
         with httpx.Client(base_url=base, headers={"Authorization": f"token {token}"}, timeout=10) as http:
             assert http.get(f"/repos/{info['repo']}").status_code == 200  # on contract
             assert http.get(f"/repos/{info['repo']}/git/refs/heads/main").status_code == 200  # not a documented route
+            assert http.get(f"/repos/{info['repo']}/releases").status_code == 404  # documented, not simulated
             found = http.get("/_sim/violations").json()
         assert [(v["kind"], v["target"]) for v in found] == [
-            ("request", f"GET /repos/{info['repo']}/git/refs/heads/main")
+            ("request", f"GET /repos/{info['repo']}/git/refs/heads/main"),
+            ("response", f"GET /repos/{info['repo']}/releases"),
         ]
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.github_sim.contract import Contract
+from tests.github_sim.contract import Contract, Violation
 from tests.github_sim.faults import Call, Faults
 from tests.github_sim.models import ApiError, App, Installation, Repository, Token, User
 from tests.github_sim.serving import ServerThread
@@ -161,6 +161,7 @@ class Simulator:
         self.contract = Contract() if validate else None
         routes = [Route(p, self._endpoint(fn), methods=[m]) for m, p, fn in ROUTES]
         routes.append(Route("/_sim/violations", self._violations, methods=["GET"]))
+        routes.append(Route("/{path:path}", self._unrouted, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]))
         self.asgi = Starlette(routes=routes)
         self.http = ServerThread(self.asgi, host, port)
         self.port = self.http.port
@@ -280,6 +281,17 @@ class Simulator:
     def _check_response(self, request: Request, status: int, payload: Any) -> None:
         assert self.contract is not None
         self.contract.add(self.contract.checker.response(request.method, request.url.path, status, payload))
+
+    async def _unrouted(self, request: Request) -> Response:
+        """A route the simulator lacks: GitHub's 404, and with validation, a violation naming the gap."""
+        if self.contract is not None:
+            checker = self.contract.checker
+            found = checker.request(request.method, request.url.path, None)
+            if not found:
+                target = f"{request.method} {request.url.path}"
+                found = [Violation("response", target, "-", "a documented operation the simulator does not implement")]
+            self.contract.add(found)
+        return JSONResponse({"message": "Not Found", "documentation_url": DOCS}, 404)
 
     async def _violations(self, request: Request) -> Response:
         """GET /_sim/violations: what a simulator run as a process found (for a test or CI to read)."""
