@@ -41,6 +41,10 @@ PACKAGES: list[tuple[str, str, str, list[str]]] = [
 ]
 
 
+class FetchError(RuntimeError):
+    """The schemas could not be fetched: the message says why."""
+
+
 def folder(name: str, version: str) -> Path:
     return CACHE / f"{name.replace('/', '__')}@{version}"
 
@@ -63,18 +67,18 @@ def fetch_one(name: str, version: str, integrity: str, files: list[str]) -> None
         return
     npm = shutil.which("npm")
     if npm is None:
-        raise SystemExit("npm is needed to fetch GitHub's published schemas (apt-get install npm)")
+        raise FetchError("npm is needed to fetch GitHub's published schemas (apt-get install npm)")
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([npm, "pack", "--silent", f"{name}@{version}"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
         tarball = next(Path(tmp).glob("*.tgz"))
         if _integrity(tarball.read_bytes()) != integrity:
-            raise SystemExit(f"{name}@{version}: the tarball does not match the pinned integrity")
+            raise FetchError(f"{name}@{version}: the tarball does not match the pinned integrity")
         partial = Path(tempfile.mkdtemp(dir=CACHE, prefix=".partial-"))
         with tarfile.open(tarball) as tar:
             for f in files:
                 member = tar.extractfile(f"package/{f}")
                 if member is None:
-                    raise SystemExit(f"{name}@{version} has no {f}")
+                    raise FetchError(f"{name}@{version} has no {f}")
                 out = partial / f
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_bytes(member.read())
@@ -94,5 +98,8 @@ def fetch() -> None:
 
 
 if __name__ == "__main__":
-    fetch()
+    try:
+        fetch()
+    except (FetchError, subprocess.CalledProcessError) as err:
+        sys.exit(f"could not fetch GitHub's schemas: {err}")
     print(f"GitHub's schemas are in {CACHE}", file=sys.stderr)
