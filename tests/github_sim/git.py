@@ -258,11 +258,13 @@ class Repo:
             if record.strip():
                 add, rem, path = record.split("\t", 2)
                 stats[path] = (int(add) if add != "-" else 0, int(rem) if rem != "-" else 0)
-        names = self.git("diff", "--name-status", "-z", "--no-renames", old, new).split("\0")
+        # --raw: ":oldmode newmode oldsha newsha status" then the path; the new blob's sha saves a lookup later.
+        raw = self.git("diff", "--raw", "-z", "--no-renames", "--abbrev=40", old, new).split("\0")
         files: list[dict[str, object]] = []
-        for status, path in zip(names[0::2], names[1::2], strict=False):
+        for meta, path in zip(raw[0::2], raw[1::2], strict=False):
             if not path:
                 continue
+            _, _, _, blob, status = meta.lstrip(":").split(" ", 4)
             patch = self.git("diff", "--no-renames", "--no-color", "-U3", old, new, "--", path)
             hunk = patch.find("\n@@")
             added, removed = stats.get(path, (0, 0))
@@ -274,6 +276,7 @@ class Repo:
                     "additions": added,
                     "deletions": removed,
                     "patch": patch[hunk + 1 :] if hunk >= 0 else None,
+                    "blob": None if set(blob) == {"0"} else blob,
                 }
             )
         return files

@@ -70,12 +70,11 @@ class GitShapes(BaseShapes):
         }
 
     def diff_entry(self, repo: Repository, head: str, f: dict[str, Any]) -> JSON:
-        """diff-entry: one file of a comparison or of a PR, with its blob at `head` (null when removed)."""
+        """diff-entry: one file of a comparison or of a PR (of git's diff to `head`)."""
         name = str(f["filename"])
-        blob = repo.git.read_path(head, name) if f["status"] != "removed" else None
         html = f"{self.api}/{repo.full_name}"
         out: JSON = {
-            "sha": blob[0] if blob else None,
+            "sha": f.get("blob"),  # the file's blob at head; null when removed
             "filename": name,
             "status": f["status"],
             "additions": f["additions"],
