@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from tests.github_sim.keys import app_key
+from tests.github_sim.models import App, Installation, Repository, User
 from tests.github_sim.server import Simulator
-from tests.github_sim.world import App, Installation, Repository, User, World
+from tests.github_sim.world import World
 
 SEED_LETTER = Path(__file__).resolve().parents[3] / "shared" / "letters" / "microsoft-drop-ice.md"
 DEMO_CONFIG = """# undersigned checks and lands signature PRs on this letter.
