@@ -6,10 +6,11 @@ import bisect
 from collections.abc import Mapping, Sequence
 
 from app.rules.changes import find_signer
-from app.rules.letter import line_template, split_section
+from app.rules.ledger import HEADER, login_optional, update_ledger
+from app.rules.letter import file_templates, line_template, split_section
 from app.rules.model import Change
 from app.rules.text import normalize_line, sort_key
-from config.model import Config
+from config.model import Config, LetterConfig
 
 
 class ApplyError(ValueError):
@@ -17,7 +18,30 @@ class ApplyError(ValueError):
 
 
 def apply_changes(config: Config, files: Mapping[str, str], changes: Sequence[Change]) -> dict[str, str | None]:
-    """New contents for every path the changes touch (None: delete the file). Idempotent."""
+    """New contents for every path the changes touch (None: delete the file). Idempotent.
+
+    When the letter's signatures may carry no login, the ledger (`letter.ledger`) is one of those paths:
+    `files` must then hold its current text (absent: there is none yet), and the lander commits it with
+    the signatures, so the binding lands atomically with them."""
+    out = _apply_letter(config, files, changes)
+    if needs_ledger(config.letter):
+        ledger = config.letter.ledger
+        before = files.get(ledger)
+        after = update_ledger(before, changes, config.letter.directory is not None)
+        if after != (before or HEADER):
+            out[ledger] = after
+    return out
+
+
+def needs_ledger(letter: LetterConfig) -> bool:
+    """Whether a signature of this letter may carry no login, so landing records its owner in the ledger."""
+    if letter.directory is None:
+        return login_optional(line_template(letter))
+    tpls = file_templates(letter)
+    return not any(login_optional(t) is False for t in (tpls.name, *tpls.fields.values()) if "login" in t.fields)
+
+
+def _apply_letter(config: Config, files: Mapping[str, str], changes: Sequence[Change]) -> dict[str, str | None]:
     letter = config.letter
     if letter.directory is not None:
         return _apply_to_folder(files, changes)

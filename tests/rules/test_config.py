@@ -68,8 +68,9 @@ def test_bad_template_is_a_config_error() -> None:
     assert isinstance(err, ConfigError)
     assert err.issues[0].key == "letter" and err.issues[0].line == 2
     assert "unknown field {nam}" in err.issues[0].message
-    no_login = parse_config('letter:\n  line: "- {name}"\n')
-    assert isinstance(no_login, ConfigError) and "{login}" in no_login.issues[0].message
+    no_signer = parse_config('letter:\n  line: "- {affiliation}"\n')
+    assert isinstance(no_signer, ConfigError) and "{name} or {login}" in no_signer.issues[0].message
+    assert isinstance(parse_config('letter:\n  line: "- {name}"\n'), Config)  # names only: bound by the ledger
     bad_regex = parse_config("letter:\n  pattern: '(?P<name>'\n")
     assert isinstance(bad_regex, ConfigError) and "regex" in bad_regex.issues[0].message
 
