@@ -12,12 +12,13 @@ from app.rules.letter import (
     parse_signature_file,
     render_signature_file,
     signature_path,
+    slug_problem,
 )
 from app.rules.lineformat import salvage
 from app.rules.model import Author, Change, Reading
 from app.rules.problems import Problem, problem
 from app.rules.text import clean_name, login_key
-from app.template import Parsed
+from app.template import Parsed, Template
 from config.model import Config
 
 
@@ -39,6 +40,13 @@ def _owner(config: Config, path: str, text: str | None, owned: Ownership, who: A
     if "login" in file_templates(config.letter).name.fields:
         return (salvage(text or "")[1] if text else None) or base.split(".")[0], None
     return "", None
+
+
+def _signer_of(name_tpl: Template, path: str) -> str:
+    """What makes a file name someone's: its login (`ada` and `ada.txt` are one signer), else the name."""
+    base = path.rsplit("/", 1)[-1]
+    parsed = name_tpl.parse(base)
+    return login_key(parsed.login) if parsed is not None and parsed.login else "\0" + base.casefold()
 
 
 def _suggest_file(config: Config, text: str, author: str) -> str | None:
@@ -83,6 +91,8 @@ def read_directory(
             changes.append(Change("remove", path, login, None, old, None, account))
             continue
         parsed = parse_signature_file(path, new, letter)
+        if old is None and not isinstance(parsed, str):
+            parsed = slug_problem(path, parsed.name, letter) or parsed
         if isinstance(parsed, str):
             fix = _suggest_file(config, new, who.login)
             want = signature_path(letter, who.login, salvage(new)[0])
@@ -103,9 +113,9 @@ def read_directory(
             changes.append(Change("replace", path, owner, new, old, None, account))
             continue
         if base_names is None:
-            base_names = {p.rsplit("/", 1)[-1].casefold() for p in (*base, *(current or ()))}
+            base_names = {_signer_of(tpls.name, p) for p in (*base, *(current or ()))}
         present = {p.casefold() for p in (*base, *(current or ()))}
-        if path.rsplit("/", 1)[-1].casefold() in base_names:
+        if _signer_of(tpls.name, path) in base_names:
             problems.append(problem("duplicate-signer", path, 1, login=login, where=""))
         elif prior := [k for k in owned.keys_of(who.login, who.id) if k.casefold() in present]:
             problems.append(problem("duplicate-signer", path, 1, login=login, where=f" in `{prior[0]}`"))

@@ -217,13 +217,19 @@ def parse_signature_file(path: str, text: str, cfg: LetterConfig) -> Parsed | st
 
 def _checked(
     cfg: LetterConfig, base: str, by_name: Parsed, name: str, affiliation: str | None, logins: list[str]
-) -> Parsed | str:
-    """The file read, once its name agrees with its content (a {slug} name is the name's slug)."""
-    slug = by_name.value("slug")
-    want = slugify(name)
-    if slug is not None and want and slug != want and not re.fullmatch(re.escape(want) + r"-\d+", slug):
-        return f"the file name should be made from the name: `{base.replace(slug, want, 1)}`"
+) -> Parsed:
     return Parsed(name, logins[0] if logins else "", affiliation, tuple(logins))
+
+
+def slug_problem(path: str, name: str, cfg: LetterConfig) -> str | None:
+    """Why a new file's {slug} name does not come from its name (ada-lovelace, or ada-lovelace-2), if it does not."""
+    base = path.rsplit("/", 1)[-1]
+    by_name = file_templates(cfg).name.parse(base)
+    slug = by_name.value("slug") if by_name is not None else None
+    want = slugify(name)
+    if slug is None or not want or slug == want or re.fullmatch(re.escape(want) + r"-\d+", slug):
+        return None
+    return f"the file name should be made from the name: `{base.replace(slug, want, 1)}`"
 
 
 def render_signature_file(cfg: LetterConfig, name: str, login: str, affiliation: str | None) -> str | None:
