@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from app.rules.checks import line_fixer, line_problems, suggest_line
 from app.rules.letter import line_template, parse_signature_file, split_section
 from app.rules.lineformat import mentioned_logins
-from app.rules.problems import Problem, problem
+from app.rules.problems import Problem, letter_missing, problem
 from app.rules.text import login_key, normalize_line, sort_key
 from config.model import Config
 
@@ -35,10 +35,10 @@ def lint_letter(config: Config, files: Mapping[str, str]) -> LintReport:
     path = letter.file
     text = files.get(path)
     if text is None:
-        return LintReport(0, (problem("letter-missing", path, None, file=path, marker=letter.start_after),), ())
+        return LintReport(0, (letter_missing(path, letter.start_after),), ())
     section = split_section(path, text, letter)
     if not section.found:
-        return LintReport(0, (problem("letter-missing", path, None, file=path, marker=letter.start_after),), ())
+        return LintReport(0, (letter_missing(path, letter.start_after),), ())
     tpl = line_template(letter)
     parse, fixer = tpl.parse, line_fixer(tpl)
     problems: list[Problem] = []

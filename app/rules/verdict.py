@@ -12,7 +12,7 @@ from app.rules.directory import read_directory
 from app.rules.ledger import Ownership
 from app.rules.letter import Signature
 from app.rules.model import Author, Change, Reading
-from app.rules.problems import Problem, problem
+from app.rules.problems import Problem, letter_missing, problem
 from app.rules.text import login_key
 from config.model import Config
 
@@ -104,12 +104,12 @@ def evaluate(
         others = [p for p in changed if p != letter.file]
         base_text = base.get(letter.file)
         if base_text is None:
-            missing = problem("letter-missing", letter.file, None, file=letter.file, marker=letter.start_after)
+            missing = letter_missing(letter.file, letter.start_after)
             return Verdict("invalid", problems=(missing,))
         now_text = current.get(letter.file) if current is not None else None
         reading = read_list(config, letter.file, base_text, head.get(letter.file, ""), author, now_text, ownership)
         if reading.missing_marker:
-            missing = problem("letter-missing", letter.file, None, file=letter.file, marker=letter.start_after)
+            missing = letter_missing(letter.file, letter.start_after)
             return Verdict("invalid", problems=(missing,))
     if reading.empty:
         return Verdict("not_a_signature")

@@ -1,0 +1,47 @@
+"""The ledger: parsing it into the ownership fact, and the update that lands with each signature."""
+
+from __future__ import annotations
+
+from app.rules import Change, parse_ledger, update_ledger
+from app.rules.ledger import HEADER, Owner
+
+
+def test_parse_skips_what_does_not_read() -> None:
+    text = HEADER + "1\tada\t- Ada Lovelace\nnot a row\n-\tbob\t_sig/B.md\n\n7\tcy\t\n"
+    owned = parse_ledger(text)
+    assert owned.owners("- Ada Lovelace") == (Owner(1, "ada"),)
+    assert owned.owners("_sig/b.md") == (Owner(None, "bob"),)  # a path is found whatever its case
+    assert owned.owners("- Cy") == () and parse_ledger(None).owners("x") == ()
+    assert owned.keys_of("ADA", None) == ["- Ada Lovelace"]
+    assert owned.keys_of("ada-renamed", 1) == ["- Ada Lovelace"]  # the id outlives a renamed login
+
+
+def test_update_adds_rekeys_and_drops() -> None:
+    add = Change("add", "README.md", "ada", "- Ada", None, None, 1)
+    text = update_ledger(None, [add], folder=False)
+    assert text == HEADER + "1\tada\t- Ada\n"
+    assert update_ledger(text, [add], folder=False) == text  # landing twice changes nothing
+    amend = Change("replace", "README.md", "ada", "- Ada King", "- Ada", None, 1)
+    text = update_ledger(text, [amend], folder=False)
+    assert parse_ledger(text).owners("- Ada King") == (Owner(1, "ada"),) and not parse_ledger(text).owners("- Ada")
+    gone = Change("remove", "README.md", "ada", None, "- Ada King", None, 1)
+    assert update_ledger(text, [gone], folder=False) == HEADER
+
+
+def test_two_people_with_the_same_line_each_own_one() -> None:
+    text = update_ledger(
+        None,
+        [Change("add", "R", "ada", "- Ada", None, None, 1), Change("add", "R", "ada2", "- Ada", None, None, 2)],
+        False,
+    )
+    assert parse_ledger(text).owners("- Ada") == (Owner(1, "ada"), Owner(2, "ada2"))
+    text = update_ledger(text, [Change("remove", "R", "ada2", None, "- Ada", None, 2)], False)
+    assert parse_ledger(text).owners("- Ada") == (Owner(1, "ada"),)
+
+
+def test_folder_keys_are_paths() -> None:
+    add = Change("add", "_sig/3f9c.md", "ada", "---\nname: Ada\n---\n", None, None, 1)
+    text = update_ledger("", [add], folder=True)
+    assert parse_ledger(text).owners("_sig/3f9c.md") == (Owner(1, "ada"),)
+    edit = Change("replace", "_sig/3f9c.md", "ada", "---\nname: Ada L\n---\n", add.text, None, 1)
+    assert update_ledger(text, [edit], folder=True) == text
