@@ -110,3 +110,12 @@ def test_every_field_has_a_default_and_a_description() -> None:
 def test_exported_schema_is_current() -> None:
     on_disk = (ROOT / "config" / "undersigned.schema.json").read_text(encoding="utf-8")
     assert on_disk == render_schema(), "run `make schema` to regenerate config/undersigned.schema.json"
+
+
+def test_readme_gallery_configs_parse() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## For maintainers") : readme.index("## For signers")]
+    blocks = section.split("```yaml\n")[1:]
+    assert len(blocks) >= 10
+    for block in blocks:
+        assert isinstance(parse_config(block.split("```")[0]), Config), block
