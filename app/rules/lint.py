@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from app.rules.checks import line_fixer, line_problems, suggest_line
+from app.rules.ledger import Ownership
 from app.rules.letter import line_template, parse_signature_file, split_section
 from app.rules.lineformat import mentioned_logins
 from app.rules.problems import Problem, letter_missing, problem
@@ -27,10 +28,50 @@ class LintReport:
         return not self.problems
 
 
-def lint_letter(config: Config, files: Mapping[str, str]) -> LintReport:
-    """Check every signature of the letter. `files` maps paths to text (the letter's files only)."""
-    if config.letter.directory is not None:
-        return _lint_directory(config, files)
+def lint_letter(config: Config, files: Mapping[str, str], ownership: Ownership | None = None) -> LintReport:
+    """Check every signature of the letter. `files` maps paths to text (the letter's files only).
+
+    With the ledger's `ownership`, an account that owns two signatures still in the letter is a duplicate."""
+    report = _lint_directory(config, files) if config.letter.directory is not None else _lint_list(config, files)
+    if ownership is None or not ownership.owners_by_key:
+        return report
+    extra = _owned_twice(config, files, ownership)
+    problems = sorted((*report.problems, *extra), key=lambda p: (p.path or "", p.line or 0))
+    return LintReport(report.signatures, tuple(problems), report.notes)
+
+
+def _owned_twice(config: Config, files: Mapping[str, str], ownership: Ownership) -> list[Problem]:
+    """Signatures the ledger binds to an account that already owns an earlier one in the letter."""
+    letter = config.letter
+    where: dict[str, tuple[str, int]] = {}
+    if letter.directory is None:
+        text = files.get(letter.file)
+        section = split_section(letter.file, text, letter) if text is not None else None
+        if section is None or not section.found:
+            return []
+        for index, raw in enumerate(section.lines):
+            where.setdefault(normalize_line(raw), (letter.file, section.lineno(index)))
+    else:
+        where = {p.casefold(): (p, 1) for p in files}
+    folder = letter.directory is not None
+    present = [
+        (spot, owners)
+        for key, owners in ownership.owners_by_key.items()
+        if (spot := where.get(key.casefold() if folder else key)) is not None
+    ]
+    out: list[Problem] = []
+    first: dict[str, tuple[str, int]] = {}
+    for spot, owners in sorted(present, key=lambda item: item[0]):
+        for owner in owners:
+            account = str(owner.id) if owner.id is not None else owner.login.casefold()
+            seen = first.setdefault(account, spot)
+            if seen != spot:
+                at = f" in `{seen[0]}`" if folder else f" on line {seen[1]}"
+                out.append(problem("duplicate-signer", spot[0], spot[1], login=owner.login, where=at))
+    return out
+
+
+def _lint_list(config: Config, files: Mapping[str, str]) -> LintReport:
     letter, rules = config.letter, config.signers
     path = letter.file
     text = files.get(path)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from app.rules import Change, parse_ledger, update_ledger
 from app.rules.ledger import HEADER, Owner
+from app.rules.lint import lint_letter
+from tests.helpers import config
 
 
 def test_parse_skips_what_does_not_read() -> None:
@@ -45,3 +47,13 @@ def test_folder_keys_are_paths() -> None:
     assert parse_ledger(text).owners("_sig/3f9c.md") == (Owner(1, "ada"),)
     edit = Change("replace", "_sig/3f9c.md", "ada", "---\nname: Ada L\n---\n", add.text, None, 1)
     assert update_ledger(text, [edit], folder=True) == text
+
+
+def test_lint_flags_an_account_that_owns_two_lines() -> None:
+    cfg = config("letter:\n  start_after: 'Signed,'\n  line: '- {name}'\n")
+    text = "Signed,\n\n- Ada Lovelace\n- Bob Byte\n- Ada Again\n"
+    ledger = parse_ledger("1\tada\t- Ada Lovelace\n2\tbob\t- Bob Byte\n1\tada\t- Ada Again\n1\tada\t- Gone\n")
+    report = lint_letter(cfg, {"README.md": text}, ledger)
+    assert [(p.code, p.line) for p in report.problems] == [("duplicate-signer", 5)]
+    assert "on line 3" in report.problems[0].message
+    assert lint_letter(cfg, {"README.md": text}).clean
