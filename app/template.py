@@ -130,10 +130,16 @@ class Template:
         self.fields = names
         self._counts: dict[str, int] = {}
         regex = self._regex(self.parts)
-        if self.bullet:
-            lead = r"(?P<number>\d+)\." if self.numbered else r"[-*]"
-            regex = r"\s*" + lead + regex
-        self.regex = re.compile(regex)
+        lead = (r"(?P<number>\d+)\." if self.numbered else r"[-*]") if self.bullet else ""
+        self.regex = re.compile(r"\s*" + lead + regex if self.bullet else regex)
+        # The same shape over a whole list at once, one match per line: a line that fits it fills the groups,
+        # any other line lands whole in `_other` (its lead is plain spaces only: a stricter read is safe).
+        top = {str(v) for k, v in self.parts if k == "field"}
+        whole = pattern is None and not variants and bool(top & {"name", "login"})
+        self._counts = {}
+        one = self._regex(self.parts, backref=True)  # a line whose logins differ is left to the slow path
+        body = (r"[ ]*" + lead + one) if self.bullet else one
+        self.multiline = re.compile(rf"(?m)^(?:{body})$|^(?P<_other>.*)$") if whole else None
         if pattern is not None:
             try:
                 custom = re.compile(pattern)
@@ -184,7 +190,8 @@ class Template:
             return r"[^\s\[\]()/,@<>.]+"
         return _FIELD_RE[field]
 
-    def _regex(self, parts: list[Part]) -> str:
+    def _regex(self, parts: list[Part], backref: bool = False) -> str:
+        """The regex of these parts; with `backref`, a second {login} must repeat the first exactly."""
         out = []
         # A run of spaces matches one or more (NBSP and tabs are already plain spaces); in a table row, any.
         spaces = " *" if self.table else " +"
@@ -195,9 +202,12 @@ class Template:
                 n = self._counts.get(str(value), 0) + 1
                 self._counts[str(value)] = n
                 group = str(value) if n == 1 else f"{value}_{n}"
-                out.append(f"(?P<{group}>{self._field_regex(str(value))})")
+                if backref and value == "login" and n > 1:
+                    out.append("(?P=login)")
+                else:
+                    out.append(f"(?P<{group}>{self._field_regex(str(value))})")
             else:
-                out.append(f"(?:{self._regex(value)})?")  # type: ignore[arg-type]
+                out.append(f"(?:{self._regex(value, backref)})?")  # type: ignore[arg-type]
         return "".join(out)
 
     def parse(self, line: str) -> Parsed | None:
