@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import yaml
+from pydantic import BaseModel
 
 from config import Config, ConfigError, parse_config
 from config.model import LetterConfig
@@ -87,12 +88,13 @@ def test_example_file_parses_and_documents_every_key() -> None:
     assert isinstance(cfg, Config), cfg
     documented = yaml.safe_load(text)
 
-    def keys(model: type, data: dict[str, object], prefix: str = "") -> None:
-        for name, field in model.model_fields.items():  # type: ignore[attr-defined]
+    def keys(model: type[BaseModel], data: dict[str, object], prefix: str = "") -> None:
+        for name, field in model.model_fields.items():
             assert name in data, f"{prefix}{name} is not in the example"
-            sub = field.annotation
-            if isinstance(sub, type) and hasattr(sub, "model_fields"):
-                keys(sub, data[name], f"{prefix}{name}.")  # type: ignore[arg-type]
+            sub, value = field.annotation, data[name]
+            if isinstance(sub, type) and issubclass(sub, BaseModel):
+                assert isinstance(value, dict)
+                keys(sub, value, f"{prefix}{name}.")
 
     keys(Config, documented)
 
