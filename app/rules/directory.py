@@ -9,6 +9,7 @@ from app.rules.ledger import Ownership
 from app.rules.letter import (
     Signature,
     file_templates,
+    needs_name,
     parse_signature_file,
     render_signature_file,
     signature_path,
@@ -72,8 +73,7 @@ def read_directory(
     letter, rules, owned = config.letter, config.signers, ownership or Ownership()
     trusted = {login_key(t) for t in rules.trusted}
     is_trusted, author_k = login_key(who.login) in trusted, login_key(who.login)
-    tpls = file_templates(letter)
-    name_required = any("name" in t.fields for t in (*tpls.fields.values(), *(x for x in [tpls.content] if x)))
+    tpls, name_required = file_templates(letter), needs_name(letter)
     problems: list[Problem] = []
     changes: list[Change] = []
     signatures: list[Signature] = []

@@ -146,6 +146,12 @@ def _file_templates(
     return FileTemplates(name_tpl, templates, text, {k: Template(v, bullet=False) for k, v in optional})
 
 
+def needs_name(cfg: LetterConfig) -> bool:
+    """Whether a signer's file must hold a name (a required key or the text template has {name})."""
+    tpls = file_templates(cfg)
+    return any("name" in t.fields for t in (*tpls.fields.values(), *([tpls.content] if tpls.content else [])))
+
+
 def slugify(name: str) -> str:
     """The name as a file-name slug: accents folded, lower case, words joined by hyphens."""
     return "-".join(re.findall(r"[a-z0-9]+", fold(name)))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from app.rules.bulk import Scan, normalized, scan
 from app.rules.checks import line_fixer, line_problems, suggest_line
 from app.rules.ledger import Ownership
-from app.rules.letter import line_template, parse_signature_file, split_section
+from app.rules.letter import line_template, needs_name, parse_signature_file, split_section
 from app.rules.lineformat import mentioned_logins
 from app.rules.problems import Problem, letter_missing, problem
 from app.rules.text import login_key, normalize_line, sort_key
@@ -195,6 +195,7 @@ def _misordered(keyed: list[tuple[tuple[str, str], int, str]], path: str, by: st
 def _lint_directory(config: Config, files: Mapping[str, str]) -> LintReport:
     letter, rules = config.letter, config.signers
     prefix = (letter.directory or "").rstrip("/") + "/"
+    name_required = needs_name(letter)
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     count = 0
@@ -206,7 +207,9 @@ def _lint_directory(config: Config, files: Mapping[str, str]) -> LintReport:
             problems.append(problem("file-format", path, 1, None, reason=parsed))
             continue
         count += 1
-        problems += line_problems(parsed, rules, path, 1, lambda _parsed, _login: None)
+        problems += line_problems(parsed, rules, path, 1, lambda _parsed, _login: None, None, name_required)
+        if not parsed.login:
+            continue  # a file without a login is bound to its account in the ledger (see _owned_twice)
         first = seen.setdefault(login_key(parsed.login), path)
         if first != path:
             problems.append(problem("duplicate-signer", path, 1, login=parsed.login, where=f" in `{first}`"))

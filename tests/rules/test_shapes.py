@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.rules import Verdict
+from app.rules import Verdict, parse_ledger
 from app.rules.apply import needs_ledger
+from app.rules.lint import lint_letter
 from tests.rules.shapes import ADA, BOB, FOLDER_LETTERS, LIST_LETTERS, MAINT, MAL, judge, land
 
 SECOND = {"slugs": "_data/supporting/ada-lovelace-2.yml", "front": "_signatures/9999.md", "extension": "signatures/ada"}
@@ -85,3 +86,24 @@ def test_folder_shape_lifecycle(shape: str) -> None:
     unknown = "edits-unowned-line" if needs_ledger(cfg.letter) else "edits-others-line"
     assert codes(judge(cfg, files, without_old, BOB)) == [unknown]
     assert judge(cfg, files, without_old, MAINT).kind == "withdraw"
+
+
+@pytest.mark.parametrize("shape", sorted(LIST_LETTERS))
+def test_a_signed_list_lints_clean(shape: str) -> None:
+    cfg, before, ada, bob = LIST_LETTERS[shape]
+    path = cfg.letter.file
+    files = land(cfg, {path: before}, judge(cfg, {path: before}, {path: _add(before, ada)}, ADA))
+    files = land(cfg, files, judge(cfg, files, {**files, path: _add(files[path], bob)}, BOB))
+    report = lint_letter(cfg, {path: files[path]}, parse_ledger(files.get(cfg.letter.ledger)))
+    signed_before = {"names": 2, "freeform": 2, "table": 1, "commits": 1}[shape]
+    assert report.clean and report.signatures == signed_before + 2, report.problems
+
+
+@pytest.mark.parametrize("shape", sorted(FOLDER_LETTERS))
+def test_a_signed_folder_lints_clean(shape: str) -> None:
+    cfg, before, ada_path, ada, bob_path, bob = FOLDER_LETTERS[shape]
+    files = land(cfg, dict(before), judge(cfg, dict(before), {**before, ada_path: ada}, ADA))
+    files = land(cfg, files, judge(cfg, files, {**files, bob_path: bob}, BOB))
+    letter = {p: t for p, t in files.items() if p != cfg.letter.ledger}
+    report = lint_letter(cfg, letter, parse_ledger(files.get(cfg.letter.ledger)))
+    assert report.clean and report.signatures == 3, report.problems
