@@ -138,7 +138,9 @@ def read_list(
     # The default branch as it is now, when it moved since the branch was made: duplicates, vanished lines.
     moved = current_text is not None and current_text != base_text
     now = list_bounds(current_text, letter) if current_text is not None and moved else None
-    where_list = f"signatures go in the list, after the `{letter.start_after}` line"
+    where_list = "signatures go in the list" + (
+        f", after the `{letter.start_after}` line" if letter.start_after else f", before the `{letter.end_before}` line"
+    )
     for index, text in sorted([*added_lines, *astray]):
         line = index + 1
         misplaced = where_list if not head.holds(index) else None

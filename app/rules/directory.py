@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from app.rules.checks import line_problems, ownership_problems
@@ -50,13 +51,28 @@ def _signer_of(name_tpl: Template, path: str) -> str:
     return login_key(parsed.login) if parsed is not None and parsed.login else "\0" + base.casefold()
 
 
+_KEY_LINE = re.compile(r"^\s*[\w-]+\s*:(?:\s|$)", re.MULTILINE)
+
+
+def _name_guess(config: Config, text: str) -> str:
+    """The signer's name in a file that does not read: the value of a key holding {name}, or plain text."""
+    tpls = file_templates(config.letter)
+    keys = {k for k, t in {**tpls.fields, **tpls.optional}.items() if "name" in t.fields}
+    for raw in text.splitlines():
+        key, sep, value = raw.partition(":")
+        if sep and key.strip() in keys:
+            return clean_name(value.strip().strip("\"'"))
+    if tpls.content is None and _KEY_LINE.search(text):
+        return ""  # YAML without the name key: nothing sure to offer
+    return clean_name(salvage(text)[0])
+
+
 def _suggest_file(config: Config, text: str, author: str) -> str | None:
     """The file rewritten in the letter's shape, unless that would make it someone else's."""
     found = salvage(text)[1]
     if found and login_key(found) != login_key(author):
         return None
-    names = [value for key, _, value in (raw.partition(":") for raw in text.splitlines()) if key.strip() == "name"]
-    name = clean_name(names[0].strip().strip("\"'")) if names else clean_name(salvage(text)[0])
+    name = _name_guess(config, text)
     return render_signature_file(config.letter, name, author, None) if name else None
 
 
@@ -91,11 +107,13 @@ def read_directory(
             changes.append(Change("remove", path, login, None, old, None, account))
             continue
         parsed = parse_signature_file(path, new, letter)
-        if old is None and not isinstance(parsed, str):
-            parsed = slug_problem(path, parsed.name, letter) or parsed
+        slug = slug_problem(path, parsed.name, letter) if old is None and not isinstance(parsed, str) else None
+        if slug is not None:
+            problems.append(problem("file-format", path, 1, None, reason=slug))
+            continue
         if isinstance(parsed, str):
             fix = _suggest_file(config, new, who.login)
-            want = signature_path(letter, who.login, salvage(new)[0])
+            want = signature_path(letter, who.login, _name_guess(config, new))
             reason = parsed + ("" if want is None or path == want else f"; your file should be `{want}`")
             problems.append(problem("file-format", path, 1, fix, reason=reason))
             continue
