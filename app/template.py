@@ -13,7 +13,7 @@ _FIELD_RE = {
     "login": r"[^\s\[\]()/,@<>]+",
     "affiliation": r"\S.*?",
     "email": r"[^\s<>()\[\],@]+@[^\s<>()\[\],@]+",
-    "url": r"[^\s<>()\[\]]+",
+    "url": r"https?://[^\s<>()\[\]\"'`]+",  # a web address only: never javascript: or data:
     "commit": r"[0-9a-fA-F]{7,40}",
     "slug": r"[a-z0-9]+(?:-[a-z0-9]+)*",
     "id": r"[A-Za-z0-9_-]+",
