@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.rules import Change, parse_ledger, update_ledger
+from app.rules.apply import ApplyError, apply_changes
 from app.rules.ledger import HEADER, Owner
 from app.rules.lint import lint_letter
 from tests.helpers import config
@@ -57,3 +60,16 @@ def test_lint_flags_an_account_that_owns_two_lines() -> None:
     assert [(p.code, p.line) for p in report.problems] == [("duplicate-signer", 5)]
     assert "on line 3" in report.problems[0].message
     assert lint_letter(cfg, {"README.md": text}).clean
+
+
+def test_landing_refuses_a_second_signature_of_one_account() -> None:
+    cfg = config("letter:\n  start_after: 'Signed,'\n  line: '- {name}'\n")
+    files = {"README.md": "Signed,\n\n- Ada Lovelace\n", cfg.letter.ledger: "1\tada\t- Ada Lovelace\n"}
+    again = Change("add", "README.md", "ada", "- Ada Again", None, None, 1)
+    with pytest.raises(ApplyError, match="signed already"):
+        apply_changes(cfg, files, [again])
+    first = Change("add", "README.md", "ada", "- Ada Lovelace", None, None, 1)
+    assert apply_changes(cfg, files, [first]) == {"README.md": files["README.md"]}  # landing twice: no change
+    bob = apply_changes(cfg, files, [Change("add", "README.md", "bob", "- Bob Byte", None, None, 2)])
+    assert bob["README.md"] == "Signed,\n\n- Ada Lovelace\n- Bob Byte\n"
+    assert bob[cfg.letter.ledger] == "1\tada\t- Ada Lovelace\n2\tbob\t- Bob Byte\n"
