@@ -28,9 +28,9 @@ lint: $(STAMP)
 	$(BIN)/hadolint Dockerfile
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict app handlers config
+	$(BIN)/mypy --strict app handlers config tests bench
 
-unit: $(STAMP)
+unit: $(STAMP) schemas
 	$(BIN)/pytest
 
 bench: $(STAMP)

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.github_sim import Demo, Simulator, person
-from tests.github_sim.contract import Checker, Violation, known_defect
+from tests.github_sim.contract import Checker
 from tests.github_sim.schemas import rest, to_json_schema
 
 
@@ -69,12 +69,10 @@ def test_set_labels_bodies(body: Any, ok: bool) -> None:
     assert (found == []) is ok, found
 
 
-def test_the_known_defect_is_tolerated_and_nothing_else() -> None:
+def test_removing_every_label_with_put_is_off_contract() -> None:
+    """The service once sent `PUT .../labels` with `labels: []`; it now removes labels one by one."""
     (empty,) = Checker().request("PUT", "/repos/o/r/issues/1/labels", {"labels": []})
-    assert known_defect(empty)
-    (other,) = Checker().request("POST", "/repos/o/r/issues/1/labels", {"labels": []})
-    assert not known_defect(other)
-    assert not known_defect(Violation("response", "x", empty.operation, "labels"))
+    assert "labels" in empty.message
 
 
 def test_a_short_response_is_a_violation() -> None:
@@ -104,8 +102,6 @@ def test_label_endpoints_as_github_documents_them(sim: Simulator, demo: Demo) ->
     assert names(http.get(labels)) == []
     assert sim.contract is not None
     assert sim.contract.violations == []
-    # Issue 11's defect, as the service sends it: answered (GitHub clears the labels) but off-contract, and tolerated
-    # by an explicit KNOWN_DEFECTS entry until the service removes labels the documented way.
+    # The service's old way, `labels: []`, is answered (GitHub clears the labels) but off-contract: it fails a test.
     assert names(http.put(labels, json={"labels": []})) == []
-    assert sim.contract.violations == []
-    assert [v.operation for v in sim.contract.tolerated] == ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"]
+    assert [v.operation for v in sim.contract.take()] == ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"]

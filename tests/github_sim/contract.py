@@ -24,17 +24,6 @@ class Violation:
         return f"{self.kind} {self.target}: {self.message}"
 
 
-# Known defects outside the simulator, tolerated until fixed: (kind, operation, a word of the message).
-# Issue 11: the service sends PUT labels with `labels: []` (spec: minItems 1); remove this entry once fixed.
-KNOWN_DEFECTS: list[tuple[str, str, str]] = [
-    ("request", "PUT /repos/{owner}/{repo}/issues/{issue_number}/labels", "labels"),
-]
-
-
-def known_defect(v: Violation) -> bool:
-    return any(v.kind == k and v.operation == op and word in v.message for k, op, word in KNOWN_DEFECTS)
-
-
 class Checker:
     """What a simulator calls: each check returns the violations found (and never raises)."""
 
@@ -80,18 +69,16 @@ class Checker:
 
 
 class Contract:
-    """A simulator's record of violations; those of known defects (KNOWN_DEFECTS) are kept apart, tolerated."""
+    """A simulator's record of violations: every one fails the test that caused it."""
 
     def __init__(self) -> None:
         self.checker = Checker()
         self.violations: list[Violation] = []
-        self.tolerated: list[Violation] = []
         self.lock = threading.Lock()
 
     def add(self, found: list[Violation]) -> None:
         with self.lock:
-            for v in found:
-                (self.tolerated if known_defect(v) else self.violations).append(v)
+            self.violations.extend(found)
 
     def take(self) -> list[Violation]:
         """The violations so far, forgotten (so a test that expects some can clear them)."""
@@ -112,7 +99,7 @@ def assert_contract_kept(sim: Any) -> None:
     log = os.environ.get("SIM_CONTRACT_LOG")  # a JSON-lines file to gather every violation into, while fixing
     if contract is not None and log:
         with open(log, "a", encoding="utf-8") as out:
-            out.writelines(json.dumps(v.__dict__) + "\n" for v in contract.violations + contract.tolerated)
+            out.writelines(json.dumps(v.__dict__) + "\n" for v in contract.violations)
     if contract is not None and contract.violations:
         raise AssertionError(
             f"{len(contract.violations)} violation(s) of GitHub's published contract:\n{contract.report()}"
