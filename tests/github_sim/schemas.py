@@ -196,7 +196,8 @@ class Webhooks:
 
     def definition(self, event: str, action: str | None) -> str | None:
         definitions = self.schema["definitions"]
-        name = f"{event}${action}" if action else f"{event}_event"
+        # Events with actions are "<event>$<action>"; those without (push) are "<event>$event".
+        name = f"{event}${action}" if action else f"{event}$event"
         return name if name in definitions else None
 
     def validator(self, name: str) -> Validator:

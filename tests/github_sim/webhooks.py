@@ -104,6 +104,10 @@ class WebhookSender:
         if issue is not None:
             out["issue"] = self.shapes.issue(issue)
         out.update(body)
+        if event == "push":  # its URLs are relative until here, where the base URL is known
+            out["compare"] = f"{self.shapes.api}/{out['compare']}"
+            for commit in [*out["commits"], *([out["head_commit"]] if out["head_commit"] else [])]:
+                commit["url"] = commit["url"] if "://" in commit["url"] else f"{self.shapes.api}/{commit['url']}"
         if repo is not None:
             out["repository"] = self.shapes.repo(repo)
         if inst is not None:
