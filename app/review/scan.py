@@ -9,7 +9,6 @@ from app.review.context import Context
 from app.review.evaluate import review
 from config import Config
 
-
 REVIEW_WAIT = 30.0  # an evaluation takes well under a second; past this the holder is gone or stuck
 REVIEW_STALE_AFTER = 60.0
 
