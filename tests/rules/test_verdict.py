@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.rules import Author, Verdict, evaluate
+from app.rules import Author, Snapshots, Verdict, evaluate
 from config import Config
 from tests.helpers import NOW, SEED_CONFIG_YAML, config, seed_text, with_line
 
@@ -24,7 +24,7 @@ def judge(
     changed: tuple[str, ...] = ("README.md",),
 ) -> Verdict:
     who = author if isinstance(author, Author) else Author(author)
-    return evaluate(cfg, {"README.md": base or seed_text()}, {"README.md": head}, changed, who, NOW)
+    return evaluate(cfg, Snapshots({"README.md": base or seed_text()}, {"README.md": head}), changed, who, NOW)
 
 
 def codes(verdict: Verdict) -> list[str]:
@@ -280,7 +280,7 @@ def test_other_files_changed() -> None:
 
 
 def test_missing_letter_or_marker() -> None:
-    missing = evaluate(SEED, {}, {"README.md": ADA}, ["README.md"], Author("ada"), NOW)
+    missing = evaluate(SEED, Snapshots({}, {"README.md": ADA}), ["README.md"], Author("ada"), NOW)
     assert codes(missing) == ["letter-missing"]
     no_marker = judge(ADA + "\n", base="no marker here\n")
     assert codes(no_marker) == ["letter-missing"]
@@ -329,9 +329,15 @@ def test_amending_a_line_withdrawn_meanwhile_is_line_gone() -> None:
     head = seed_text().replace(LEA, LEA.replace("Lea Verou", "Léa Verou"))
     current = {"README.md": seed_text().replace(LEA, "")}  # the withdrawal landed first
     verdict = evaluate(
-        SEED, {"README.md": seed_text()}, {"README.md": head}, ["README.md"], Author("leaverou"), NOW, current
+        SEED,
+        Snapshots({"README.md": seed_text()}, {"README.md": head}, current),
+        ["README.md"],
+        Author("leaverou"),
+        NOW,
     )
     assert codes(verdict) == ["line-gone"]
     moved = {"README.md": with_line(seed_text(), ADA)}  # the letter moved, but Lea's line is still there
-    ok = evaluate(SEED, {"README.md": seed_text()}, {"README.md": head}, ["README.md"], Author("leaverou"), NOW, moved)
+    ok = evaluate(
+        SEED, Snapshots({"README.md": seed_text()}, {"README.md": head}, moved), ["README.md"], Author("leaverou"), NOW
+    )
     assert ok.kind == "amend"
