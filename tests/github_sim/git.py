@@ -112,7 +112,7 @@ class Repo:
     def has_commit(self, sha: str) -> bool:
         return self.object_type(sha) == "commit"
 
-    def ls_tree(self, tree: str, recursive: bool = False) -> list[TreeEntry]:
+    def ls_tree(self, tree: str, *, recursive: bool = False) -> list[TreeEntry]:
         args = ["ls-tree", "-l", "-z", *(["-r"] if recursive else []), tree]
         entries = []
         for record in self.git_bytes(*args).split(b"\0"):

@@ -150,7 +150,9 @@ class World:
             raise ApiError(404, "Branch not found")
         return sha
 
-    def move_branch(self, repo: Repository, branch: str, sha: str, force: bool = False, old: str | None = None) -> None:
+    def move_branch(
+        self, repo: Repository, branch: str, sha: str, *, force: bool = False, old: str | None = None
+    ) -> None:
         """Update a branch as GitHub does: fast-forward only unless forced; then react to the push."""
         with self.lock:
             current = repo.git.ref(f"refs/heads/{branch}")
