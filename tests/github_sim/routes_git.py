@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from tests.github_sim.git import EMPTY_TREE, GitError, Person
+from tests.github_sim.git import EMPTY_TREE
+from tests.github_sim.git_cli import GitError, Person
 from tests.github_sim.models import ApiError, Repository, User
 from tests.github_sim.server import Ctx, route
 
