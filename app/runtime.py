@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import logging
 
+from github import GithubException
+
+from app.github.api import AppApi
 from app.github.client import GitHubApp
-from app.jobs.job import Job
-from app.jobs.queue import JobQueue
+from app.jobs.intake_log import IntakeLog, Record
+from app.jobs.job import Job, JobGoneError
+from app.jobs.queue import JobQueue, Periodic
 from app.logs import event, register_secret
 from app.settings import Settings
 from app.worker.dispatch import Dispatcher
+from app.worker.redeliver import redeliver_failed
 from handlers import build_router
 
 log = logging.getLogger("undersigned")
+GONE = {404, 410, 422}  # the target does not exist (or GitHub refuses the request for good): retrying cannot help
 
 
 class Runtime:
@@ -23,32 +29,64 @@ class Runtime:
         for secret in (settings.webhook_secret, settings.private_key, settings.redis_url):
             register_secret(secret.get_secret_value() if secret is not None else None)
         self.router = build_router()
-        self.queue = JobQueue(settings, self.run_job, self.sweep_all)
+        every = settings.reconcile_minutes * 60
+        periodic = [Periodic("reconcile", every, self.reconcile_all), Periodic("redeliver", every, self.redeliver)]
+        if settings.sweep_hours:
+            periodic.append(Periodic("sweep", settings.sweep_hours * 3600, self.sweep_all, at_start=False))
+        self.queue = JobQueue(settings, self.run_job, periodic)
         shared = self.queue.store if settings.redis_url is not None else None  # pace across processes
         self.github: GitHubApp | None = GitHubApp(settings, shared) if settings.has_app_credentials else None
+        self.intake = IntakeLog(settings.data_dir / "intake", self.feed)
+        self.queue.unfed = lambda: self.intake.unfed
         self.dispatcher: Dispatcher | None = None
         if self.github is not None:
             self.dispatcher = Dispatcher(self.github, self.queue.store, self.queue.enqueue, settings.config_ttl)
 
+    def feed(self, records: list[Record]) -> None:
+        """Intake log -> job queue: deliveries not seen before, their jobs and their GUIDs in one write."""
+        fresh = {r.delivery: r for r in records if not self.queue.seen(r.delivery)}
+        jobs = [Job.loads(text) for r in fresh.values() for text in r.jobs]
+        self.queue.push(jobs, list(fresh))
+
     def run_job(self, job: Job) -> None:
         if self.dispatcher is None:
             raise RuntimeError("the App's credentials are not set; the job stays queued for a retry")
-        self.dispatcher.run(job)
+        try:
+            self.dispatcher.run(job)
+        except GithubException as exc:
+            if exc.status in GONE:
+                message = exc.data.get("message") if isinstance(exc.data, dict) else None
+                raise JobGoneError(f"GitHub answered {exc.status}: {message or 'no message'}") from None
+            raise
 
-    def sweep_all(self) -> None:
-        """Queue a sweep of every repo of every installation (periodic; cheap for repos that opt out)."""
+    def _each_repo(self, kind: str) -> None:
         if self.github is None:
             return
         for installation_id in self.github.installation_ids():
             for repo in self.github.api(installation_id).installation_repos():
-                self.queue.enqueue(Job("sweep", installation_id, repo))
+                self.queue.enqueue(Job(kind, installation_id, repo))  # type: ignore[arg-type]
+
+    def sweep_all(self) -> None:
+        """Queue a sweep of every repo of every installation (periodic; cheap for repos that opt out)."""
+        self._each_repo("sweep")
+
+    def reconcile_all(self) -> None:
+        """Queue a reconciliation of every repo of every installation (at start-up, then periodically)."""
+        self._each_repo("reconcile")
+
+    def redeliver(self) -> None:
+        if self.github is not None:
+            redeliver_failed(AppApi(self.github.integration.requester), self.queue.store)
 
     def start(self) -> None:
+        """Start serving: the intake log (replaying what a crash left), then the workers."""
+        self.intake.start()
         if self.dispatcher is not None:
             self.queue.start_consumer(self.settings.workers)
         event(log, "started", app_id=self.settings.app_id, github=self.settings.github_api_url, queue=self.queue_kind)
 
     def stop(self) -> None:
+        self.intake.stop()
         self.queue.stop_consumer(graceful=True)
 
     @property

@@ -38,7 +38,10 @@ def serve(host: str | None = None, port: int | None = None) -> int:
     if missing:
         where = f"http://{host or settings.host}:{port or settings.port}/"
         print(f"undersigned: starting without {'; '.join(missing)}: see {where}", file=sys.stderr)
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_config=None, access_log=False)
+    # uvloop and httptools when installed (the `fast` extra): several times the intake throughput of asyncio + h11.
+    uvicorn.run(
+        app, host=host or settings.host, port=port or settings.port, log_config=None, access_log=False, loop="auto"
+    )
     return 0
 
 

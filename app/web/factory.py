@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.concurrency import run_in_threadpool
+from starlette.routing import Route
 
 from app.runtime import Runtime
 from app.settings import Settings
-from app.web.intake import accept
+from app.web.intake import Intake
 
 
 class StartupError(RuntimeError):
@@ -37,15 +37,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app = FastAPI(title="undersigned", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = rt
 
-    @app.post(settings.webhook_path)
-    async def webhooks(request: Request) -> JSONResponse:
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > settings.max_body_bytes:
-            return JSONResponse({"error": f"payload over {settings.max_body_bytes} bytes"}, 413)
-        body = await request.body()
-        headers = {k.lower(): v for k, v in request.headers.items()}
-        answer = await run_in_threadpool(accept, secret, rt.router, rt.queue, headers, body, settings.max_body_bytes)
-        return JSONResponse(answer.body, answer.status)
+    # The webhook route is plain ASGI: verify, parse, fsync (group commit), answer. See app.web.intake.
+    app.router.routes.append(
+        Route(settings.webhook_path, Intake(secret, rt.router, rt.intake, settings.max_body_bytes))
+    )
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -13,6 +13,7 @@ from app.landing.lander import land
 from app.review.context import Context
 from app.review.report import Reporter
 from app.review.scan import review_number, review_sha, scan, sweep
+from app.worker.reconcile import reconcile
 
 
 class Dispatcher:
@@ -42,3 +43,5 @@ class Dispatcher:
             sweep(ctx)
         elif job.kind == "land":
             land(ctx)
+        elif job.kind == "reconcile":
+            reconcile(ctx)

@@ -14,7 +14,7 @@ import pytest
 
 from tests.e2e.test_reporting import bot_comments, post, pr_state, runs, sign
 from tests.github_sim import Demo, Simulator, signature
-from tests.service import Service, settings_for, settle
+from tests.service import Service, settings_for, settle, wait_until
 
 World = tuple[Simulator, Demo, Service]
 PAYLOAD = json.loads((Path(__file__).resolve().parent.parent / "payloads" / "pull_request.opened.json").read_text())
@@ -22,6 +22,7 @@ PAYLOAD = json.loads((Path(__file__).resolve().parent.parent / "payloads" / "pul
 
 def test_signature_and_input_errors(app_world: World) -> None:
     _, _, service = app_world
+    wait_until(service.idle, 20, "the start-up reconciliation to finish")
     body = json.dumps(PAYLOAD).encode()
     bad = httpx.post(
         service.url,

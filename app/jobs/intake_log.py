@@ -1,0 +1,231 @@
+"""The intake log: a delivery's jobs are appended to a file and fsynced before the delivery is answered.
+
+Group commit: one writer thread takes every record that arrived while it was busy, writes them, and makes
+one fsync for them all; then it wakes their requests. A feeder thread puts the fsynced records on the job
+queue (deduplicated by delivery GUID, in one write per batch), and deletes a segment file once all of it is
+on the queue. After a crash, the segments left are replayed at start-up: nothing answered 2xx is lost.
+
+A record: 4-byte length, 4-byte CRC-32, JSON {"d": delivery GUID, "j": [job, ...]}. A torn last record (a
+crash mid-write) fails its CRC and is dropped: it was never fsynced, so never answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import json
+import logging
+import os
+import struct
+import threading
+import zlib
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("undersigned.intake")
+HEADER = struct.Struct("<II")
+SEGMENT_BYTES = 4 * 1024 * 1024
+
+
+@dataclass
+class Record:
+    delivery: str
+    jobs: list[str]  # Job.dumps() texts
+
+    def encode(self) -> bytes:
+        data = json.dumps({"d": self.delivery, "j": self.jobs}, separators=(",", ":")).encode()
+        return HEADER.pack(len(data), zlib.crc32(data)) + data
+
+
+Feed = Callable[[list[Record]], None]
+
+
+@dataclass
+class _Batch:
+    records: list[Record]
+    segment: Path
+    closes: bool = False  # the last batch of its segment: delete the file once fed
+
+
+@dataclass
+class _Waiting:
+    data: bytes
+    record: Record
+    done: Callable[[BaseException | None], None]
+
+
+def read_segment(path: Path) -> list[Record]:
+    """The whole records of a segment, up to a torn or corrupt tail."""
+    raw = path.read_bytes()
+    out, at = [], 0
+    while at + HEADER.size <= len(raw):
+        size, crc = HEADER.unpack_from(raw, at)
+        data = raw[at + HEADER.size : at + HEADER.size + size]
+        if len(data) < size or zlib.crc32(data) != crc:
+            break
+        item = json.loads(data)
+        out.append(Record(str(item["d"]), [str(j) for j in item["j"]]))
+        at += HEADER.size + size
+    return out
+
+
+@dataclass
+class IntakeLog:
+    folder: Path
+    feed: Feed
+    segment_bytes: int = SEGMENT_BYTES
+    waiting: list[_Waiting] = field(default_factory=list)
+    fed: deque[_Batch] = field(default_factory=deque)
+    cond: threading.Condition = field(default_factory=threading.Condition)
+    unfed: int = 0  # jobs appended, not yet on the queue
+    stopping: bool = False
+
+    def start(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.lock_fd = os.open(self.folder / "LOCK", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self.lock_fd)
+            raise RuntimeError(f"another undersigned process takes webhooks with {self.folder}") from None
+        segments = sorted(self.folder.glob("*.log"))
+        self.number = int(segments[-1].stem) + 1 if segments else 1
+        for path in segments:  # what a crash left: replayed before anything new
+            records = read_segment(path)
+            for at in range(0, len(records), 500):
+                self.feed(records[at : at + 500])
+            path.unlink()
+            log.info("intake replayed", extra={"fields": {"segment": path.name, "records": len(records)}})
+        self._open()
+        self.threads = [
+            threading.Thread(target=self._write_loop, name="undersigned-intake-writer", daemon=True),
+            threading.Thread(target=self._feed_loop, name="undersigned-intake-feeder", daemon=True),
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _open(self) -> None:
+        self.path = self.folder / f"{self.number:012d}.log"
+        self.fd = os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+        self.size = 0
+        dir_fd = os.open(self.folder, os.O_RDONLY)  # the new file's name is durable too
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    # --- appending -----------------------------------------------------------------------------
+    def submit(self, record: Record, done: Callable[[BaseException | None], None]) -> None:
+        """Queue `record` for the next group commit; `done` is called (on the writer thread) once it is
+        on disk, or with the error that kept it off."""
+        item = _Waiting(record.encode(), record, done)
+        with self.cond:
+            if self.stopping:
+                raise RuntimeError("intake is stopping")
+            self.waiting.append(item)
+            self.unfed += len(record.jobs)
+            self.cond.notify_all()
+
+    def append(self, record: Record) -> None:
+        """Append and wait until it is fsynced (for callers that are not on an event loop)."""
+        finished = threading.Event()
+        error: list[BaseException] = []
+
+        def done(exc: BaseException | None) -> None:
+            if exc is not None:
+                error.append(exc)
+            finished.set()
+
+        self.submit(record, done)
+        finished.wait()
+        if error:
+            raise error[0]
+
+    async def append_async(self, record: Record) -> None:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+
+        def done(exc: BaseException | None) -> None:
+            loop.call_soon_threadsafe(_settle, future, exc)
+
+        self.submit(record, done)
+        await future
+
+    def _write_loop(self) -> None:
+        while True:
+            with self.cond:
+                while not self.waiting and not self.stopping:
+                    self.cond.wait()
+                if not self.waiting:
+                    return
+                batch, self.waiting = self.waiting, []
+            error: BaseException | None = None
+            try:
+                data = b"".join(item.data for item in batch)
+                os.write(self.fd, data)
+                os.fdatasync(self.fd)
+                self.size += len(data)
+            except OSError as exc:
+                error = exc
+                log.error("intake write failed", extra={"fields": {"error": str(exc)}})
+            for item in batch:
+                item.done(error)
+            with self.cond:
+                if error is not None:
+                    self.unfed -= sum(len(i.record.jobs) for i in batch)
+                    continue
+                closes = self.size >= self.segment_bytes
+                self.fed.append(_Batch([i.record for i in batch], self.path, closes))
+                self.cond.notify_all()
+            if closes:
+                os.close(self.fd)
+                self.number += 1
+                self._open()
+
+    def _feed_loop(self) -> None:
+        while True:
+            with self.cond:
+                while not self.fed and not (self.stopping and not self.waiting and not self.writer_busy()):
+                    self.cond.wait(0.5)
+                if not self.fed:
+                    return
+                batch = self.fed.popleft()
+            while True:
+                try:
+                    self.feed(batch.records)
+                    break
+                except Exception:  # the queue is down: keep the records, try again
+                    log.exception("intake feed failed")
+                    threading.Event().wait(1.0)
+            with self.cond:
+                self.unfed -= sum(len(r.jobs) for r in batch.records)
+                self.cond.notify_all()
+            if batch.closes:
+                batch.segment.unlink(missing_ok=True)
+
+    def writer_busy(self) -> bool:
+        return self.threads[0].is_alive()
+
+    def stop(self) -> None:
+        """Finish what was submitted, feed it, and close (a segment fully fed is deleted)."""
+        with self.cond:
+            self.stopping = True
+            self.cond.notify_all()
+        for thread in self.threads:
+            thread.join(timeout=30)
+        os.close(self.fd)
+        if self.unfed == 0:
+            self.path.unlink(missing_ok=True)
+        os.close(self.lock_fd)
+
+
+def _settle(future: asyncio.Future[Any], exc: BaseException | None) -> None:
+    if future.done():
+        return
+    if exc is None:
+        future.set_result(None)
+    else:
+        future.set_exception(exc)
