@@ -6,7 +6,9 @@ queue (deduplicated by delivery GUID, in one write per batch), and deletes a seg
 on the queue. After a crash, the segments left are replayed at start-up: nothing answered 2xx is lost.
 
 A record: 4-byte length, 4-byte CRC-32, JSON {"d": delivery GUID, "j": [job, ...]}. A torn last record (a
-crash mid-write) fails its CRC and is dropped: it was never fsynced, so never answered.
+crash mid-write) fails its CRC and is dropped: it was never fsynced, so never answered. Segments are written
+full of zeros (and fsynced) before use, so an fdatasync after a write flushes data only, never the file's
+size: on this kind of disk that halves the fsync's tail latency. A zero length ends a segment.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def read_segment(path: Path) -> list[Record]:
     while at + HEADER.size <= len(raw):
         size, crc = HEADER.unpack_from(raw, at)
         data = raw[at + HEADER.size : at + HEADER.size + size]
-        if len(data) < size or zlib.crc32(data) != crc:
+        if size == 0 or len(data) < size or zlib.crc32(data) != crc:
             break
         item = json.loads(data)
         out.append(Record(str(item["d"]), [str(j) for j in item["j"]]))
@@ -108,14 +110,20 @@ class IntakeLog:
             thread.start()
 
     def _open(self) -> None:
+        """Start the next segment: the one prepared ahead (zero-filled, fsynced), renamed into place."""
         self.path = self.folder / f"{self.number:012d}.log"
-        self.fd = os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+        spare = self.folder / "next.spare"
+        preparing: threading.Thread | None = getattr(self, "preparing", None)
+        if preparing is not None:
+            preparing.join()
+        if not spare.exists():
+            _prepare(spare, self.segment_bytes)
+        os.rename(spare, self.path)
+        _sync_dir(self.folder)  # the new name is durable before any record in it is acknowledged
+        self.fd = os.open(self.path, os.O_WRONLY)
         self.size = 0
-        dir_fd = os.open(self.folder, os.O_RDONLY)  # the new file's name is durable too
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        self.preparing = threading.Thread(target=_prepare, args=(spare, self.segment_bytes), daemon=True)
+        self.preparing.start()
 
     # --- appending -----------------------------------------------------------------------------
     def submit(self, record: Record, done: Callable[[BaseException | None], None]) -> None:
@@ -165,7 +173,9 @@ class IntakeLog:
             error: BaseException | None = None
             try:
                 data = b"".join(item.data for item in batch)
-                os.write(self.fd, data)
+                if self.size + len(data) + HEADER.size > self.segment_bytes:
+                    self._roll()
+                os.pwrite(self.fd, data, self.size)
                 os.fdatasync(self.fd)
                 self.size += len(data)
             except OSError as exc:
@@ -177,13 +187,17 @@ class IntakeLog:
                 if error is not None:
                     self.unfed -= sum(len(i.record.jobs) for i in batch)
                     continue
-                closes = self.size >= self.segment_bytes
-                self.fed.append(_Batch([i.record for i in batch], self.path, closes))
+                self.fed.append(_Batch([i.record for i in batch], self.path))
                 self.cond.notify_all()
-            if closes:
-                os.close(self.fd)
-                self.number += 1
-                self._open()
+
+    def _roll(self) -> None:
+        """The current segment is full: the feeder deletes it once it has fed the batches before this."""
+        with self.cond:
+            self.fed.append(_Batch([], self.path, closes=True))
+            self.cond.notify_all()
+        os.close(self.fd)
+        self.number += 1
+        self._open()
 
     def _feed_loop(self) -> None:
         while True:
@@ -193,7 +207,7 @@ class IntakeLog:
                 if not self.fed:
                     return
                 batch = self.fed.popleft()
-            while True:
+            while batch.records:
                 try:
                     self.feed(batch.records)
                     break
@@ -220,6 +234,28 @@ class IntakeLog:
         if self.unfed == 0:
             self.path.unlink(missing_ok=True)
         os.close(self.lock_fd)
+
+
+def _prepare(path: Path, size: int) -> None:
+    """A segment to be: `size` zero bytes, on disk, under a name replay ignores."""
+    temp = path.with_suffix(".tmp")
+    fd = os.open(temp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    try:
+        block = b"\0" * (1024 * 1024)
+        for at in range(0, size, len(block)):
+            os.pwrite(fd, block[: min(len(block), size - at)], at)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.rename(temp, path)
+
+
+def _sync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _settle(future: asyncio.Future[Any], exc: BaseException | None) -> None:
