@@ -143,6 +143,12 @@ class Api:
     def comments(self, repo: str, number: int) -> list[Comment]:
         return [Comment.model_validate(c) for c in self.pages(f"/repos/{repo}/issues/{number}/comments")]
 
+    def check_run_ids(self, repo: str, sha: str, name: str) -> list[int]:
+        """Our check runs on a commit, newest first.
+        https://docs.github.com/en/rest/checks/runs#list-check-runs-for-a-git-reference"""
+        url = f"/repos/{repo}/commits/{quote(sha, safe='')}/check-runs"
+        return [int(r["id"]) for r in self.pages(url, {"check_name": name}, key="check_runs")]
+
     # --- writes --------------------------------------------------------------------------------
     def create_check_run(self, repo: str, body: Json) -> Json:
         return dict(self.send("POST", f"/repos/{repo}/check-runs", body))

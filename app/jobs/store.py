@@ -46,6 +46,11 @@ class Keys:
         return f"check:{repo}:{sha}"
 
     @staticmethod
+    def check_intent(repo: str, sha: str) -> str:
+        """A check run is being created: if its id was never recorded (a crash), look it up, never re-create."""
+        return f"check-intent:{repo}:{sha}"
+
+    @staticmethod
     def check_digest(repo: str, sha: str) -> str:
         return f"check-digest:{repo}:{sha}"
 

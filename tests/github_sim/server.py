@@ -240,6 +240,9 @@ class Simulator:
             headers = {**extra, **ctx.headers}
             if payload is None:
                 return Response(status_code=status, headers=headers)
+            if request.method == "GET" and status == 200:
+                status, response = self._conditional(request, actor, payload, headers)
+                return response
             return JSONResponse(payload, status_code=status, headers=headers)
         except json.JSONDecodeError:
             status = 400
@@ -250,6 +253,22 @@ class Simulator:
             return JSONResponse(body_out, status_code=err.status, headers={**extra, **err.headers})
         finally:
             self.faults.record(Call(request.method, request.url.path, status, actor_label, request.url.query))
+
+    def _conditional(
+        self, request: Request, actor: Actor, payload: Any, headers: dict[str, str]
+    ) -> tuple[int, Response]:
+        """ETag on every GET; If-None-Match with the same tag gives 304, which does not count against the
+        rate limit. https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate"""
+        import hashlib
+
+        body = JSONResponse(payload).body
+        etag = f'"{hashlib.sha256(body).hexdigest()[:40]}"'
+        if request.headers.get("if-none-match") == etag:
+            if actor.token is not None:
+                key = f"{actor.token}:{int(self.world.now() // 3600)}"
+                self.used[key] = max(0, self.used.get(key, 1) - 1)
+            return 304, Response(status_code=304, headers={**headers, "ETag": etag})
+        return 200, JSONResponse(payload, status_code=200, headers={**headers, "ETag": etag})
 
     def _locked(self, fn: Handler, ctx: Ctx) -> Any:
         with self.world.lock:
