@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from github import GithubException
@@ -44,9 +45,10 @@ class Runtime:
 
     def feed(self, records: list[Record]) -> None:
         """Intake log -> job queue: deliveries not seen before, their jobs and their GUIDs in one write."""
-        fresh = {r.delivery: r for r in records if not self.queue.seen(r.delivery)}
-        jobs = [Job.loads(text) for r in fresh.values() for text in r.jobs]
-        self.queue.push(jobs, list(fresh))
+        by_guid = {r.delivery: r for r in records}
+        fresh = self.queue.unseen(list(by_guid))
+        jobs = [Job.loads(text) for guid in fresh for text in by_guid[guid].jobs]
+        self.queue.push(jobs, fresh)
 
     def run_job(self, job: Job) -> None:
         if self.dispatcher is None:
@@ -81,6 +83,7 @@ class Runtime:
     def start(self) -> None:
         """Start serving: the intake log (replaying what a crash left), then the workers."""
         self.intake.start()
+        gc.freeze()  # what start-up made lives on: keep it out of every collection
         if self.dispatcher is not None:
             self.queue.start_consumer(self.settings.workers)
         event(log, "started", app_id=self.settings.app_id, github=self.settings.github_api_url, queue=self.queue_kind)

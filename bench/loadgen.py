@@ -18,6 +18,7 @@ import json
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 PAYLOAD = Path(__file__).resolve().parent.parent / "tests" / "payloads" / "pull_request.opened.json"
@@ -81,7 +82,9 @@ async def _connect(reqs: Requests) -> Conn:
     return Conn(reader, writer)
 
 
-def _summary(mode: str, latencies: list[float], statuses: dict[int, int], elapsed: float, offered: int) -> dict:
+def _summary(
+    mode: str, latencies: list[float], statuses: dict[int, int], elapsed: float, offered: int
+) -> dict[str, Any]:
     latencies.sort()
     n = len(latencies)
 
@@ -103,7 +106,7 @@ def _summary(mode: str, latencies: list[float], statuses: dict[int, int], elapse
     }
 
 
-async def closed_loop(reqs: Requests, conns: int, seconds: float) -> dict:
+async def closed_loop(reqs: Requests, conns: int, seconds: float) -> dict[str, Any]:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     pool = [await _connect(reqs) for _ in range(conns)]
@@ -125,7 +128,7 @@ async def closed_loop(reqs: Requests, conns: int, seconds: float) -> dict:
     return _summary(f"closed {conns} conns", latencies, statuses, elapsed, len(latencies))
 
 
-async def open_loop(reqs: Requests, rate: float, seconds: float, conns: int = 64) -> dict:
+async def open_loop(reqs: Requests, rate: float, seconds: float, conns: int = 64) -> dict[str, Any]:
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     free: asyncio.Queue[Conn] = asyncio.Queue()

@@ -14,6 +14,7 @@ size: on this kind of disk that halves the fsync's tail latency. A zero length e
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import json
 import logging
@@ -56,7 +57,8 @@ class _Batch:
 class _Waiting:
     data: bytes
     record: Record
-    done: Callable[[BaseException | None], None]
+    done: Callable[[BaseException | None], None] | None = None
+    future: asyncio.Future[None] | None = None  # or this is settled on its loop, one wake-up per batch
 
 
 def read_segment(path: Path) -> list[Record]:
@@ -126,10 +128,15 @@ class IntakeLog:
         self.preparing.start()
 
     # --- appending -----------------------------------------------------------------------------
-    def submit(self, record: Record, done: Callable[[BaseException | None], None]) -> None:
-        """Queue `record` for the next group commit; `done` is called (on the writer thread) once it is
-        on disk, or with the error that kept it off."""
-        item = _Waiting(record.encode(), record, done)
+    def submit(
+        self,
+        record: Record,
+        done: Callable[[BaseException | None], None] | None = None,
+        future: asyncio.Future[None] | None = None,
+    ) -> None:
+        """Queue `record` for the next group commit; `done` is called (on the writer thread), or `future`
+        settled (on its loop), once it is on disk, or with the error that kept it off."""
+        item = _Waiting(record.encode(), record, done, future)
         with self.cond:
             if self.stopping:
                 raise RuntimeError("intake is stopping")
@@ -153,13 +160,8 @@ class IntakeLog:
             raise error[0]
 
     async def append_async(self, record: Record) -> None:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
-
-        def done(exc: BaseException | None) -> None:
-            loop.call_soon_threadsafe(_settle, future, exc)
-
-        self.submit(record, done)
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.submit(record, future=future)
         await future
 
     def _write_loop(self) -> None:
@@ -181,8 +183,7 @@ class IntakeLog:
             except OSError as exc:
                 error = exc
                 log.error("intake write failed", extra={"fields": {"error": str(exc)}})
-            for item in batch:
-                item.done(error)
+            _notify(batch, error)
             with self.cond:
                 if error is not None:
                     self.unfed -= sum(len(i.record.jobs) for i in batch)
@@ -258,10 +259,24 @@ def _sync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _settle(future: asyncio.Future[Any], exc: BaseException | None) -> None:
-    if future.done():
-        return
-    if exc is None:
-        future.set_result(None)
-    else:
-        future.set_exception(exc)
+def _notify(batch: list[_Waiting], error: BaseException | None) -> None:
+    """Tell each waiter; the futures of one event loop are settled with one call onto that loop."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+    for item in batch:
+        if item.done is not None:
+            item.done(error)
+        if item.future is not None:
+            by_loop.setdefault(item.future.get_loop(), []).append(item.future)
+    for loop, futures in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits any more
+            loop.call_soon_threadsafe(_settle, futures, error)
+
+
+def _settle(futures: list[asyncio.Future[Any]], exc: BaseException | None) -> None:
+    for future in futures:
+        if future.done():
+            continue
+        if exc is None:
+            future.set_result(None)
+        else:
+            future.set_exception(exc)

@@ -75,6 +75,11 @@ class JobQueue:
     def seen(self, delivery: str) -> bool:
         return self.store.get(Keys.delivery(delivery)) is not None
 
+    def unseen(self, deliveries: list[str]) -> list[str]:
+        """The deliveries not seen before, in order, each once."""
+        known = self.backend.present([Keys.delivery(d) for d in deliveries])
+        return [d for d in dict.fromkeys(deliveries) if Keys.delivery(d) not in known]
+
     def mark_seen(self, delivery: str) -> None:
         self.store.put(Keys.delivery(delivery), "1", SEEN_TTL)
 

@@ -101,6 +101,12 @@ class RedisBackend:
         value = self.r.get(KV + key)
         return None if value is None else str(value)
 
+    def present(self, keys: list[str]) -> set[str]:
+        if not keys:
+            return set()
+        values = self.r.mget([KV + k for k in keys])
+        return {k for k, v in zip(keys, values, strict=True) if v is not None}
+
     def put(self, key: str, value: str, ttl: float | None = None) -> None:
         self.r.set(KV + key, value, px=self._ms(ttl))
 

@@ -58,6 +58,15 @@ class SqliteBackend:
         row = self._conn().execute(sql, (key, time.time())).fetchone()
         return None if row is None else str(row[0])
 
+    def present(self, keys: list[str]) -> set[str]:
+        found: set[str] = set()
+        for at in range(0, len(keys), 500):
+            chunk = keys[at : at + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"select key from kv where key in ({marks}) and (expires is null or expires > ?)"  # noqa: S608
+            found.update(str(r[0]) for r in self._conn().execute(sql, (*chunk, time.time())))
+        return found
+
     def put(self, key: str, value: str, ttl: float | None = None) -> None:
         expires = None if ttl is None else time.time() + ttl
         with self._tx() as conn:

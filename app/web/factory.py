@@ -8,11 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.routing import Route
 
 from app.runtime import Runtime
 from app.settings import Settings
-from app.web.intake import Intake
+from app.web.intake import Intake, WebhookFirst
 
 
 class StartupError(RuntimeError):
@@ -37,10 +36,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app = FastAPI(title="undersigned", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = rt
 
-    # The webhook route is plain ASGI: verify, parse, fsync (group commit), answer. See app.web.intake.
-    app.router.routes.append(
-        Route(settings.webhook_path, Intake(secret, rt.router, rt.intake, settings.max_body_bytes))
-    )
+    # The webhook route is plain ASGI, ahead of routing: verify, parse, fsync (group commit), answer.
+    intake = Intake(secret, rt.router, rt.intake, settings.max_body_bytes)
+    app.add_middleware(WebhookFirst, path=settings.webhook_path, intake=intake)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

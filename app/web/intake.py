@@ -153,6 +153,19 @@ class Intake:
         await _send(send, 202, answer.body, outcome="accepted")
 
 
+class WebhookFirst:
+    """ASGI middleware: deliveries go straight to intake, past routing and the framework's layers."""
+
+    def __init__(self, app: Any, path: str, intake: Intake) -> None:
+        self.app, self.path, self.intake = app, path, intake
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == self.path:
+            await self.intake(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
 async def _send(send: Any, status: int, body: dict[str, Any], outcome: str = "bad_request") -> None:
     DELIVERIES.labels(outcome).inc()
     data = json.dumps(body).encode()
