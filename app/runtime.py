@@ -32,6 +32,7 @@ class Runtime:
         self.router = build_router()
         every = settings.reconcile_minutes * 60
         periodic = [Periodic("reconcile", every, self.reconcile_all), Periodic("redeliver", every, self.redeliver)]
+        periodic.append(Periodic("purge", 3600, self.purge, at_start=False))
         if settings.sweep_hours:
             periodic.append(Periodic("sweep", settings.sweep_hours * 3600, self.sweep_all, at_start=False))
         self.queue = JobQueue(settings, self.run_job, periodic)
@@ -75,6 +76,10 @@ class Runtime:
     def reconcile_all(self) -> None:
         """Queue a reconciliation of every repo of every installation (at start-up, then periodically)."""
         self._each_repo("reconcile")
+
+    def purge(self) -> None:
+        """Expired keys (deliveries seen over a week ago, lapsed locks) leave the SQLite file."""
+        self.queue.backend.purge()
 
     def redeliver(self) -> None:
         if self.github is not None:

@@ -160,6 +160,10 @@ class SqliteBackend:
     def size(self) -> int:
         return int(self._conn().execute("select count(*) from jobs").fetchone()[0])
 
+    def purge(self) -> int:
+        with self._tx() as conn:
+            return conn.execute("delete from kv where expires < ?", (time.time(),)).rowcount
+
     def ping(self) -> bool:
         try:
             self._conn().execute("select 1").fetchone()
