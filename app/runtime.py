@@ -27,7 +27,7 @@ class Runtime:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        for secret in (settings.webhook_secret, settings.private_key, settings.redis_url):
+        for secret in (settings.webhook_secret, settings.private_key, settings.redis_url, settings.client_secret):
             register_secret(secret.get_secret_value() if secret is not None else None)
         self.router = build_router()
         every = settings.reconcile_minutes * 60

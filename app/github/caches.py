@@ -25,7 +25,7 @@ class TextCache:
     def folder(self, api: Api, repo: str, ref: str, directory: str) -> LazyFiles:
         """A one-file-per-signer folder at `ref`: its paths from one tree read, each file read when asked."""
         prefix = directory.rstrip("/") + "/"
-        paths = [str(e["path"]) for e in api.tree(repo, ref) if str(e["path"]).startswith(prefix)]
+        paths = [e.path for e in api.tree(repo, ref) if e.path.startswith(prefix)]
         return LazyFiles(api, self, repo, ref, paths)
 
     def get(self, api: Api, repo: str, ref: str, path: str) -> str | None:

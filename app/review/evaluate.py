@@ -83,7 +83,7 @@ def decide(ctx: Context, config: Config) -> Verdict:
     changed = compared.changed_paths
     created = None
     if config.signers.min_account_age_days:
-        created = datetime.fromisoformat(str(api.user(pr.author)["created_at"]).replace("Z", "+00:00"))
+        created = api.user(pr.author).created_at
     author = Author(pr.author, pr.user.id, pr.user.type, created)
     letter, texts = config.letter, ctx.texts
     if letter.directory is None:

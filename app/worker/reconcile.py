@@ -19,7 +19,7 @@ log = logging.getLogger("undersigned.reconcile")
 
 
 def reconcile(ctx: Context) -> None:
-    default = str(ctx.api.repository(ctx.repo).get("default_branch") or "main")
+    default = ctx.api.repository(ctx.repo).default_branch
     if not isinstance(ctx.config(default), Config):
         return  # not a letter (or its config is broken, which its PRs' checks already say)
     missing = [
