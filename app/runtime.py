@@ -38,7 +38,7 @@ class Runtime:
         self.queue = JobQueue(settings, self.run_job, periodic)
         shared = self.queue.store if settings.redis_url is not None else None  # pace across processes
         self.github: GitHubApp | None = GitHubApp(settings, shared) if settings.has_app_credentials else None
-        self.intake = IntakeLog(settings.data_dir / "intake", self.feed)
+        self.intake = IntakeLog(settings.data_dir / "intake", self.feed, self.queue.backend.checkpoint)
         self.queue.unfed = lambda: self.intake.unfed
         self.dispatcher: Dispatcher | None = None
         if self.github is not None:
@@ -49,7 +49,7 @@ class Runtime:
         by_guid = {r.delivery: r for r in records}
         fresh = self.queue.unseen(list(by_guid))
         jobs = [Job.loads(text) for guid in fresh for text in by_guid[guid].jobs]
-        self.queue.push(jobs, fresh)
+        self.queue.push(jobs, fresh, durable=False)  # the intake log keeps them until a checkpoint
 
     def run_job(self, job: Job) -> None:
         if self.dispatcher is None:

@@ -40,9 +40,16 @@ class Backend(Protocol):
     def delete_if(self, key: str, value: str) -> bool: ...
 
     # --- jobs ------------------------------------------------------------------------------------
-    def push(self, jobs: list[tuple[str, str, float]], seen: list[str], seen_ttl: float) -> list[bool]:
-        """Queue (key, payload, delay) jobs and mark deliveries seen, all at once and durably. A job whose
-        key is already queued coalesces into it (and runs again if it is running). True for new jobs."""
+    def push(
+        self, jobs: list[tuple[str, str, float]], seen: list[str], seen_ttl: float, *, durable: bool = True
+    ) -> list[bool]:
+        """Queue (key, payload, delay) jobs and mark deliveries seen, all at once. A job whose key is already
+        queued coalesces into it (and runs again if it is running). True for new jobs. With `durable`
+        false the write survives the process's crash but not the machine's until `checkpoint()`."""
+        ...
+
+    def checkpoint(self) -> None:
+        """Everything written so far is on disk."""
         ...
 
     def take(self, owner: str, lease: float) -> Taken | None: ...

@@ -44,6 +44,7 @@ class Record:
 
 
 Feed = Callable[[list[Record]], None]
+FEED_MAX = 2000  # records per write to the queue
 
 
 @dataclass
@@ -79,7 +80,8 @@ def read_segment(path: Path) -> list[Record]:
 @dataclass
 class IntakeLog:
     folder: Path
-    feed: Feed
+    feed: Feed  # onto the queue; need not be fsynced on its own:
+    checkpoint: Callable[[], None]  # makes all that was fed durable (before a segment is deleted)
     segment_bytes: int = SEGMENT_BYTES
     waiting: list[_Waiting] = field(default_factory=list)
     fed: deque[_Batch] = field(default_factory=deque)
@@ -99,8 +101,9 @@ class IntakeLog:
         self.number = int(segments[-1].stem) + 1 if segments else 1
         for path in segments:  # what a crash left: replayed before anything new
             records = read_segment(path)
-            for at in range(0, len(records), 500):
-                self.feed(records[at : at + 500])
+            for at in range(0, len(records), FEED_MAX):
+                self.feed(records[at : at + FEED_MAX])
+            self.checkpoint()
             path.unlink()
             log.info("intake replayed", extra={"fields": {"segment": path.name, "records": len(records)}})
         self._open()
@@ -207,19 +210,25 @@ class IntakeLog:
                     self.cond.wait(0.5)
                 if not self.fed:
                     return
-                batch = self.fed.popleft()
-            while batch.records:
+                batches = [self.fed.popleft()]  # all that waits, in one write to the queue
+                while self.fed and sum(len(b.records) for b in batches) < FEED_MAX:
+                    batches.append(self.fed.popleft())
+            records = [r for b in batches for r in b.records]
+            while records:
                 try:
-                    self.feed(batch.records)
+                    self.feed(records)
                     break
                 except Exception:  # the queue is down: keep the records, try again
                     log.exception("intake feed failed")
                     threading.Event().wait(1.0)
             with self.cond:
-                self.unfed -= sum(len(r.jobs) for r in batch.records)
+                self.unfed -= sum(len(r.jobs) for r in records)
                 self.cond.notify_all()
-            if batch.closes:
-                batch.segment.unlink(missing_ok=True)
+            done = [b.segment for b in batches if b.closes]
+            if done:
+                self.checkpoint()  # what was fed is durable in the queue: the segment may go
+                for segment in done:
+                    segment.unlink(missing_ok=True)
 
     def writer_busy(self) -> bool:
         return self.threads[0].is_alive()
@@ -233,6 +242,7 @@ class IntakeLog:
             thread.join(timeout=30)
         os.close(self.fd)
         if self.unfed == 0:
+            self.checkpoint()
             self.path.unlink(missing_ok=True)
         os.close(self.lock_fd)
 

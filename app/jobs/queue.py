@@ -87,11 +87,15 @@ class JobQueue:
         """Queue `job` unless the same job is already waiting. True when a new job was queued."""
         return self.push([job], [], delay)[0]
 
-    def push(self, jobs: list[Job], deliveries: list[str], delay: float = 0.0) -> list[bool]:
-        """Queue jobs and mark deliveries seen, in one durable write."""
+    def push(self, jobs: list[Job], deliveries: list[str], delay: float = 0.0, *, durable: bool = True) -> list[bool]:
+        """Queue jobs and mark deliveries seen, in one write (durable unless the caller keeps its own copy
+        until `checkpoint()`, as the intake log does)."""
         unique = list({job.key: job for job in jobs}.values())
         new = self.backend.push(
-            [(j.key, j.dumps(), delay) for j in unique], [Keys.delivery(d) for d in deliveries], SEEN_TTL
+            [(j.key, j.dumps(), delay) for j in unique],
+            [Keys.delivery(d) for d in deliveries],
+            SEEN_TTL,
+            durable=durable,
         )
         for job, fresh in zip(unique, new, strict=True):
             if fresh:

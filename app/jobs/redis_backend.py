@@ -122,7 +122,9 @@ class RedisBackend:
     def delete_if(self, key: str, value: str) -> bool:
         return bool(self.scripts["delete_if"](keys=[KV + key], args=[value]))
 
-    def push(self, jobs: list[tuple[str, str, float]], seen: list[str], seen_ttl: float) -> list[bool]:
+    def push(
+        self, jobs: list[tuple[str, str, float]], seen: list[str], seen_ttl: float, *, durable: bool = True
+    ) -> list[bool]:
         pipe = self.r.pipeline(transaction=True)
         for key, payload, delay in jobs:
             self.scripts["push"](keys=[JOBS], args=[key, payload, delay, P + "job:"], client=pipe)
@@ -153,6 +155,9 @@ class RedisBackend:
 
     def size(self) -> int:
         return int(self.r.zcard(JOBS))
+
+    def checkpoint(self) -> None:
+        return None  # Redis persists by its own configuration (appendfsync)
 
     def purge(self) -> int:
         return 0

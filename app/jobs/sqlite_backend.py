@@ -101,9 +101,16 @@ class SqliteBackend:
             return conn.execute("delete from kv where key = ? and value = ?", (key, value)).rowcount > 0
 
     # --- jobs ------------------------------------------------------------------------------------
-    def push(self, jobs: list[tuple[str, str, float]], seen: list[str], seen_ttl: float) -> list[bool]:
+    def push(
+        self, jobs: list[tuple[str, str, float]], seen: list[str], seen_ttl: float, *, durable: bool = True
+    ) -> list[bool]:
         now = time.time()
         new = []
+        conn = self._conn()
+        mode = "full" if durable else "normal"  # WAL + normal: on disk at the next checkpoint
+        if getattr(self.local, "sync", "full") != mode:
+            conn.execute(f"pragma synchronous={mode}")
+            self.local.sync = mode
         with self._tx() as conn:
             for key, payload, delay in jobs:
                 row = conn.execute(
@@ -159,6 +166,11 @@ class SqliteBackend:
 
     def size(self) -> int:
         return int(self._conn().execute("select count(*) from jobs").fetchone()[0])
+
+    def checkpoint(self) -> None:
+        conn = self._conn()
+        with self.write_lock:
+            conn.execute("pragma wal_checkpoint(full)")  # syncs the WAL, then the database
 
     def purge(self) -> int:
         with self._tx() as conn:
