@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run demo test lint typecheck unit bench schema schemas clean
+.PHONY: run demo test lint typecheck unit drills bench schema schemas clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,18 @@ typecheck: $(STAMP)
 unit: $(STAMP) schemas
 	$(BIN)/pytest
 
+# Fault drills (kill -9 mid-burst, dropped and failed deliveries): minutes, so apart from `make test`; CI runs both.
+drills: $(STAMP)
+	$(BIN)/pytest -m slow
+
 bench: $(STAMP)
 	$(BIN)/python -m bench.rules_speed
 	$(BIN)/python -m bench.corpus_replay
 	$(BIN)/python -m bench.sim_speed
 	$(BIN)/python -m bench.landing_burst
+	$(BIN)/python -m bench.intake_speed
+	$(BIN)/python -m bench.intake_vs_probot
+	$(BIN)/python -m bench.reconcile_idle
 
 schema: $(STAMP)
 	$(BIN)/python -m config.schema > config/undersigned.schema.json

@@ -1,4 +1,4 @@
-"""Structured logs: one JSON line per event, with secrets redacted whatever the message says."""
+"""Structured logs: one JSON line per event (ISO time, level, stable event name), secrets redacted."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 import logging
 import re
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 _SECRETISH = re.compile(
@@ -27,9 +28,22 @@ def redact(text: str) -> str:
 
 
 class JsonFormatter(logging.Formatter):
+    """`event` is the message before formatting (a literal in the code), so it stays the same from one
+    line to the next and can be counted; `msg` is the formatted text."""
+
     def format(self, record: logging.LogRecord) -> str:
-        data: dict[str, Any] = {"level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage()}
-        data.update(getattr(record, "fields", {}))
+        stamp = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+        data: dict[str, Any] = {
+            "ts": stamp.replace("+00:00", "Z"),
+            "level": record.levelname.lower(),
+            "event": str(record.msg),
+            "logger": record.name,
+        }
+        message = record.getMessage()
+        if message != data["event"]:
+            data["msg"] = message
+        for key, value in getattr(record, "fields", {}).items():
+            data[f"field_{key}" if key in ("ts", "level", "event") else key] = value
         if record.exc_info:
             data["error"] = self.formatException(record.exc_info)
         return redact(json.dumps(data, ensure_ascii=False, default=str))
@@ -41,10 +55,10 @@ def setup(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("huey", "urllib3", "github"):
+    for noisy in ("urllib3", "github"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 
-def event(logger: logging.Logger, msg: str, **fields: Any) -> None:
-    """Log one structured line: `msg` plus key/value fields."""
-    logger.info(msg, extra={"fields": fields})
+def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: Any) -> None:
+    """Log one structured line: a stable event `name` plus key/value fields."""
+    logger.log(level, name, extra={"fields": fields})

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 
+from github import GithubException
+
+from app.github.api import AppApi
 from app.github.client import GitHubApp
 from app.github.keys import key_problem
-from app.jobs.job import Job
-from app.jobs.queue import JobQueue
+from app.jobs.intake_log import IntakeLog, Record
+from app.jobs.job import Job, JobGoneError
+from app.jobs.queue import JobQueue, Periodic
 from app.logs import event, register_secret
 from app.settings import Settings
 from app.worker.dispatch import Dispatcher
+from app.worker.redeliver import redeliver_failed
 from handlers import build_router
 
 log = logging.getLogger("undersigned")
+GONE = {404, 410, 422}  # the target does not exist (or GitHub refuses the request for good): retrying cannot help
 
 
 class Runtime:
@@ -22,9 +29,16 @@ class Runtime:
 
     def __init__(self, settings: Settings) -> None:
         self.router = build_router()
-        self.queue = JobQueue(settings, self.run_job, self.sweep_all)
+        every = settings.reconcile_minutes * 60
+        periodic = [Periodic("reconcile", every, self.reconcile_all), Periodic("redeliver", every, self.redeliver)]
+        periodic.append(Periodic("purge", 3600, self.purge, at_start=False))
+        if settings.sweep_hours:
+            periodic.append(Periodic("sweep", settings.sweep_hours * 3600, self.sweep_all, at_start=False))
+        self.queue = JobQueue(settings, self.run_job, periodic)
         self.started, self.lock = False, threading.Lock()
         self.github: GitHubApp | None = None
+        self.intake = IntakeLog(settings.data_dir / "intake", self.feed, self.queue.backend.checkpoint)
+        self.queue.unfed = lambda: self.intake.unfed
         self.dispatcher: Dispatcher | None = None
         self.reload(settings)
 
@@ -40,23 +54,54 @@ class Runtime:
             self.dispatcher = None
             if self.github is not None:
                 self.dispatcher = Dispatcher(self.github, self.queue.store, self.queue.enqueue, settings.config_ttl)
-            if self.started and self.dispatcher is not None and self.queue.consumer is None:
+            if self.started and self.dispatcher is not None and not self.queue.threads:
                 self.queue.start_consumer(settings.workers)
+
+    def feed(self, records: list[Record]) -> None:
+        """Intake log -> job queue: deliveries not seen before, their jobs and their GUIDs in one write."""
+        by_guid = {r.delivery: r for r in records}
+        fresh = self.queue.unseen(list(by_guid))
+        jobs = [Job.loads(text) for guid in fresh for text in by_guid[guid].jobs]
+        self.queue.push(jobs, fresh, durable=False)  # the intake log keeps them until a checkpoint
 
     def run_job(self, job: Job) -> None:
         if self.dispatcher is None:
             raise RuntimeError("the App's credentials are not set; the job stays queued for a retry")
-        self.dispatcher.run(job)
+        try:
+            self.dispatcher.run(job)
+        except GithubException as exc:
+            if exc.status in GONE:
+                message = exc.data.get("message") if isinstance(exc.data, dict) else None
+                raise JobGoneError(f"GitHub answered {exc.status}: {message or 'no message'}") from None
+            raise
 
-    def sweep_all(self) -> None:
-        """Queue a sweep of every repo of every installation (periodic; cheap for repos that opt out)."""
+    def _each_repo(self, kind: str) -> None:
         if self.github is None:
             return
         for installation_id in self.github.installation_ids():
             for repo in self.github.api(installation_id).installation_repos():
-                self.queue.enqueue(Job("sweep", installation_id, repo))
+                self.queue.enqueue(Job(kind, installation_id, repo))  # type: ignore[arg-type]
+
+    def sweep_all(self) -> None:
+        """Queue a sweep of every repo of every installation (periodic; cheap for repos that opt out)."""
+        self._each_repo("sweep")
+
+    def reconcile_all(self) -> None:
+        """Queue a reconciliation of every repo of every installation (at start-up, then periodically)."""
+        self._each_repo("reconcile")
+
+    def purge(self) -> None:
+        """Expired keys (deliveries seen over a week ago, lapsed locks) leave the SQLite file."""
+        self.queue.backend.purge()
+
+    def redeliver(self) -> None:
+        if self.github is not None:
+            redeliver_failed(AppApi(self.github.integration.requester), self.queue.store)
 
     def start(self) -> None:
+        """Start serving: the intake log (replaying what a crash left), then the workers."""
+        self.intake.start()
+        gc.freeze()  # what start-up made lives on: keep it out of every collection
         with self.lock:
             self.started = True
             if self.dispatcher is not None:
@@ -64,6 +109,7 @@ class Runtime:
         event(log, "started", app_id=self.settings.app_id, github=self.settings.github_api_url, queue=self.queue_kind)
 
     def stop(self) -> None:
+        self.intake.stop()
         with self.lock:
             self.started = False
         self.queue.stop_consumer(graceful=True)

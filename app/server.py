@@ -75,7 +75,10 @@ def serve(host: str | None = None, port: int | None = None) -> int:
         _say(f"no GitHub App yet: open {where}/setup in a browser to create one")
     elif settings.missing():
         _say(f"starting without {'; '.join(settings.missing())}: see {where}/")
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_config=None, access_log=False)
+    # uvloop and httptools when installed: several times the intake throughput of asyncio + h11.
+    uvicorn.run(
+        app, host=host or settings.host, port=port or settings.port, log_config=None, access_log=False, loop="auto"
+    )
     return 0
 
 

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     config_ttl: float = Field(60, ge=0, description="Seconds a repo's config is trusted before it is read again.")
     max_body_bytes: int = Field(25 * 1024 * 1024, description="Largest webhook accepted (GitHub's cap is 25 MB).")
     sweep_hours: int = Field(6, ge=0, le=23, description="Hours between sweeps for long-invalid PRs (0: never).")
+    job_lease: float = Field(
+        10, gt=0, description="Seconds a dead worker's job or lock stays held before another takes it."
+    )
+    reconcile_minutes: float = Field(
+        5, gt=0, description="Minutes between passes that look for PRs no webhook announced and failed deliveries."
+    )
     log_level: str = Field("INFO", description="Log level.")
     app_slug: str | None = Field(None, description="The App's slug (its install page); stored by the setup page.")
 

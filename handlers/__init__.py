@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import check_run, installation, issue_comment, pull_request, push
-from handlers.router import Router
+from handlers.router import BadPayloadError, Router
 
 
 def build_router() -> Router:
@@ -14,4 +14,4 @@ def build_router() -> Router:
     return router
 
 
-__all__ = ["Router", "build_router"]
+__all__ = ["BadPayloadError", "Router", "build_router"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from app.jobs.job import Job
-from handlers.router import Payload, Router, installation_id, repo_name
+from handlers.models import CheckRunEvent
+from handlers.router import Payload, Router
 
 router = Router()
 CHECK_NAME = "undersigned"
@@ -11,13 +12,12 @@ CHECK_NAME = "undersigned"
 
 @router.register("check_run", "rerequested")
 def rerun(payload: Payload) -> list[Job]:
-    run = payload.get("check_run") or {}
-    inst, repo = installation_id(payload), repo_name(payload)
-    if inst is None or repo is None or run.get("name") != CHECK_NAME:
+    event = CheckRunEvent.model_validate(payload)
+    run = event.check_run
+    if event.installation is None or event.repository is None or run.name != CHECK_NAME:
         return []
+    inst, repo = event.installation.id, event.repository.full_name
     # For fork PRs GitHub leaves check_run.pull_requests empty: find the PR by head sha instead.
-    pulls = [p.get("number") for p in run.get("pull_requests") or [] if isinstance(p.get("number"), int)]
-    if pulls:
-        return [Job("evaluate", inst, repo, n) for n in pulls]
-    sha = run.get("head_sha")
-    return [Job("evaluate_sha", inst, repo, sha=sha)] if isinstance(sha, str) else []
+    if run.pull_requests:
+        return [Job("evaluate", inst, repo, p.number) for p in run.pull_requests]
+    return [Job("evaluate_sha", inst, repo, sha=run.head_sha)] if run.head_sha else []

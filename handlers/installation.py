@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from app.jobs.job import Job
-from handlers.router import Payload, Router, installation_id
+from handlers.models import InstallationEvent, InstallationReposEvent
+from handlers.router import Payload, Router
 
 router = Router()
 
 
 @router.register("installation", "created", "new_permissions_accepted", "unsuspend")
 def installed(payload: Payload) -> list[Job]:
-    inst = installation_id(payload)
-    repos = payload.get("repositories") or []
-    return [Job("scan", inst, r["full_name"]) for r in repos if inst is not None and "full_name" in r]
+    event = InstallationEvent.model_validate(payload)
+    return [Job("scan", event.installation.id, r.full_name) for r in event.repositories or []]
 
 
 @router.register("installation_repositories", "added")
 def repos_added(payload: Payload) -> list[Job]:
-    inst = installation_id(payload)
-    repos = payload.get("repositories_added") or []
-    return [Job("scan", inst, r["full_name"]) for r in repos if inst is not None and "full_name" in r]
+    event = InstallationReposEvent.model_validate(payload)
+    return [Job("scan", event.installation.id, r.full_name) for r in event.repositories_added]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from app.jobs.job import Job
-from handlers.router import Payload, Router, installation_id, repo_name
+from handlers.models import IssueCommentEvent
+from handlers.router import Payload, Router
 
 router = Router()
 COMMAND = "/recheck"
@@ -13,15 +14,15 @@ MAINTAINERS = {"OWNER", "MEMBER", "COLLABORATOR"}
 
 @router.register("issue_comment", "created")
 def recheck(payload: Payload) -> list[Job]:
-    issue, comment = payload.get("issue") or {}, payload.get("comment") or {}
-    inst, repo, number = installation_id(payload), repo_name(payload), issue.get("number")
-    if inst is None or repo is None or not isinstance(number, int) or "pull_request" not in issue:
+    event = IssueCommentEvent.model_validate(payload)
+    issue, comment = event.issue, event.comment
+    if event.installation is None or event.repository is None or issue.pull_request is None:
         return []
-    body = str(comment.get("body") or "").strip()
-    if not body.split() or body.split()[0].lower() != COMMAND:
+    words = (comment.body or "").split()
+    if not words or words[0].lower() != COMMAND:
         return []
-    commenter = (comment.get("user") or {}).get("login", "")
-    author = (issue.get("user") or {}).get("login", "")
-    if commenter.lower() != author.lower() and comment.get("author_association") not in MAINTAINERS:
+    commenter = comment.user.login if comment.user else ""
+    author = issue.user.login if issue.user else ""
+    if commenter.lower() != author.lower() and comment.author_association not in MAINTAINERS:
         return []
-    return [Job("evaluate", inst, repo, number)]
+    return [Job("evaluate", event.installation.id, event.repository.full_name, issue.number)]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from app.jobs.job import Job
-from handlers.router import Payload, Router, installation_id, repo_name
+from handlers.models import PullRequestEvent
+from handlers.router import Payload, Router
 
 router = Router()
 
@@ -11,7 +12,7 @@ router = Router()
 # https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request
 @router.register("pull_request", "opened", "synchronize", "edited", "reopened")
 def evaluate_pull_request(payload: Payload) -> list[Job]:
-    inst, repo, number = installation_id(payload), repo_name(payload), payload.get("number")
-    if inst is None or repo is None or not isinstance(number, int):
+    event = PullRequestEvent.model_validate(payload)
+    if event.installation is None or event.repository is None:
         return []
-    return [Job("evaluate", inst, repo, number)]
+    return [Job("evaluate", event.installation.id, event.repository.full_name, event.number)]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from app.jobs.job import Job
 from config import CONFIG_PATH
-from handlers.router import Payload, Router, installation_id, repo_name
+from handlers.models import PushEvent
+from handlers.router import Payload, Router
 
 router = Router()
 LISTED = 20  # GitHub lists at most 20 commits in a push: a longer push may have changed it unseen
@@ -14,15 +15,12 @@ LISTED = 20  # GitHub lists at most 20 commits in a push: a longer push may have
 # https://docs.github.com/en/webhooks/webhook-events-and-payloads#push
 @router.register("push")
 def config_pushed(payload: Payload) -> list[Job]:
-    inst, repo = installation_id(payload), repo_name(payload)
-    default = (payload.get("repository") or {}).get("default_branch")
-    after = payload.get("after")
-    if inst is None or repo is None or payload.get("deleted") or not isinstance(after, str):
+    push = PushEvent.model_validate(payload)
+    if push.installation is None or push.repository is None or push.deleted or push.after is None:
         return []
-    if payload.get("ref") != f"refs/heads/{default}":
+    if push.ref != f"refs/heads/{push.repository.default_branch}":
         return []  # the config is only ever read from the default branch
-    commits = [c for c in payload.get("commits") or [] if isinstance(c, dict)]
-    touched = any(CONFIG_PATH in (c.get(k) or []) for c in commits for k in ("added", "modified", "removed"))
-    if not touched and 0 < len(commits) < LISTED:
+    touched = any(CONFIG_PATH in (c.added + c.modified + c.removed) for c in push.commits)
+    if not touched and 0 < len(push.commits) < LISTED:
         return []
-    return [Job("config", inst, repo, sha=after)]
+    return [Job("config", push.installation.id, push.repository.full_name, sha=push.after)]

@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pydantic import ValidationError
+
 from app.jobs.job import Job
 
 Payload = dict[str, Any]
 
 
 Handler = Callable[[Payload], list[Job]]
+
+
+class BadPayloadError(ValueError):
+    """A payload whose fields do not have the types GitHub documents; the message names the first."""
 
 
 class Router:
@@ -25,29 +31,26 @@ class Router:
 
         return decorate
 
+    def knows(self, event: str) -> bool:
+        """Whether any handler takes this event, whatever its action (checked before parsing the body)."""
+        return any(name == event for name, _ in self.routes)
+
     def handles(self, event: str, action: str | None) -> bool:
         return (event, action) in self.routes or (event, None) in self.routes
 
     def dispatch(self, event: str, payload: Payload) -> list[Job]:
-        action = payload.get("action")
+        action = payload.get("action") if isinstance(payload.get("action"), str) else None
         handlers = self.routes.get((event, action), []) + (self.routes.get((event, None), []) if action else [])
         jobs: list[Job] = []
         for handler in handlers:
-            jobs += handler(payload)
+            try:
+                jobs += handler(payload)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"]) or "payload"
+                raise BadPayloadError(f"{where}: {first['msg']}") from None
         return jobs
 
     def include(self, other: Router) -> None:
         for key, handlers in other.routes.items():
             self.routes.setdefault(key, []).extend(handlers)
-
-
-def installation_id(payload: Payload) -> int | None:
-    inst = payload.get("installation") or {}
-    value = inst.get("id") if isinstance(inst, dict) else None
-    return value if isinstance(value, int) else None
-
-
-def repo_name(payload: Payload) -> str | None:
-    repo = payload.get("repository") or {}
-    name = repo.get("full_name") if isinstance(repo, dict) else None
-    return name if isinstance(name, str) else None

@@ -53,11 +53,10 @@ class Service:
 
     def stop(self) -> None:
         self.http.stop()
-        self.runtime.queue.huey.storage.close()
+        self.runtime.queue.close()
 
     def idle(self) -> bool:
-        queue = self.runtime.queue
-        return queue.pending() == 0 and queue.running == 0 and queue.huey.storage.schedule_size() == 0
+        return self.runtime.queue.idle()
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:

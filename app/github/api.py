@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import json
+import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +20,8 @@ from app.github.pacing import Pacer
 
 REQUESTS = Counter("undersigned_github_requests_total", "GitHub API requests made", ["installation", "kind"])
 Json = dict[str, Any]
+ETAGS_KEPT = 4096  # responses kept per installation for conditional requests
+_SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
 class Api:
@@ -24,8 +29,9 @@ class Api:
 
     def __init__(self, requester: Requester, installation_id: int, pacer: Pacer) -> None:
         self.req, self.installation_id, self.pacer = requester, installation_id, pacer
-        self.reads = self.writes = 0
+        self.reads = self.writes = self.not_modified = 0
         self._lock = threading.Lock()
+        self._etags: OrderedDict[str, tuple[str, dict[str, Any], Any]] = OrderedDict()
 
     def _call(self, verb: str, url: str, params: Json | None = None, body: Any = None) -> tuple[dict[str, Any], Any]:
         mutation = verb != "GET"
@@ -42,17 +48,50 @@ class Api:
     def get(self, url: str, params: Json | None = None) -> Any:
         return self._call("GET", url, params)[1]
 
+    def cached_get(self, url: str, params: Json | None = None) -> tuple[dict[str, Any], Any]:
+        """A conditional GET: sends the ETag of the last answer; a 304 (which costs no rate limit) gives that
+        answer again. https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate
+        """
+        key = url + "?" + "&".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
+        with self._lock:
+            kept = self._etags.get(key)
+        status, headers, raw = self.req.requestJson(
+            "GET", url, parameters=params, headers={"If-None-Match": kept[0]} if kept else None
+        )
+        if status == 304 and kept is not None:
+            with self._lock:
+                self.not_modified += 1
+                self._etags.move_to_end(key)
+            REQUESTS.labels(str(self.installation_id), "not_modified").inc()
+            return kept[1], kept[2]
+        with self._lock:
+            self.reads += 1
+        REQUESTS.labels(str(self.installation_id), "read").inc()
+        data = _json(raw)
+        if status >= 400:
+            raise self.req.createException(status, headers, data)
+        etag = headers.get("etag")
+        if etag:
+            with self._lock:
+                self._etags[key] = (etag, {"link": headers.get("link", "")}, data)
+                self._etags.move_to_end(key)
+                while len(self._etags) > ETAGS_KEPT:
+                    self._etags.popitem(last=False)
+        return headers, data
+
     def send(self, verb: str, url: str, body: Any = None) -> Any:
         return self._call(verb, url, None, body)[1]
 
-    def pages(self, url: str, params: Json | None = None, key: str | None = None) -> Iterator[Any]:
+    def pages(
+        self, url: str, params: Json | None = None, key: str | None = None, *, conditional: bool = False
+    ) -> Iterator[Any]:
         """Every item of a paginated listing, following Link rel="next" (items under `key` if wrapped).
 
         https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api"""
         next_url: str | None = url
         query: Json | None = {"per_page": 100, **(params or {})}
         while next_url:
-            headers, data = self._call("GET", next_url, query)
+            headers, data = self.cached_get(next_url, query) if conditional else self._call("GET", next_url, query)
             items = data.get(key, []) if key and isinstance(data, dict) else data
             yield from items if isinstance(items, list) else []
             query, next_url = None, _next_link(headers.get("link", ""))
@@ -62,13 +101,16 @@ class Api:
         return PullRequest.model_validate(self.get(f"/repos/{repo}/pulls/{number}"))
 
     def repository(self, repo: str) -> Repo:
-        return Repo.model_validate(self.get(f"/repos/{repo}"))
+        return Repo.model_validate(self.cached_get(f"/repos/{repo}")[1])
 
     def installation_repos(self) -> list[str]:
-        return [str(r["full_name"]) for r in self.pages("/installation/repositories", key="repositories")]
+        listing = self.pages("/installation/repositories", key="repositories", conditional=True)
+        return [str(r["full_name"]) for r in listing]
 
     def open_pulls(self, repo: str) -> list[PullRequest]:
-        return [PullRequest.model_validate(p) for p in self.pages(f"/repos/{repo}/pulls", {"state": "open"})]
+        """The open PRs; conditional, so asking again when nothing changed costs no rate limit."""
+        listing = self.pages(f"/repos/{repo}/pulls", {"state": "open"}, conditional=True)
+        return [PullRequest.model_validate(p) for p in listing]
 
     def compare(self, repo: str, base: str, head: str) -> Comparison:
         url = f"/repos/{repo}/compare/{quote(base, safe='')}...{quote(head, safe='')}"
@@ -76,8 +118,10 @@ class Api:
 
     def file(self, repo: str, path: str, ref: str) -> tuple[str, str] | None:
         """(text, blob sha) of a file at a ref, or None when it does not exist there."""
+        url, params = f"/repos/{repo}/contents/{quote(path)}", {"ref": ref}
         try:
-            data = self.get(f"/repos/{repo}/contents/{quote(path)}", {"ref": ref})
+            # By branch name the answer may change: ask conditionally. By commit it never does (TextCache).
+            data = self.get(url, params) if _SHA.match(ref) else self.cached_get(url, params)[1]
         except GithubException as exc:
             if exc.status == 404:
                 return None
@@ -99,6 +143,12 @@ class Api:
 
     def comments(self, repo: str, number: int) -> list[Comment]:
         return [Comment.model_validate(c) for c in self.pages(f"/repos/{repo}/issues/{number}/comments")]
+
+    def check_run_ids(self, repo: str, sha: str, name: str) -> list[int]:
+        """Our check runs on a commit, newest first.
+        https://docs.github.com/en/rest/checks/runs#list-check-runs-for-a-git-reference"""
+        url = f"/repos/{repo}/commits/{quote(sha, safe='')}/check-runs"
+        return [int(r["id"]) for r in self.pages(url, {"check_name": name}, key="check_runs")]
 
     # --- writes --------------------------------------------------------------------------------
     def create_check_run(self, repo: str, body: Json) -> Json:
@@ -146,6 +196,36 @@ class Api:
 
     def close_pull(self, repo: str, number: int) -> None:
         self.send("PATCH", f"/repos/{repo}/pulls/{number}", {"state": "closed"})
+
+
+class AppApi:
+    """Calls made as the App itself (JWT): the webhook delivery log.
+    https://docs.github.com/en/rest/apps/webhooks#list-deliveries-for-an-app-webhook"""
+
+    def __init__(self, requester: Requester) -> None:
+        self.req = requester
+
+    def deliveries(self, per_page: int = 100) -> Iterator[Json]:
+        """The App's deliveries, newest first, paged by `cursor` (follow Link rel="next")."""
+        next_url: str | None = "/app/hook/deliveries"
+        query: Json | None = {"per_page": per_page}
+        while next_url:
+            headers, data = self.req.requestJsonAndCheck("GET", next_url, parameters=query)
+            yield from data if isinstance(data, list) else []
+            query, next_url = None, _next_link(headers.get("link", ""))
+
+    def redeliver(self, delivery_id: int) -> None:
+        """https://docs.github.com/en/rest/apps/webhooks#redeliver-a-delivery-for-an-app-webhook"""
+        self.req.requestJsonAndCheck("POST", f"/app/hook/deliveries/{delivery_id}/attempts")
+
+
+def _json(raw: str) -> Any:
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return {"data": raw}
 
 
 def _next_link(header: str) -> str | None:

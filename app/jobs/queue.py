@@ -1,17 +1,24 @@
-"""The durable job queue (Huey): SQLite in DATA_DIR by default, Redis when REDIS_URL is set."""
+"""The durable job queue, at least once: a worker leases a job and removes it only when its work is done.
+
+A worker that dies leaves its job leased; the lease lapses after `job_lease` seconds (it is renewed every
+few seconds while the worker lives) and another worker takes the job. Effects are idempotent, so a job run
+twice does no harm. SQLite in DATA_DIR by default, Redis when REDIS_URL is set (see app.jobs.backend).
+Huey, used before, removes a task when a worker takes it: a job running at a crash was lost.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
-from huey import Huey, RedisHuey, SqliteHuey, crontab
-from huey.consumer import Consumer
 from prometheus_client import Counter
 
-from app.jobs.job import Job
+from app.jobs.backend import Backend, Taken
+from app.jobs.job import Job, JobDeferredError, JobGoneError
+from app.jobs.lease import PROCESS, Heartbeat
 from app.jobs.store import Keys, Store
 from app.logs import event
 from app.settings import Settings
@@ -20,101 +27,221 @@ log = logging.getLogger("undersigned.jobs")
 ENQUEUED = Counter("undersigned_jobs_enqueued_total", "Jobs put on the queue", ["kind"])
 COALESCED = Counter("undersigned_jobs_coalesced_total", "Jobs folded into one already waiting")
 DONE = Counter("undersigned_jobs_done_total", "Jobs finished", ["outcome"])
-PENDING_STALE_AFTER = 15 * 60  # a "pending" mark older than this belongs to a job that was lost
+SEEN_TTL = 7 * 86400  # GitHub redelivers a delivery (same GUID) for up to 3 days
+MAX_ATTEMPTS = 5
+POLL = 0.1  # seconds an idle worker waits before looking again (enqueues in this process wake it at once)
 
 
-def build_huey(settings: Settings) -> Huey:
+def open_backend(settings: Settings) -> Backend:
     if settings.redis_url is not None:
-        return RedisHuey("undersigned", url=settings.redis_url.get_secret_value(), results=False)
+        from app.jobs.redis_backend import RedisBackend
+
+        return RedisBackend(settings.redis_url.get_secret_value())
+    from app.jobs.sqlite_backend import SqliteBackend
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("undersigned", filename=str(settings.data_dir / "queue.db"), results=False)
+    return SqliteBackend(settings.data_dir / "queue.db")
 
 
-class EmbeddedConsumer(Consumer):  # type: ignore[misc]
-    """Huey's consumer, without the signal handlers: inside `serve`, uvicorn owns the signals."""
+@dataclass(frozen=True)
+class Periodic:
+    """A pass run every `every` seconds by one process of those sharing the queue (and at start-up if
+    `at_start`, by each)."""
 
-    def _set_signal_handlers(self) -> None:
-        return None
+    name: str
+    every: float
+    fn: Callable[[], None]
+    at_start: bool = True
 
 
 class JobQueue:
-    """Enqueue jobs durably (before the webhook is answered), coalescing jobs for the same PR."""
+    """Enqueue jobs durably, coalescing jobs with one key; run them at least once."""
 
-    def __init__(self, settings: Settings, run: Callable[[Job], None], sweep: Callable[[], None] | None = None) -> None:
-        self.huey = build_huey(settings)
-        self.store = Store(self.huey.storage)
+    def __init__(self, settings: Settings, run: Callable[[Job], None], periodic: list[Periodic] | None = None) -> None:
+        self.backend = open_backend(settings)
+        self.store = Store(self.backend)
         self.run = run
-        self.task = self.huey.task(retries=3, retry_delay=2, name="undersigned.run_job")(self._execute)
-        if sweep is not None and settings.sweep_hours:
-            every = crontab(minute="17", hour=f"*/{settings.sweep_hours}")
-            self.huey.periodic_task(every, name="undersigned.sweep")(sweep)
-        self.consumer: EmbeddedConsumer | None = None
-        self.idle = threading.Condition()
+        self.periodic = periodic or []
+        self.lease = settings.job_lease
+        self.heartbeat = Heartbeat(max(0.05, self.lease / 3))
+        self.wake = threading.Condition()
+        self.stopping = threading.Event()
+        self.threads: list[threading.Thread] = []
         self.running = 0
+        self.warm = threading.Event()  # the start-up passes have run
+        self.unfed: Callable[[], int] = lambda: 0  # jobs accepted at intake, not yet on the queue
 
     # --- intake side ----------------------------------------------------------------------------
     def seen(self, delivery: str) -> bool:
         return self.store.get(Keys.delivery(delivery)) is not None
 
-    def mark_seen(self, delivery: str) -> None:
-        self.store.put(Keys.delivery(delivery), "1")
+    def unseen(self, deliveries: list[str]) -> list[str]:
+        """The deliveries not seen before, in order, each once."""
+        known = self.backend.present([Keys.delivery(d) for d in deliveries])
+        return [d for d in dict.fromkeys(deliveries) if Keys.delivery(d) not in known]
 
-    def enqueue(self, job: Job) -> bool:
+    def mark_seen(self, delivery: str) -> None:
+        self.store.put(Keys.delivery(delivery), "1", SEEN_TTL)
+
+    def enqueue(self, job: Job, delay: float = 0.0) -> bool:
         """Queue `job` unless the same job is already waiting. True when a new job was queued."""
-        if not self.store.claim(Keys.pending(job.key), stale_after=PENDING_STALE_AFTER):
-            COALESCED.inc()
-            return False
-        try:
-            self.task(job.kind, job.installation_id, job.repo, job.number, job.sha)
-        except Exception:
-            self.store.delete(Keys.pending(job.key))
-            raise
-        ENQUEUED.labels(job.kind).inc()
-        return True
+        return self.push([job], [], delay)[0]
+
+    def push(self, jobs: list[Job], deliveries: list[str], delay: float = 0.0, *, durable: bool = True) -> list[bool]:
+        """Queue jobs and mark deliveries seen, in one write (durable unless the caller keeps its own copy
+        until `checkpoint()`, as the intake log does)."""
+        unique = list({job.key: job for job in jobs}.values())
+        new = self.backend.push(
+            [(j.key, j.dumps(), delay) for j in unique],
+            [Keys.delivery(d) for d in deliveries],
+            SEEN_TTL,
+            durable=durable,
+        )
+        for job, fresh in zip(unique, new, strict=True):
+            if fresh:
+                ENQUEUED.labels(job.kind).inc()
+            else:
+                COALESCED.inc()
+        if unique:
+            with self.wake:
+                self.wake.notify_all()
+        by_key = dict(zip([j.key for j in unique], new, strict=True))
+        return [by_key[j.key] for j in jobs]
 
     def ping(self) -> bool:
         """Whether the queue's storage answers (readiness)."""
-        try:
-            self.huey.storage.queue_size()
-            return True
-        except Exception:
-            return False
+        return self.backend.ping()
 
     def pending(self) -> int:
-        return int(self.huey.storage.queue_size())
+        """Jobs not yet done: on the queue (waiting or running) and accepted at intake but not fed yet."""
+        return self.backend.size() + self.unfed()
+
+    def idle(self) -> bool:
+        """Nothing to do: no job waiting or running, nothing unfed, the start-up passes done."""
+        started = not self.threads or self.warm.is_set()
+        return started and self.running == 0 and self.pending() == 0
 
     # --- worker side ----------------------------------------------------------------------------
-    def _execute(self, kind: str, installation_id: int, repo: str, number: int | None, sha: str | None) -> None:
-        job = Job(kind, installation_id, repo, number, sha)  # type: ignore[arg-type]
-        # Clear the mark first: an event arriving while we work queues a fresh run after this one.
-        self.store.delete(Keys.pending(job.key))
-        with self.idle:
+    def run_one(self, owner: str = "manual") -> bool:
+        """Take the next job and run it here and now; False when none waits (tests step with it)."""
+        taken = self.backend.take(f"{PROCESS}:{owner}", self.lease)
+        if taken is None:
+            return False
+        self._execute(f"{PROCESS}:{owner}", taken)
+        return True
+
+    def _work(self, owner: str) -> None:
+        while not self.stopping.is_set():
+            try:
+                taken = self.backend.take(owner, self.lease)
+            except Exception:
+                log.exception("queue unavailable")
+                self.stopping.wait(1.0)
+                continue
+            if taken is None:
+                with self.wake:
+                    self.wake.wait(POLL)
+                continue
+            self._execute(owner, taken)
+
+    def _execute(self, owner: str, taken: Taken) -> None:
+        try:
+            job = Job.loads(taken.payload)
+        except (ValueError, TypeError):
+            event(log, "job unreadable", logging.ERROR, job=taken.key)
+            self.backend.finish(taken.key, owner, taken.gen)
+            return
+        beat = self.heartbeat.add(lambda: self.backend.extend(owner, [taken.key], self.lease))
+        with self.wake:
             self.running += 1
         try:
-            self.run(job)
-            DONE.labels("ok").inc()
-        except Exception:
-            DONE.labels("error").inc()
-            log.exception("job failed", extra={"fields": {"job": job.key}})
-            raise
+            self._attempt(owner, taken, job)
         finally:
-            with self.idle:
+            self.heartbeat.remove(beat)
+            with self.wake:
                 self.running -= 1
-                self.idle.notify_all()
+                self.wake.notify_all()
+
+    def _attempt(self, owner: str, taken: Taken, job: Job) -> None:
+        try:
+            self.run(job)
+        except JobDeferredError as why:
+            delay = min(0.25 * 2 ** min(taken.attempts - 1, 6), 5.0)  # backoff, not a spin
+            event(log, "job deferred", job=job.key, reason=str(why), retry_in=delay)
+            self.backend.release(taken.key, owner, delay)
+            return
+        except JobGoneError as why:
+            # Cannot succeed (404, 410, 422 on a target that does not exist): one line, no traceback.
+            DONE.labels("dropped").inc()
+            event(log, "job dropped", logging.WARNING, job=job.key, reason=str(why))
+        except Exception:
+            if taken.attempts < MAX_ATTEMPTS:
+                delay = min(2.0 ** (taken.attempts - 1), 30.0)
+                DONE.labels("retry").inc()
+                log.exception("job failed", extra={"fields": {"job": job.key, "attempt": taken.attempts}})
+                self.backend.release(taken.key, owner, delay)
+                return
+            DONE.labels("error").inc()
+            log.exception("job gave up", extra={"fields": {"job": job.key, "attempts": taken.attempts}})
+        else:
+            DONE.labels("ok").inc()
+        self.backend.finish(taken.key, owner, taken.gen)
+
+    def _schedule(self) -> None:
+        last: dict[str, float] = {}
+        for item in self.periodic:
+            if item.at_start:
+                self._tick(item, claim=False)
+            last[item.name] = time.monotonic()
+        self.warm.set()
+        while not self.stopping.wait(1.0):
+            for item in self.periodic:
+                if time.monotonic() - last[item.name] >= item.every:
+                    last[item.name] = time.monotonic()
+                    self._tick(item, claim=True)
+
+    def _tick(self, item: Periodic, *, claim: bool) -> None:
+        if claim and not self.store.claim(Keys.periodic(item.name), stale_after=item.every * 0.9):
+            return  # another process ran this pass
+        try:
+            item.fn()
+        except Exception:
+            log.exception("periodic pass failed", extra={"fields": {"pass": item.name}})
 
     def start_consumer(self, workers: int) -> None:
         if workers <= 0:
             return
-        self.consumer = EmbeddedConsumer(self.huey, workers=workers, worker_type="thread", periodic=True)
-        self.consumer.start()
+        self.stopping.clear()
+        threads = [
+            threading.Thread(target=self._work, args=(f"{PROCESS}:w{i}",), name=f"undersigned-worker-{i}", daemon=True)
+            for i in range(workers)
+        ]
+        threads.append(threading.Thread(target=self._schedule, name="undersigned-periodic", daemon=True))
+        for thread in threads:
+            thread.start()
+        self.threads += threads
         event(log, "consumer started", workers=workers)
 
-    def stop_consumer(self, graceful: bool = True) -> None:
-        if self.consumer is not None:
-            self.consumer.stop(graceful=graceful)
-            self.consumer = None
+    def stop_consumer(self, *, graceful: bool = True) -> None:
+        self.stopping.set()
+        with self.wake:
+            self.wake.notify_all()
+        for thread in self.threads:
+            thread.join(timeout=60 if graceful else 1)
+        self.threads = []
 
     def run_forever(self, workers: int) -> None:
-        """`undersigned worker`: a consumer as its own process (signals handled by Huey)."""
-        consumer: Any = self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
-        consumer.run()
+        """`undersigned worker`: workers as their own process, until SIGTERM or SIGINT."""
+        import signal
+
+        done = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: done.set())
+        self.start_consumer(workers)
+        done.wait()
+        self.stop_consumer(graceful=True)
+
+    def close(self) -> None:
+        self.heartbeat.stop()
+        self.store.heartbeat.stop()
+        self.backend.close()

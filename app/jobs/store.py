@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from huey.constants import EmptyData
+from app.jobs.backend import Backend
+from app.jobs.lease import Heartbeat, owner_id
+
+LOCK_LEASE = 10.0  # seconds a lock outlives its holder's last heartbeat
 
 
 class Keys:
@@ -19,13 +23,32 @@ class Keys:
         return f"delivery:{guid}"
 
     @staticmethod
-    def pending(job_key: str) -> str:
-        """A job is waiting on the queue: later identical jobs coalesce into it."""
-        return f"pending:{job_key}"
+    def pace_lock(installation_id: int) -> str:
+        return f"pace:{installation_id}:lock"
+
+    @staticmethod
+    def periodic(name: str) -> str:
+        """One process runs each periodic pass: the one that claims this key for the interval."""
+        return f"periodic:{name}"
+
+    @staticmethod
+    def redelivered(guid: str) -> str:
+        """A failed delivery we asked GitHub to redeliver (once each)."""
+        return f"redelivered:{guid}"
+
+    @staticmethod
+    def deliveries_checked() -> str:
+        """Until when the App's delivery log was read (epoch seconds)."""
+        return "deliveries-checked"
 
     @staticmethod
     def check_run(repo: str, sha: str) -> str:
         return f"check:{repo}:{sha}"
+
+    @staticmethod
+    def check_intent(repo: str, sha: str) -> str:
+        """A check run is being created: if its id was never recorded (a crash), look it up, never re-create."""
+        return f"check-intent:{repo}:{sha}"
 
     @staticmethod
     def check_digest(repo: str, sha: str) -> str:
@@ -83,40 +106,45 @@ class Keys:
     def pace(installation_id: int) -> str:
         return f"pace:{installation_id}"
 
-    @staticmethod
-    def pace_lock(installation_id: int) -> str:
-        return f"pace:{installation_id}:lock"
-
 
 class Store:
-    """Key/value on Huey's storage, so it is shared by every process that shares the queue."""
+    """Key/value in the queue's backend (SQLite or Redis), so every process that shares the queue shares it."""
 
-    def __init__(self, storage: Any) -> None:
-        self.storage = storage
+    def __init__(self, backend: Backend, lease: float = LOCK_LEASE) -> None:
+        self.backend, self.lease = backend, lease
+        self.heartbeat = Heartbeat(max(0.05, lease / 3))
 
     def get(self, key: str) -> str | None:
-        value = self.storage.peek_data(key)
-        if value is EmptyData or value is None:
-            return None
-        return bytes(value).decode() if isinstance(value, bytes | bytearray) else str(value)
+        return self.backend.get(key)
 
-    def put(self, key: str, value: str) -> None:
-        self.storage.put_data(key, value.encode())
+    def put(self, key: str, value: str, ttl: float | None = None) -> None:
+        self.backend.put(key, value, ttl)
 
     def delete(self, key: str) -> None:
-        self.storage.delete_data(key)
+        self.backend.delete(key)
 
     def claim(self, key: str, stale_after: float | None = None) -> bool:
-        """Set `key` if unset (atomic). With `stale_after`, a claim older than that is taken over."""
-        now = f"{time.time():.3f}".encode()
-        if self.storage.put_if_empty(key, now):
-            return True
-        if stale_after is not None:
-            held = self.get(key)
-            if held is not None and time.time() - float(held or 0) > stale_after:
-                self.delete(key)
-                return bool(self.storage.put_if_empty(key, now))
-        return False
+        """Set `key` to the time now if unset (atomic). With `stale_after`, the claim lapses after that."""
+        return self.backend.add(key, f"{time.time():.3f}", stale_after)
+
+    @contextmanager
+    def lock(self, key: str) -> Iterator[bool]:
+        """Try to take the lock `key` (never waits). Held, it names its owner and is renewed every few
+        seconds; if this process dies, it lapses after one lease. Yields whether it is ours."""
+        owner = owner_id()
+        if not self.backend.add(key, owner, self.lease):
+            yield False
+            return
+        beat = self.heartbeat.add(lambda: self.backend.renew(key, owner, self.lease))
+        try:
+            yield True
+        finally:
+            self.heartbeat.remove(beat)
+            self.backend.delete_if(key, owner)
+
+    def job_queued(self, job_key: str) -> bool:
+        """Whether the job with this key is waiting or running (the queue shares this backend)."""
+        return self.backend.queued(job_key)
 
     def same(self, key: str, content: str) -> bool:
         """Whether `content` is what was last recorded under `key` (then a repeat write can be skipped)."""

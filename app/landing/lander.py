@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from prometheus_client import Counter
 
 from app.github.models import PullRequest
+from app.jobs.job import JobDeferredError
 from app.jobs.ready import Ready
 from app.jobs.store import Keys
 from app.landing.merge import BlockedError, HeadMovedError, Landed, cannot_apply, merge_commit, merge_endpoint
@@ -19,22 +19,18 @@ from config import Config
 
 log = logging.getLogger("undersigned.land")
 LANDED = Counter("undersigned_landed_total", "Pull requests landed", ["how"])
-LOCK_STALE_AFTER = 300.0
 MAX_BATCH = 50  # PR heads per merge commit
 
 
 def land(ctx: Context) -> None:
-    """Land everything waiting for the repo. One landing per repo at a time, across processes."""
-    lock = Keys.landing_lock(ctx.repo)
-    if not ctx.store.claim(lock, stale_after=LOCK_STALE_AFTER):
-        ctx.queue("land")  # the holder may miss what arrived: come back
-        time.sleep(0.2)
-        return
-    try:
+    """Land everything waiting for the repo. One landing per repo at a time, across processes: the lock
+    names its owner and lapses within seconds if that process dies. A landing that finds the lock busy
+    does not spin: it is deferred, with backoff, and finds the holder's work done or its own to do."""
+    with ctx.store.lock(Keys.landing_lock(ctx.repo)) as mine:
+        if not mine:
+            raise JobDeferredError(f"another landing on {ctx.repo} holds the lock")
         while waiting := ctx.ready.items(ctx.repo):
             land_batch(ctx, waiting[:MAX_BATCH])
-    finally:
-        ctx.store.delete(lock)
 
 
 def land_batch(ctx: Context, waiting: list[Ready]) -> None:

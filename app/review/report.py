@@ -56,7 +56,13 @@ class Reporter:
         body = {"name": CHECK_NAME, "head_sha": head_sha, "status": "completed", "conclusion": report.conclusion}
         run_key = Keys.check_run(self.repo, head_sha)
         run_id = self.store.get(run_key)
+        intent = Keys.check_intent(self.repo, head_sha)
+        if run_id is None and self.store.get(intent) is not None:
+            # A run of this job died between creating the check run and recording its id: find it.
+            found = self.api.check_run_ids(self.repo, head_sha, CHECK_NAME)
+            run_id = str(found[-1]) if found else None
         if run_id is None:
+            self.store.put(intent, "1")
             created = self.api.create_check_run(self.repo, {**body, "output": output})
             run_id = str(created["id"])
             self.store.put(run_key, run_id)

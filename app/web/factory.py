@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from app.jobs.activity import attach, detach
 from app.runtime import Runtime
 from app.settings import Settings
-from app.web.intake import accept
+from app.web.intake import Intake, WebhookFirst
 from app.web.limits import BodyLimit
 from app.web.outage import StoreOutage
 from app.web.setup import build_setup
@@ -47,15 +47,14 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(build_setup(rt))
 
-    @app.post(settings.webhook_path)
-    async def webhooks(request: Request) -> JSONResponse:
-        if rt.settings.webhook_secret is None:  # no App yet (setup mode): nothing can be verified
-            return JSONResponse({"error": "not set up yet: open /setup to create the GitHub App"}, 503)
-        secret = rt.settings.webhook_secret.get_secret_value().encode()
-        body = await request.body()
-        headers = {k.lower(): v for k, v in request.headers.items()}
-        answer = await run_in_threadpool(accept, secret, rt.router, rt.queue, headers, body, settings.max_body_bytes)
-        return JSONResponse(answer.body, answer.status)
+    # The webhook route is plain ASGI, ahead of routing: verify, parse, fsync (group commit), answer. The
+    # secret is read per delivery, so one stored by the setup page works without a restart.
+    def secret() -> bytes | None:
+        value = rt.settings.webhook_secret
+        return value.get_secret_value().encode() if value is not None else None
+
+    intake = Intake(secret, rt.router, rt.intake, settings.max_body_bytes)
+    app.add_middleware(WebhookFirst, path=settings.webhook_path, intake=intake)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

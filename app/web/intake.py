@@ -1,4 +1,9 @@
-"""Webhook intake: verify the signature over the raw body, then parse, deduplicate and enqueue durably."""
+"""Webhook intake: verify the signature over the raw body, parse what handlers read, and answer 2xx only
+once the delivery's jobs are fsynced in the intake log (group commit; see app.jobs.intake_log).
+
+A plain ASGI endpoint on the event loop (no thread hand-off, no framework layers) keeps the common case
+fast; a large body is checked in a thread so it never stalls the others.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +11,32 @@ import hashlib
 import hmac
 import json
 import logging
+import re
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from prometheus_client import Counter
+from starlette.concurrency import run_in_threadpool
 
-from app.jobs.queue import JobQueue
-from app.logs import event
-from handlers import Router
+from app.jobs.intake_log import IntakeLog, Record
+from handlers import BadPayloadError, Router
 
 log = logging.getLogger("undersigned.intake")
 DELIVERIES = Counter("undersigned_webhooks_total", "Webhook deliveries by outcome", ["outcome"])
+MAX_DEPTH = 64  # GitHub's payloads nest about 8 deep; 100,000 would blow the parser's stack
+IN_THREAD = 1024 * 1024  # bodies above this are checked off the event loop
+RECENT = 65536  # delivery GUIDs remembered in memory, to answer "duplicate" at once
+_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_GUID = re.compile(r"^[A-Za-z0-9-]{1,100}$")
 
 
 @dataclass(frozen=True)
 class Answer:
     status: int
     body: dict[str, Any]
+    record: Record | None = None  # to append before answering
 
 
 def valid_signature(secret: bytes, body: bytes, header: str | None) -> bool:
@@ -33,35 +47,134 @@ def valid_signature(secret: bytes, body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), header.encode())
 
 
-def accept(secret: bytes, router: Router, queue: JobQueue, headers: dict[str, str], body: bytes, limit: int) -> Answer:
-    """Decide the HTTP answer to one delivery. Jobs are on disk (or in Redis) before a 2xx."""
+def too_deep(body: bytes, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON nests deeper than `limit`, found without parsing it (so without recursion)."""
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False  # cannot be that deep: the common case costs two byte counts
+    depth = 0
+    for match in _TOKENS.finditer(body):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
+def decide(secret: bytes, router: Router, headers: dict[str, str], body: bytes, limit: int) -> Answer:
+    """The answer to one delivery, and what to log before giving it. No input raises."""
     if len(body) > limit:
-        return _count(Answer(413, {"error": f"payload over {limit} bytes"}), "too_large")
+        return Answer(413, {"error": f"payload over {limit} bytes"})
     if not valid_signature(secret, body, headers.get("x-hub-signature-256")):
-        return _count(Answer(401, {"error": "bad or missing X-Hub-Signature-256"}), "bad_signature")
-    name, delivery = headers.get("x-github-event"), headers.get("x-github-delivery")
-    if not name or not delivery:
-        return _count(Answer(400, {"error": "missing X-GitHub-Event or X-GitHub-Delivery"}), "bad_request")
+        return Answer(401, {"error": "bad or missing X-Hub-Signature-256"})
+    name, delivery = headers.get("x-github-event", ""), headers.get("x-github-delivery", "")
+    if not name or not _GUID.match(delivery):
+        return Answer(400, {"error": "missing X-GitHub-Event or X-GitHub-Delivery"})
+    if name != "ping" and not router.knows(name):
+        return Answer(202, {"status": "ignored", "event": name})
+    if too_deep(body):
+        return Answer(400, {"error": f"JSON nested deeper than {MAX_DEPTH}"})
     try:
         payload = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return _count(Answer(400, {"error": "body is not JSON"}), "bad_request")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return Answer(400, {"error": "body is not JSON"})
     if not isinstance(payload, dict):
-        return _count(Answer(400, {"error": "body is not a JSON object"}), "bad_request")
+        return Answer(400, {"error": "body is not a JSON object"})
     if name == "ping":
-        return _count(Answer(200, {"status": "pong", "zen": payload.get("zen")}), "ping")
+        zen = payload.get("zen")
+        return Answer(200, {"status": "pong", "zen": zen if isinstance(zen, str) else None})
     action = payload.get("action") if isinstance(payload.get("action"), str) else None
     if not router.handles(name, action):
-        return _count(Answer(202, {"status": "ignored", "event": name, "action": action}), "ignored")
-    if queue.seen(delivery):
-        return _count(Answer(202, {"status": "duplicate", "delivery": delivery}), "duplicate")
-    jobs = router.dispatch(name, payload)
-    queued = sum(1 for job in jobs if queue.enqueue(job))
-    queue.mark_seen(delivery)  # only after the jobs are safe: a failed enqueue may be redelivered
-    event(log, "delivery accepted", delivery=delivery, event=name, action=action, jobs=len(jobs), queued=queued)
-    return _count(Answer(202, {"status": "accepted", "jobs": len(jobs), "queued": queued}), "accepted")
+        return Answer(202, {"status": "ignored", "event": name, "action": action})
+    try:
+        jobs = router.dispatch(name, payload)
+    except BadPayloadError as exc:
+        return Answer(400, {"error": f"payload does not match GitHub's {name} schema: {exc}"})
+    body_out = {"status": "accepted", "jobs": len(jobs)}
+    return Answer(202, body_out, Record(delivery, [job.dumps() for job in jobs]) if jobs else None)
 
 
-def _count(answer: Answer, outcome: str) -> Answer:
+class Intake:
+    """The ASGI endpoint for POST /webhooks."""
+
+    def __init__(self, secret: Callable[[], bytes | None], router: Router, intake_log: IntakeLog, limit: int) -> None:
+        """`secret` is read per delivery: the setup page can set it while the service runs."""
+        self.secret, self.router, self.log, self.limit = secret, router, intake_log, limit
+        self.recent: OrderedDict[str, None] = OrderedDict()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await _send(send, 405, {"error": "POST only"})
+            return
+        secret = self.secret()
+        if secret is None:  # no App yet (setup mode): nothing can be verified
+            await _send(send, 503, {"error": "not set up yet: open /setup to create the GitHub App"}, outcome="no_app")
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.limit:
+            await _send(send, 413, {"error": f"payload over {self.limit} bytes"}, outcome="too_large")
+            return
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await _send(send, 413, {"error": f"payload over {self.limit} bytes"}, outcome="too_large")
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if len(body) > IN_THREAD:
+            answer = await run_in_threadpool(decide, secret, self.router, headers, body, self.limit)
+        else:
+            answer = decide(secret, self.router, headers, body, self.limit)
+        await self._answer(send, answer)
+
+    async def _answer(self, send: Any, answer: Answer) -> None:
+        record = answer.record
+        if record is None:
+            outcome = {401: "bad_signature", 413: "too_large", 200: "ping"}.get(answer.status)
+            status_word = answer.body.get("status")
+            await _send(send, answer.status, answer.body, outcome=outcome or str(status_word or "bad_request"))
+            return
+        if record.delivery in self.recent:
+            await _send(send, 202, {"status": "duplicate", "delivery": record.delivery}, outcome="duplicate")
+            return
+        self.recent[record.delivery] = None
+        if len(self.recent) > RECENT:
+            self.recent.popitem(last=False)
+        try:
+            await self.log.append_async(record)
+        except Exception as exc:  # the disk is full or gone: GitHub will show the failure; we redeliver
+            self.recent.pop(record.delivery, None)
+            log.error("intake unavailable", extra={"fields": {"error": str(exc)}})
+            await _send(send, 503, {"error": "cannot store the delivery now"}, outcome="unavailable")
+            return
+        await _send(send, 202, answer.body, outcome="accepted")
+
+
+class WebhookFirst:
+    """ASGI middleware: deliveries go straight to intake, past routing and the framework's layers."""
+
+    def __init__(self, app: Any, path: str, intake: Intake) -> None:
+        self.app, self.path, self.intake = app, path, intake
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == self.path:
+            await self.intake(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+async def _send(send: Any, status: int, body: dict[str, Any], outcome: str = "bad_request") -> None:
     DELIVERIES.labels(outcome).inc()
-    return answer
+    data = json.dumps(body).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})

@@ -14,6 +14,7 @@ from app.review.config_check import config_pushed
 from app.review.context import Context
 from app.review.report import Reporter
 from app.review.scan import review_number, review_sha, scan, sweep
+from app.worker.reconcile import reconcile
 
 
 class Dispatcher:
@@ -45,3 +46,5 @@ class Dispatcher:
             land(ctx)
         elif job.kind == "config" and job.sha is not None:
             config_pushed(ctx, job.sha)
+        elif job.kind == "reconcile":
+            reconcile(ctx)

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -14,7 +15,7 @@ import pytest
 
 from tests.e2e.test_reporting import bot_comments, post, pr_state, runs, sign
 from tests.github_sim import Demo, Simulator, signature
-from tests.service import Service, settings_for, settle
+from tests.service import Service, settings_for, settle, wait_until
 
 World = tuple[Simulator, Demo, Service]
 PAYLOAD = json.loads((Path(__file__).resolve().parent.parent / "payloads" / "pull_request.opened.json").read_text())
@@ -22,6 +23,7 @@ PAYLOAD = json.loads((Path(__file__).resolve().parent.parent / "payloads" / "pul
 
 def test_signature_and_input_errors(app_world: World) -> None:
     _, _, service = app_world
+    wait_until(service.idle, 20, "the start-up reconciliation to finish")
     body = json.dumps(PAYLOAD).encode()
     bad = httpx.post(
         service.url,
@@ -188,3 +190,39 @@ def test_a_bad_setting_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr.startswith("undersigned: UNDERSIGNED_APP_ID: ") and "Traceback" not in done.stderr
+
+
+def test_a_delivery_answered_2xx_survives_kill_9_one_millisecond_later(sim: Simulator, tmp_path: Path) -> None:
+    import http.client
+
+    from app.jobs.sqlite_backend import SqliteBackend
+    from tests.e2e.processes import Proc
+    from tests.github_sim import seed_demo
+
+    demo = seed_demo(sim.world, signers=0, webhook_secret="e2e-webhook-secret")
+    service = Proc(sim, demo, tmp_path / "data", UNDERSIGNED_WORKERS="0")
+    numbers = list(range(101, 106))
+    try:
+        for number in numbers:
+            service.start()
+            body = json.dumps({**PAYLOAD, "number": number}).encode()
+            headers = {
+                "X-GitHub-Event": "pull_request",
+                "X-GitHub-Delivery": str(uuid.uuid4()),
+                "X-Hub-Signature-256": signature("e2e-webhook-secret", body),
+            }
+            conn = http.client.HTTPConnection("127.0.0.1", service.port)
+            conn.request("POST", "/webhooks", body, headers)
+            assert conn.getresponse().status == 202
+            time.sleep(0.001)
+            service.kill9()
+            conn.close()
+        service.start()  # replays what the kills left in the intake log
+    finally:
+        service.stop()
+    backend = SqliteBackend(tmp_path / "data" / "queue.db")
+    try:
+        repo = PAYLOAD["repository"]["full_name"].lower()
+        assert all(backend.queued(f"evaluate:{repo}:{n}") for n in numbers)
+    finally:
+        backend.close()

@@ -64,7 +64,7 @@ def test_merge_turned_off_before_the_landing_judges_again_and_reports(app_world:
     queue.stop_consumer()
     number = sign(sim, "ada")
     assert sim.webhooks.wait() and queue.pending() == 1
-    queue.huey.execute(queue.huey.dequeue())  # the PR's evaluation, here and now: valid, so it waits to land
+    wait_until(queue.run_one, 10, "the evaluation")  # the PR's evaluation, here and now: valid, so it waits to land
     assert queue.pending() == 1  # the landing
     assert runs(sim, pr_state(sim, number).head_sha) == []
     set_config(sim, "merge:\n  enabled: false\n")  # then, before the landing runs, merging is turned off

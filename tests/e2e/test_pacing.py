@@ -7,9 +7,8 @@ import threading
 import time
 from pathlib import Path
 
-from huey import SqliteHuey
-
 from app.github.pacing import Pacer, SharedPacer
+from app.jobs.sqlite_backend import SqliteBackend
 from app.jobs.store import Store
 
 
@@ -39,8 +38,8 @@ def test_one_process_keeps_writes_apart_across_threads() -> None:
 
 def test_two_processes_sharing_a_store_keep_the_pace_together(tmp_path: Path) -> None:
     # Two "processes": two pacers with their own local locks, one shared store (SQLite here, Redis in production).
-    store_a = Store(SqliteHuey("t", filename=str(tmp_path / "q.db")).storage)
-    store_b = Store(SqliteHuey("t", filename=str(tmp_path / "q.db")).storage)
+    store_a = Store(SqliteBackend(tmp_path / "q.db"))
+    store_b = Store(SqliteBackend(tmp_path / "q.db"))
     gaps = _gaps([SharedPacer(0.05, store_a, 7), SharedPacer(0.05, store_b, 7)], 3)
     assert len(gaps) == 11 and min(gaps) >= 0.045
     unshared = _gaps([Pacer(0.05), Pacer(0.05)], 3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import sys
 from collections.abc import Callable
@@ -266,6 +267,9 @@ class Simulator:
             headers = {**extra, **ctx.headers}
             if payload is None:
                 return Response(status_code=status, headers=headers)
+            if request.method == "GET" and status == 200:
+                status, response = self._conditional(request, actor, payload, headers)
+                return response
             return JSONResponse(payload, status_code=status, headers=headers)
         except json.JSONDecodeError:
             status = 400
@@ -298,6 +302,20 @@ class Simulator:
         """GET /_sim/violations: what a simulator run as a process found (for a test or CI to read)."""
         found = self.contract.violations if self.contract is not None else []
         return JSONResponse([{**v.__dict__, "text": str(v)} for v in found])
+
+    def _conditional(
+        self, request: Request, actor: Actor, payload: Any, headers: dict[str, str]
+    ) -> tuple[int, Response]:
+        """ETag on every GET; If-None-Match with the same tag gives 304, which does not count against the
+        rate limit. https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate"""
+        body = JSONResponse(payload).body
+        etag = f'"{hashlib.sha256(body).hexdigest()[:40]}"'
+        if request.headers.get("if-none-match") == etag:
+            if actor.token is not None:
+                key = f"{actor.token}:{int(self.world.now() // 3600)}"
+                self.used[key] = max(0, self.used.get(key, 1) - 1)
+            return 304, Response(status_code=304, headers={**headers, "ETag": etag})
+        return 200, JSONResponse(payload, status_code=200, headers={**headers, "ETag": etag})
 
     def _locked(self, fn: Handler, ctx: Ctx) -> Any:
         with self.world.lock:

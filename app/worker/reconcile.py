@@ -1,0 +1,37 @@
+"""Reconciliation: find what no webhook announced. Open PRs whose head has no verdict of ours are queued
+for evaluation, and a repo with validated PRs waiting gets a landing. Level-triggered: it reads state.
+
+An idle pass costs almost no rate limit: the repo and its open PRs are read with conditional requests, and
+GitHub does not count a 304. https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
+"""
+
+from __future__ import annotations
+
+import logging
+
+from app.jobs.job import Job
+from app.jobs.store import Keys
+from app.logs import event
+from app.review.context import Context
+from config import Config
+
+log = logging.getLogger("undersigned.reconcile")
+
+
+def reconcile(ctx: Context) -> None:
+    default = ctx.api.repository(ctx.repo).default_branch
+    if not isinstance(ctx.config(default), Config):
+        return  # not a letter (or its config is broken, which its PRs' checks already say)
+    missing = [
+        pr.number
+        for pr in ctx.api.open_pulls(ctx.repo)
+        if ctx.store.get(Keys.check_digest(ctx.repo, pr.head_sha)) is None
+        and not ctx.store.job_queued(Job("evaluate", ctx.installation_id, ctx.repo, pr.number).key)
+    ]
+    for number in missing:
+        ctx.queue("evaluate", number)
+    waiting = bool(ctx.ready.items(ctx.repo))
+    if waiting:
+        ctx.queue("land")
+    if missing or waiting:
+        event(log, "reconciled", repo=ctx.repo, evaluate=missing, land=waiting)
