@@ -19,11 +19,13 @@ from prometheus_client import Counter
 from app.jobs.backend import Backend, Taken
 from app.jobs.job import Job, JobDeferredError, JobGoneError
 from app.jobs.lease import PROCESS, Heartbeat
+from app.jobs.quiet import OUTAGE_LOGGER, STORE_ERRORS
 from app.jobs.store import Keys, Store
 from app.logs import event
 from app.settings import Settings
 
 log = logging.getLogger("undersigned.jobs")
+outage = logging.getLogger(OUTAGE_LOGGER)
 ENQUEUED = Counter("undersigned_jobs_enqueued_total", "Jobs put on the queue", ["kind"])
 COALESCED = Counter("undersigned_jobs_coalesced_total", "Jobs folded into one already waiting")
 DONE = Counter("undersigned_jobs_done_total", "Jobs finished", ["outcome"])
@@ -135,7 +137,7 @@ class JobQueue:
             try:
                 taken = self.backend.take(owner, self.lease)
             except Exception:
-                log.exception("queue unavailable")
+                outage.exception("queue unavailable")  # one line a minute while the store is down (quiet.py)
                 self.stopping.wait(1.0)
                 continue
             if taken is None:
@@ -201,10 +203,16 @@ class JobQueue:
                     self._tick(item, claim=True)
 
     def _tick(self, item: Periodic, *, claim: bool) -> None:
-        if claim and not self.store.claim(Keys.periodic(item.name), stale_after=item.every * 0.9):
-            return  # another process ran this pass
         try:
+            if claim and not self.store.claim(Keys.periodic(item.name), stale_after=item.every * 0.9):
+                return  # another process ran this pass
             item.fn()
+        except STORE_ERRORS:
+            outage.exception("periodic pass waits for the store", extra={"fields": {"pass": item.name}})
+        except OSError as exc:  # GitHub unreachable (requests' ConnectionError is an OSError): not a bug
+            event(
+                log, "periodic pass could not reach GitHub", logging.WARNING, periodic=item.name, error=str(exc)[:300]
+            )
         except Exception:
             log.exception("periodic pass failed", extra={"fields": {"pass": item.name}})
 

@@ -21,9 +21,9 @@ OUTAGE_LOGGER = "undersigned.outage"  # the web side reports a store outage here
 
 
 class OutageFilter(logging.Filter):
-    """On a log handler: Huey's consumer logs "Error reading from queue" with a traceback on every poll
-    (each worker, and the scheduler every second). Such records become one line, at most once per
-    `every` seconds; everything else passes untouched."""
+    """On a log handler: the workers report an unreachable store on every poll (each worker, and the
+    scheduler every second). Such records become one line, at most once per `every` seconds; everything
+    else passes untouched."""
 
     def __init__(self, every: float = 60.0) -> None:
         super().__init__()
@@ -32,7 +32,7 @@ class OutageFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        ours = record.name.startswith("huey") or record.name == OUTAGE_LOGGER
+        ours = record.name == OUTAGE_LOGGER
         if exc is None or not isinstance(exc, OUTAGE_TYPES) or not ours:
             return True
         with self.lock:
@@ -42,11 +42,12 @@ class OutageFilter(logging.Filter):
                 return False
             self.last, skipped, self.suppressed = now, self.suppressed, 0
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        record.msg = f"the job queue's store is unreachable: {reason}; retrying (next report in {self.every:.0f} s)"
+        record.msg = "the job queue's store is unreachable"  # a stable event name; the details are fields
+        fields = dict(getattr(record, "fields", {}))
+        fields.update(error=reason, next_report_in_s=round(self.every), suppressed_since_last=skipped)
+        record.fields = fields
         record.args, record.exc_info, record.exc_text = None, None, None
         record.levelname, record.levelno = "ERROR", logging.ERROR
-        if skipped:
-            record.msg += f"; {skipped} more such errors since the last report"
         return True
 
 

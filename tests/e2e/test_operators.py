@@ -104,11 +104,13 @@ def test_an_unreachable_redis_is_one_line_a_minute(tmp_path: Path) -> None:
         except httpx.TransportError:
             time.sleep(0.1)
     err = stderr_for(process, 4)  # the consumer polls many times a second, the scheduler every second
-    assert answers == [503] * 5
+    # Deliveries do not need Redis to be safe: each is fsynced in the intake log on disk before its 202, and
+    # fed to the queue once Redis answers again.
+    assert answers == [202] * 5
     outage = [line for line in err.splitlines() if "unreachable" in line]
     assert len(outage) == 1, err
     assert "Traceback" not in err and "Error reading" not in err
-    assert '"msg": "the job queue\'s store is unreachable: ' in outage[0]
+    assert '"event": "the job queue\'s store is unreachable"' in outage[0] and "Connection refused" in outage[0]
 
 
 def over_limit(size: int) -> Iterator[bytes]:
