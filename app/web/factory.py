@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from app.runtime import Runtime
 from app.settings import Settings
 from app.web.intake import accept
+from app.web.sign import signing_app
 
 
 class StartupError(RuntimeError):
@@ -36,6 +37,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
 
     app = FastAPI(title="undersigned", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = rt
+    app.mount("/sign", signing_app(rt))  # the "Sign with GitHub" page (issue 14)
 
     @app.post(settings.webhook_path)
     async def webhooks(request: Request) -> JSONResponse:

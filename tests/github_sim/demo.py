@@ -18,6 +18,7 @@ letter:
   start_after: "Signed,"
   line: "-  {name} [@{login}](https://github.com/{login})"
   order: append
+signing_page: true
 """
 SIGNER_NAMES = ["ada", "grace", "linus", "margaret", "alan", "barbara", "dennis", "frances", "ken", "radia"]
 
@@ -34,6 +35,7 @@ class Demo:
 
     def description(self, sim: Simulator, key_path: Path) -> dict[str, Any]:
         users = {u.login: u.token for u in [self.maintainer, *self.signers]}
+        client_id, client_secret = sim.oauth.credentials(self.app)  # for UNDERSIGNED_CLIENT_ID / _SECRET
         return {
             "base_url": sim.base_url,
             "app_id": self.app.id,
@@ -43,6 +45,9 @@ class Demo:
             "users": users,
             "maintainer": self.maintainer.login,
             "signers": [s.login for s in self.signers],
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "sign_path": f"/sign/{self.repo.full_name}",  # the signing page, on the service's own address
         }
 
 

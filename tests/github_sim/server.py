@@ -144,10 +144,13 @@ class Simulator:
 
     def __init__(self, world: World, public_url: str | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         from tests.github_sim import routes_app, routes_git, routes_issues, routes_pulls, routes_repos  # noqa: F401
+        from tests.github_sim.routes_oauth import OAuthServer
         from tests.github_sim.webhooks import WebhookSender
 
         self.world, self.faults = world, Faults()
         self.asgi = Starlette(routes=[Route(p, self._endpoint(fn), methods=[m]) for m, p, fn in ROUTES])
+        self.oauth = OAuthServer(world)  # the web flow for user access tokens (routes_oauth.py)
+        self.asgi.router.routes.extend(self.oauth.routes())
         self.http = ServerThread(self.asgi, host, port)
         self.port = self.http.port
         self.base_url = (public_url or f"http://{host}:{self.port}").rstrip("/")

@@ -1,0 +1,292 @@
+"""The "Sign with GitHub" page at /sign/{owner}/{repo}: sign in, preview with the rules, open the PR as the signer."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from importlib import resources
+from typing import Any
+
+from authlib.integrations.base_client import OAuthError
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from github import GithubException
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.sessions import SessionMiddleware
+
+from app.logs import event
+from app.rules import Author
+from app.runtime import Runtime
+from app.settings import Settings
+from app.web.markdown import render_markdown
+from app.web.oauth import SESSION_SECONDS, Sessions, Signer, oauth_client, parse_time
+from app.web.ratelimit import RateLimits
+from app.web.signer_api import SendError, UserGitHub, progress
+from app.web.signing import Action, Letter, Letters, Plan, UnavailableError, existing, plan
+
+log = logging.getLogger("undersigned.sign")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")  # an owner or repository name as GitHub allows
+_PAGES = Environment(loader=PackageLoader("app.web", "pages"), autoescape=select_autoescape(default=True))
+_HEADERS = {
+    # Letter text is sanitised; the policy is a second wall: no inline script, no framing, forms post here only.
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' https: data:; script-src 'self'; "
+    "style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+class SigningPage:
+    """State shared by the page's routes: the letters, the signers' sessions, the rate limits."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.rt = runtime
+        self.sessions, self.limits = Sessions(), RateLimits()
+        self._letters: Letters | None = None
+        self._oauth: tuple[tuple[str | None, str | None], Any] | None = None
+
+    @property
+    def settings(self) -> Settings:
+        return self.rt.settings  # read each time: the setup page may store the client ID and secret later
+
+    def letters(self) -> Letters:
+        if self.rt.github is None:
+            raise UnavailableError("undersigned is not set up yet: the App's ID and private key are missing.")
+        if self._letters is None:
+            self._letters = Letters(self.rt.github, self.settings.config_ttl)
+        return self._letters
+
+    def oauth(self) -> Any:
+        s = self.settings
+        key = (s.client_id, s.client_secret.get_secret_value() if s.client_secret else None)
+        if self._oauth is None or self._oauth[0] != key:
+            self._oauth = (key, oauth_client(s))
+        return self._oauth[1]
+
+    def limited(self, kind: str, who: str) -> Response | None:
+        wait = self.limits.hit(kind, who)
+        if wait is None:
+            return None
+        answer = page("message.html", 429, title="Too many requests", message=f"Please wait {wait} seconds.")
+        answer.headers["Retry-After"] = str(wait)
+        return answer
+
+
+def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    values.setdefault("signer", None)
+    values.setdefault("title", "Sign the letter")
+    return HTMLResponse(_PAGES.get_template(name).render(**values), status, headers=_HEADERS)
+
+
+def _ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _repo(owner: str, name: str) -> str | None:
+    return f"{owner}/{name}" if _NAME.match(owner) and _NAME.match(name) else None
+
+
+def signing_app(runtime: Runtime) -> FastAPI:
+    """The page as an app mounted at /sign, with its own signed session cookie scoped to /sign."""
+    state = SigningPage(runtime)
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    secure = (runtime.settings.public_url or "").startswith("https://")
+    # A random key per process: sessions (and the tokens they point to) live only as long as the process.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secrets.token_urlsafe(32),
+        session_cookie="undersigned_sign",
+        max_age=SESSION_SECONDS,
+        path="/sign",
+        same_site="lax",
+        https_only=secure,
+    )
+
+    @app.get("/-/sign.css")
+    def css() -> Response:
+        return Response(_asset("sign.css"), media_type="text/css", headers={"Cache-Control": "max-age=300"})
+
+    @app.get("/-/progress.js")
+    def js() -> Response:
+        return Response(_asset("progress.js"), media_type="text/javascript", headers={"Cache-Control": "max-age=300"})
+
+    @app.get("/callback")
+    async def callback(request: Request) -> Response:
+        if (limited := state.limited("login", _ip(request))) is not None:
+            return limited
+        client = state.oauth()
+        target = request.session.get("next")
+        back = f"/sign/{target}" if isinstance(target, str) else None
+        if client is None:
+            return page("message.html", 503, title="Not set up", message="Signing in with GitHub is not set up.")
+        try:
+            token = await client.authorize_access_token(request)
+        except OAuthError as exc:
+            # A `state` that is not the one we sent (tampered, replayed, or from another browser) ends here.
+            event(log, "sign-in refused", reason=exc.error)
+            message = "The sign-in could not be verified (it did not start here, or it expired). Please start again."
+            return page("message.html", 400, title="Sign-in refused", message=message, back=back)
+        access = str(token.get("access_token", ""))
+        try:
+            with UserGitHub(state.settings.github_api_url, access, state.settings.http_timeout) as gh:
+                me = await run_in_threadpool(gh.me)
+        except SendError as exc:
+            return page("message.html", 502, title="GitHub did not answer", message=str(exc), back=back)
+        signer = Signer(str(me["login"]), me.get("id"), me.get("type"), parse_time(me.get("created_at")), access)
+        state.sessions.end(request.session)
+        request.session["sid"] = state.sessions.create(signer)
+        event(log, "signed in", login=signer.login)
+        return RedirectResponse(back or "/", 303)
+
+    @app.post("/-/logout")
+    async def logout(request: Request) -> Response:
+        form = await request.form()
+        signer = state.sessions.get(request.session)
+        if signer is not None and signer.check_csrf(str(form.get("csrf", ""))):
+            state.sessions.end(request.session)
+            request.session.clear()
+        target = _repo(*str(form.get("next", "")).partition("/")[::2])
+        return RedirectResponse(f"/sign/{target}" if target else "/", 303)
+
+    @app.get("/{owner}/{name}/login")
+    async def login(request: Request, owner: str, name: str) -> Response:
+        repo = _repo(owner, name)
+        if (limited := state.limited("login", _ip(request))) is not None:
+            return limited
+        client = state.oauth()
+        if repo is None or client is None:
+            return page("message.html", 404, title="Not found", message="There is no signing page here.")
+        request.session["next"] = repo
+        base = (state.settings.public_url or f"{request.url.scheme}://{request.url.netloc}").rstrip("/")
+        response: Response = await client.authorize_redirect(request, f"{base}/sign/callback")
+        return response
+
+    @app.get("/{owner}/{name}")
+    async def letter_page(request: Request, owner: str, name: str) -> Response:
+        return await _letter_response(state, request, owner, name, None)
+
+    @app.post("/{owner}/{name}")
+    async def submit(request: Request, owner: str, name: str) -> Response:
+        form = await request.form()
+        return await _letter_response(state, request, owner, name, {k: str(v) for k, v in form.items()})
+
+    @app.get("/{owner}/{name}/pr/{number}.json")
+    async def status(request: Request, owner: str, name: str, number: int) -> Response:
+        found = await _progress(state, request, owner, name, number)
+        if isinstance(found, Response):
+            return found
+        return JSONResponse(found.as_dict(), headers=_HEADERS)
+
+    @app.get("/{owner}/{name}/pr/{number}")
+    async def progress_page(request: Request, owner: str, name: str, number: int) -> Response:
+        found = await _progress(state, request, owner, name, number)
+        if isinstance(found, Response):
+            return found
+        signer = state.sessions.get(request.session)
+        heading = "Your change has landed" if found.landed else "Your pull request is on its way"
+        return page(
+            "progress.html",
+            repo=f"{owner}/{name}",
+            p=found,
+            heading=heading,
+            title=heading,
+            signer=signer.login if signer else None,
+            csrf=signer.csrf if signer else "",
+        )
+
+    return app
+
+
+def _asset(name: str) -> bytes:
+    return resources.files("app.web").joinpath("pages", name).read_bytes()
+
+
+async def _progress(state: SigningPage, request: Request, owner: str, name: str, number: int) -> Any:
+    repo = _repo(owner, name)
+    if (limited := state.limited("page", _ip(request))) is not None:
+        return limited
+    if repo is None:
+        return page("message.html", 404, title="Not found", message="There is no signing page here.")
+    try:
+        letters = state.letters()
+        _, api = await run_in_threadpool(letters.api, repo)
+        return await run_in_threadpool(progress, api, repo, number)
+    except UnavailableError as exc:
+        return page("message.html", 404, title="Not found", message=str(exc))
+    except GithubException:
+        return page("message.html", 404, title="Not found", message=f"There is no pull request #{number} here.")
+
+
+async def _letter_response(
+    state: SigningPage, request: Request, owner: str, name: str, form: dict[str, str] | None
+) -> Response:
+    repo = _repo(owner, name)
+    if (limited := state.limited("page", _ip(request))) is not None:
+        return limited
+    if repo is None:
+        return page("message.html", 404, title="Not found", message="There is no signing page here.")
+    try:
+        letter = await run_in_threadpool(state.letters().load, repo)
+    except UnavailableError as exc:
+        return page("message.html", 404, title="No signing page", message=str(exc))
+    signer = state.sessions.get(request.session)
+    values: dict[str, Any] = {
+        "repo": repo,
+        "title": f"Sign: {repo}",
+        "letter_html": render_markdown(letter.text),
+        "count": letter.count,
+        "fields": letter.fields,
+        "can_login": state.oauth() is not None,
+        "signer": signer.login if signer else None,
+        "csrf": signer.csrf if signer else "",
+        "mine": existing(letter, signer.login) if signer else None,
+        "values": {"name": "", "affiliation": ""},
+        "plan": None,
+        "action": None,
+        "error": None,
+    }
+    if values["mine"] is not None:
+        values["values"] = {"name": values["mine"].name, "affiliation": values["mine"].affiliation or ""}
+    if form is None:
+        return page("letter.html", **values)
+    if signer is None:
+        values["error"] = "Your session has ended. Please sign in with GitHub again."
+        return page("letter.html", 401, **values)
+    if not signer.check_csrf(form.get("csrf")):
+        values["error"] = "This form has expired or did not come from this page. Please try again."
+        return page("letter.html", 403, **values)
+    return await _act(state, signer, letter, form, values)
+
+
+async def _act(
+    state: SigningPage, signer: Signer, letter: Letter, form: dict[str, str], values: dict[str, Any]
+) -> Response:
+    action = form.get("action", "sign")
+    if action not in ("sign", "amend", "withdraw"):
+        action = "sign"
+    step = form.get("step", "preview")
+    values["action"] = action
+    if step == "edit":
+        return page("letter.html", **values)
+    typed = {"name": form.get("name", "")[:300], "affiliation": form.get("affiliation", "")[:300]}
+    if action != "withdraw":
+        values["values"] = typed
+    if (limited := state.limited("send" if step == "send" else "preview", signer.login.lower())) is not None:
+        return limited
+    author = Author(signer.login, signer.id, signer.type, signer.created_at)
+    chosen: Action = action  # type: ignore[assignment]
+    judged: Plan = plan(letter, author, chosen, typed["name"], typed["affiliation"])
+    values["plan"] = judged
+    if step != "send" or not judged.ok:
+        return page("letter.html", 200 if judged.ok or step != "send" else 422, **values)
+    try:
+        with UserGitHub(state.settings.github_api_url, signer.token, state.settings.http_timeout) as gh:
+            pr = await run_in_threadpool(gh.open_pull, letter, judged, signer.login)
+    except SendError as exc:
+        values["error"] = str(exc)
+        return page("letter.html", 502, **values)
+    event(log, "pull request opened", repo=letter.repo, pr=pr.get("number"), login=signer.login, action=action)
+    return RedirectResponse(f"/sign/{letter.repo}/pr/{int(pr['number'])}", 303)
