@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.github_sim import Demo, Simulator, seed_demo
+from tests.github_sim import Demo, Simulator, person, seed_demo
 from tests.service import Service, settings_for, settle
 
 CHROMIUM = "/usr/bin/chromium"
@@ -67,8 +67,8 @@ class Shots:
         self.folder = Path(os.environ.get("UNDERSIGNED_SCREENSHOTS") or tmp_path / "shots")
         self.folder.mkdir(parents=True, exist_ok=True)
 
-    def take(self, page: Any, name: str) -> None:
-        page.screenshot(path=str(self.folder / f"{name}.png"), full_page=True)
+    def take(self, page: Any, name: str, full_page: bool = True) -> None:
+        page.screenshot(path=str(self.folder / f"{name}.png"), full_page=full_page)
 
 
 @pytest.fixture
@@ -225,7 +225,7 @@ def test_keyboard_and_narrow_screen(signing_world: World, browser: Any, shots: S
             break
     else:
         raise AssertionError("the Sign with GitHub button is not reachable with the keyboard")
-    shots.take(page, "11-narrow-focus")
+    shots.take(page, "11-narrow-focus", full_page=False)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
     page.keyboard.press("Enter")
     page.wait_for_url("**/login/oauth/authorize**")
@@ -250,3 +250,52 @@ def test_posts_need_the_csrf_token_and_pages_are_rate_limited(signing_world: Wor
         assert http.get("/sign/..%2F..%2Fetc/passwd").status_code == 404
         statuses = [http.get(f"/sign/{REPO}").status_code for _ in range(130)]
         assert statuses.count(429) > 0 and statuses[0] == 200
+
+
+HOSTILE = """# A letter
+
+<script>window.pwned = 1</script>
+<img src=x onerror="window.pwned = 2">
+[click](javascript:window.pwned=3) <a href="#" onclick="window.pwned=4">a</a>
+
+Signed,
+"""
+
+
+def test_letter_text_cannot_inject_script(signing_world: World, browser: Any) -> None:
+    sim, _, service = signing_world
+    maintainer = person(sim, "maintainer")
+    _, sha = maintainer.read(REPO, "README.md")
+    maintainer.write(REPO, "README.md", HOSTILE, "main", "Hostile words")
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{service.base}/sign/{REPO}")
+    assert page.get_by_role("heading", name="A letter").is_visible()
+    for link in page.locator(".letter-text a").all():
+        link.click(no_wait_after=True) if link.get_attribute("href") else None
+    assert page.evaluate("window.pwned") is None and not dialogs
+    html = page.content()
+    assert "<script>window" not in html and "onerror" not in html.replace("&lt;img src=x onerror", "")
+    assert page.locator(".letter-text script, .letter-text [onclick], .letter-text [onerror]").count() == 0
+    assert sha  # the letter was replaced, not added to
+
+
+def test_every_rule_stays_in_force(signing_world: World, browser: Any) -> None:
+    sim, _, service = signing_world
+    maintainer = person(sim, "maintainer")
+    config, _ = maintainer.read(REPO, ".github/undersigned.yml")
+    rules = "signers:\n  blocked: [margaret]\n  min_account_age_days: 30\n"
+    maintainer.write(REPO, ".github/undersigned.yml", config + rules, "main", "Rules")
+    sim.world.add_user("newcomer", created_at=sim.world.now() - 2 * 86400)
+    page = browser.new_page()
+    sign_in(page, service, "newcomer")
+    page.get_by_label("Your name").fill("New Comer")
+    page.get_by_role("button", name="Sign", exact=True).click()
+    assert "this letter accepts accounts older than 30 days" in page.get_by_role("alert").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, service, "margaret")
+    page.get_by_label("Your name").fill("Margaret Hamilton")
+    page.get_by_role("button", name="Sign", exact=True).click()
+    assert "@margaret may not sign this letter" in page.get_by_role("alert").inner_text()
+    assert not sim.world.pulls
