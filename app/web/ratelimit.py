@@ -11,7 +11,8 @@ from limits.strategies import MovingWindowRateLimiter
 
 # Reading a page is cheap but costs the App GitHub reads; signing opens a PR as the signer.
 LIMITS = {
-    "page": "120/minute",  # per IP: letter, form, progress polling
+    "page": "120/minute",  # per IP: the letter and its form
+    "status": "240/minute",  # per IP: the progress page's polling (answers are cached, see ProgressCache)
     "login": "10/minute;60/hour",  # per IP: OAuth round trips
     "preview": "30/minute",  # per signer: rules evaluations
     "send": "5/minute;20/hour",  # per signer: pull requests opened

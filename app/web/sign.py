@@ -23,7 +23,7 @@ from app.settings import Settings
 from app.web.markdown import render_markdown
 from app.web.oauth import SESSION_SECONDS, Sessions, Signer, oauth_client, parse_time
 from app.web.ratelimit import RateLimits
-from app.web.signer_api import SendError, UserGitHub, progress
+from app.web.signer_api import ProgressCache, SendError, UserGitHub
 from app.web.signing import Action, Letter, Letters, Plan, UnavailableError, existing, plan
 
 log = logging.getLogger("undersigned.sign")
@@ -44,7 +44,7 @@ class SigningPage:
 
     def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
-        self.sessions, self.limits = Sessions(), RateLimits()
+        self.sessions, self.limits, self.progress = Sessions(), RateLimits(), ProgressCache()
         self._letters: Letters | None = None
         self._oauth: tuple[tuple[str | None, str | None], Any] | None = None
 
@@ -206,14 +206,14 @@ def _asset(name: str) -> bytes:
 
 async def _progress(state: SigningPage, request: Request, owner: str, name: str, number: int) -> Any:
     repo = _repo(owner, name)
-    if (limited := state.limited("page", _ip(request))) is not None:
+    if (limited := state.limited("status", _ip(request))) is not None:
         return limited
     if repo is None:
         return page("message.html", 404, title="Not found", message="There is no signing page here.")
     try:
         letters = state.letters()
         _, api = await run_in_threadpool(letters.api, repo)
-        return await run_in_threadpool(progress, api, repo, number)
+        return await run_in_threadpool(state.progress.get, api, repo, number)
     except UnavailableError as exc:
         return page("message.html", 404, title="Not found", message=str(exc))
     except GithubException:
@@ -258,11 +258,16 @@ async def _letter_response(
     if not signer.check_csrf(form.get("csrf")):
         values["error"] = "This form has expired or did not come from this page. Please try again."
         return page("letter.html", 403, **values)
-    return await _act(state, signer, letter, form, values)
+    return await _act(state, request.session, signer, letter, form, values)
 
 
 async def _act(
-    state: SigningPage, signer: Signer, letter: Letter, form: dict[str, str], values: dict[str, Any]
+    state: SigningPage,
+    session: dict[str, Any],
+    signer: Signer,
+    letter: Letter,
+    form: dict[str, str],
+    values: dict[str, Any],
 ) -> Response:
     action = form.get("action", "sign")
     if action not in ("sign", "amend", "withdraw"):
@@ -287,6 +292,9 @@ async def _act(
             pr = await run_in_threadpool(gh.open_pull, letter, judged, signer.login)
     except SendError as exc:
         values["error"] = str(exc)
+        if exc.status == 401:  # the token expired or was revoked: sign in again
+            state.sessions.end(session)
+            values.update(signer=None, error=f"{exc} Please sign in with GitHub again.")
         return page("letter.html", 502, **values)
     event(log, "pull request opened", repo=letter.repo, pr=pr.get("number"), login=signer.login, action=action)
     return RedirectResponse(f"/sign/{letter.repo}/pr/{int(pr['number'])}", 303)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -27,6 +29,10 @@ TITLES = {
 
 class SendError(Exception):
     """GitHub refused a step; the message says which, in words (never with the token)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class UserGitHub:
@@ -57,7 +63,8 @@ class UserGitHub:
                 message = str(response.json().get("message", ""))
             except ValueError:
                 message = ""
-            raise SendError(f"GitHub refused {step} ({response.status_code}{': ' + message if message else ''}).")
+            status = response.status_code
+            raise SendError(f"GitHub refused {step} ({status}{': ' + message if message else ''}).", status)
         return response.json() if response.content else None
 
     def me(self) -> dict[str, Any]:
@@ -152,3 +159,25 @@ def progress(api: Api, repo: str, number: int) -> Progress:
     base_url = str((pr.get("base") or {}).get("repo", {}).get("html_url") or "")
     commit_url = f"{base_url}/commit/{landed}" if landed and base_url else None
     return Progress(number, str(pr.get("html_url", "")), str(pr.get("state")), checked, title, landed, commit_url)
+
+
+class ProgressCache:
+    """Answers for a moment (for good once landed), so many pollers cost GitHub few reads."""
+
+    def __init__(self, ttl: float = 0.4, size: int = 1024) -> None:
+        self.ttl, self.size, self.lock = ttl, size, threading.Lock()
+        self.items: OrderedDict[tuple[str, int], tuple[float, Progress]] = OrderedDict()
+
+    def get(self, api: Api, repo: str, number: int) -> Progress:
+        key = (repo.lower(), number)
+        with self.lock:
+            found = self.items.get(key)
+        if found is not None and (found[1].landed or time.monotonic() < found[0]):
+            return found[1]
+        fresh = progress(api, repo, number)
+        with self.lock:
+            self.items[key] = (time.monotonic() + self.ttl, fresh)
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return fresh

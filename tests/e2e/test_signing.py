@@ -386,3 +386,16 @@ def test_the_cookie_is_secure_behind_https(tmp_path: Path) -> None:
     assert "redirect_uri=https%3A%2F%2Fsigning.example%2Fsign%2Fcallback" in answer.headers["location"]
     cookie = answer.headers["set-cookie"].lower()
     assert "; secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie and "path=/sign" in cookie
+
+
+def test_a_revoked_token_asks_to_sign_in_again(signing_world: World) -> None:
+    sim, _, service = signing_world
+    with httpx.Client(base_url=service.base) as http:
+        page = http_sign_in(http, REPO, "ada")
+        for value in [t for t in sim.world.tokens if t.startswith("ghu_")]:
+            del sim.world.tokens[value]  # the person revoked the App's access on GitHub
+        answer = http.post(f"/sign/{REPO}", data={"csrf": csrf_of(page), "name": "Ada Lovelace", "step": "send"})
+        assert answer.status_code == 502 and "Please sign in with GitHub again." in answer.text
+        assert "Sign with GitHub</a>" in answer.text
+        assert "Signed in as" not in http.get(f"/sign/{REPO}").text
+        assert not sim.world.pulls

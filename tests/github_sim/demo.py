@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from tests.github_sim.keys import app_key
 from tests.github_sim.server import Simulator
@@ -48,6 +49,7 @@ class Demo:
             "client_id": client_id,
             "client_secret": client_secret,
             "sign_path": f"/sign/{self.repo.full_name}",  # the signing page, on the service's own address
+            "sign_url": urljoin(self.app.webhook_url, f"/sign/{self.repo.full_name}") if self.app.webhook_url else None,
         }
 
 

@@ -41,10 +41,17 @@
     return Boolean(p.landed) || p.state === "closed";
   }
 
+  var started = Date.now();
+
+  function later() {
+    // Quick while a landing is likely (seconds), then gently.
+    setTimeout(poll, Date.now() - started < 30000 ? 500 : 2000);
+  }
+
   function poll() {
     fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (p) { if (!p || !render(p)) { setTimeout(poll, 1000); } })
+      .then(function (p) { if (!p || !render(p)) { later(); } })
       .catch(function () { setTimeout(poll, 3000); });
   }
   poll();
