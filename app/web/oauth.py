@@ -55,6 +55,14 @@ class Signer:
     token: str = field(repr=False)
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
     expires: float = field(default_factory=lambda: time.monotonic() + SESSION_SECONDS)
+    sent: dict[str, tuple[float, str, int]] = field(default_factory=dict)  # repo -> (when, action, PR number)
+
+    def recent(self, repo: str, action: str, seconds: float = 120) -> int | None:
+        """The PR this person opened for `action` moments ago (a second press of Sign must not open another)."""
+        found = self.sent.get(repo.lower())
+        if found is None or found[1] != action or time.monotonic() - found[0] > seconds:
+            return None
+        return found[2]
 
     def check_csrf(self, given: str | None) -> bool:
         return given is not None and secrets.compare_digest(self.csrf.encode(), given.encode())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+import time
 from importlib import resources
 from typing import Any
 
@@ -247,6 +248,7 @@ async def _letter_response(
         "plan": None,
         "action": None,
         "error": None,
+        "pending": signer.sent.get(repo.lower(), (0, "", 0))[2] if signer else 0,
     }
     if values["mine"] is not None:
         values["values"] = {"name": values["mine"].name, "affiliation": values["mine"].affiliation or ""}
@@ -287,6 +289,9 @@ async def _act(
     values["plan"] = judged
     if step != "send" or not judged.ok:
         return page("letter.html", 200 if judged.ok or step != "send" else 422, **values)
+    again = signer.recent(letter.repo, action)
+    if again is not None:
+        return RedirectResponse(f"/sign/{letter.repo}/pr/{again}", 303)
     try:
         with UserGitHub(state.settings.github_api_url, signer.token, state.settings.http_timeout) as gh:
             pr = await run_in_threadpool(gh.open_pull, letter, judged, signer.login)
@@ -296,5 +301,6 @@ async def _act(
             state.sessions.end(session)
             values.update(signer=None, error=f"{exc} Please sign in with GitHub again.")
         return page("letter.html", 502, **values)
+    signer.sent[letter.repo.lower()] = (time.monotonic(), action, int(pr["number"]))
     event(log, "pull request opened", repo=letter.repo, pr=pr.get("number"), login=signer.login, action=action)
     return RedirectResponse(f"/sign/{letter.repo}/pr/{int(pr['number'])}", 303)

@@ -399,3 +399,16 @@ def test_a_revoked_token_asks_to_sign_in_again(signing_world: World) -> None:
         assert "Sign with GitHub</a>" in answer.text
         assert "Signed in as" not in http.get(f"/sign/{REPO}").text
         assert not sim.world.pulls
+
+
+def test_pressing_sign_twice_opens_one_pull_request(signing_world: World) -> None:
+    sim, _, service = signing_world
+    with httpx.Client(base_url=service.base) as http:
+        page = http_sign_in(http, REPO, "ada")
+        form = {"csrf": csrf_of(page), "name": "Ada Lovelace", "step": "send", "action": "sign"}
+        first = http.post(f"/sign/{REPO}", data=form)
+        second = http.post(f"/sign/{REPO}", data=form)
+        assert first.status_code == second.status_code == 303
+        assert first.headers["location"] == second.headers["location"] == f"/sign/{REPO}/pr/1"
+        assert len(sim.world.pulls) == 1
+        assert 'href="/sign/maintainer/microsoft-drop-ice/pr/1"' in http.get(f"/sign/{REPO}").text
