@@ -106,6 +106,13 @@ def signing_app(runtime: Runtime) -> FastAPI:
         https_only=secure,
     )
 
+    @app.exception_handler(Exception)
+    async def failed(request: Request, exc: Exception) -> Response:
+        # GitHub down or slow, say: a page in words, never a traceback. The log names the error's kind only.
+        event(log, "signing page error", path=request.url.path, error=type(exc).__name__)
+        message = "GitHub did not answer as expected. Nothing was lost; please try again in a minute."
+        return page("message.html", 503, title="Please try again", message=message)
+
     @app.get("/-/sign.css")
     def css() -> Response:
         return Response(_asset("sign.css"), media_type="text/css", headers={"Cache-Control": "max-age=300"})

@@ -412,3 +412,12 @@ def test_pressing_sign_twice_opens_one_pull_request(signing_world: World) -> Non
         assert first.headers["location"] == second.headers["location"] == f"/sign/{REPO}/pr/1"
         assert len(sim.world.pulls) == 1
         assert 'href="/sign/maintainer/microsoft-drop-ice/pr/1"' in http.get(f"/sign/{REPO}").text
+
+
+def test_github_failing_shows_a_page_in_words(signing_world: World) -> None:
+    sim, _, service = signing_world
+    sim.faults.add("error", r"^GET /repos/[^/]+/[^/]+/contents/", status=500, times=100)
+    with httpx.Client(base_url=service.base) as http:
+        answer = http.get(f"/sign/{REPO}")
+    assert answer.status_code == 503 and "please try again in a minute" in answer.text
+    assert "Traceback" not in answer.text
