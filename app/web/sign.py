@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import time
 from importlib import resources
@@ -11,83 +10,21 @@ from typing import Any
 
 from authlib.integrations.base_client import OAuthError
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from github import GithubException
-from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 
 from app.logs import event
 from app.rules import Author
 from app.runtime import Runtime
-from app.settings import Settings
 from app.web.markdown import render_markdown
-from app.web.oauth import SESSION_SECONDS, Sessions, Signer, oauth_client, parse_time
-from app.web.ratelimit import RateLimits
-from app.web.signer_api import ProgressCache, SendError, UserGitHub
-from app.web.signing import Action, Letter, Letters, Plan, UnavailableError, existing, plan
+from app.web.oauth import SESSION_SECONDS, Signer, parse_time
+from app.web.sign_state import HEADERS, SigningPage, client_ip, page, repo_name
+from app.web.signer_api import SendError, UserGitHub
+from app.web.signing import Action, Letter, Plan, UnavailableError, existing, plan
 
 log = logging.getLogger("undersigned.sign")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")  # an owner or repository name as GitHub allows
-_PAGES = Environment(loader=PackageLoader("app.web", "pages"), autoescape=select_autoescape(default=True))
-_HEADERS = {
-    # Letter text is sanitised; the policy is a second wall: no inline script, no framing, forms post here only.
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' https: data:; script-src 'self'; "
-    "style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
-
-
-class SigningPage:
-    """State shared by the page's routes: the letters, the signers' sessions, the rate limits."""
-
-    def __init__(self, runtime: Runtime) -> None:
-        self.rt = runtime
-        self.sessions, self.limits, self.progress = Sessions(), RateLimits(), ProgressCache()
-        self._letters: Letters | None = None
-        self._oauth: tuple[tuple[str | None, str | None], Any] | None = None
-
-    @property
-    def settings(self) -> Settings:
-        return self.rt.settings  # read each time: the setup page may store the client ID and secret later
-
-    def letters(self) -> Letters:
-        if self.rt.github is None:
-            raise UnavailableError("undersigned is not set up yet: the App's ID and private key are missing.")
-        if self._letters is None:
-            self._letters = Letters(self.rt.github, self.settings.config_ttl)
-        return self._letters
-
-    def oauth(self) -> Any:
-        s = self.settings
-        key = (s.client_id, s.client_secret.get_secret_value() if s.client_secret else None)
-        if self._oauth is None or self._oauth[0] != key:
-            self._oauth = (key, oauth_client(s))
-        return self._oauth[1]
-
-    def limited(self, kind: str, who: str) -> Response | None:
-        wait = self.limits.hit(kind, who)
-        if wait is None:
-            return None
-        answer = page("message.html", 429, title="Too many requests", message=f"Please wait {wait} seconds.")
-        answer.headers["Retry-After"] = str(wait)
-        return answer
-
-
-def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
-    values.setdefault("signer", None)
-    values.setdefault("title", "Sign the letter")
-    return HTMLResponse(_PAGES.get_template(name).render(**values), status, headers=_HEADERS)
-
-
-def _ip(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
-def _repo(owner: str, name: str) -> str | None:
-    return f"{owner}/{name}" if _NAME.match(owner) and _NAME.match(name) else None
 
 
 def signing_app(runtime: Runtime) -> FastAPI:
@@ -123,7 +60,7 @@ def signing_app(runtime: Runtime) -> FastAPI:
 
     @app.get("/callback")
     async def callback(request: Request) -> Response:
-        if (limited := state.limited("login", _ip(request))) is not None:
+        if (limited := state.limited("login", client_ip(request))) is not None:
             return limited
         client = state.oauth()
         target = request.session.get("next")
@@ -156,13 +93,13 @@ def signing_app(runtime: Runtime) -> FastAPI:
         if signer is not None and signer.check_csrf(str(form.get("csrf", ""))):
             state.sessions.end(request.session)
             request.session.clear()
-        target = _repo(*str(form.get("next", "")).partition("/")[::2])
+        target = repo_name(*str(form.get("next", "")).partition("/")[::2])
         return RedirectResponse(f"/sign/{target}" if target else "/", 303)
 
     @app.get("/{owner}/{name}/login")
     async def login(request: Request, owner: str, name: str) -> Response:
-        repo = _repo(owner, name)
-        if (limited := state.limited("login", _ip(request))) is not None:
+        repo = repo_name(owner, name)
+        if (limited := state.limited("login", client_ip(request))) is not None:
             return limited
         client = state.oauth()
         if repo is None or client is None:
@@ -186,7 +123,7 @@ def signing_app(runtime: Runtime) -> FastAPI:
         found = await _progress(state, request, owner, name, number)
         if isinstance(found, Response):
             return found
-        return JSONResponse(found.as_dict(), headers=_HEADERS)
+        return JSONResponse(found.as_dict(), headers=HEADERS)
 
     @app.get("/{owner}/{name}/pr/{number}")
     async def progress_page(request: Request, owner: str, name: str, number: int) -> Response:
@@ -213,8 +150,8 @@ def _asset(name: str) -> bytes:
 
 
 async def _progress(state: SigningPage, request: Request, owner: str, name: str, number: int) -> Any:
-    repo = _repo(owner, name)
-    if (limited := state.limited("status", _ip(request))) is not None:
+    repo = repo_name(owner, name)
+    if (limited := state.limited("status", client_ip(request))) is not None:
         return limited
     if repo is None:
         return page("message.html", 404, title="Not found", message="There is no signing page here.")
@@ -231,8 +168,8 @@ async def _progress(state: SigningPage, request: Request, owner: str, name: str,
 async def _letter_response(
     state: SigningPage, request: Request, owner: str, name: str, form: dict[str, str] | None
 ) -> Response:
-    repo = _repo(owner, name)
-    if (limited := state.limited("page", _ip(request))) is not None:
+    repo = repo_name(owner, name)
+    if (limited := state.limited("page", client_ip(request))) is not None:
         return limited
     if repo is None:
         return page("message.html", 404, title="Not found", message="There is no signing page here.")
