@@ -12,23 +12,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The service refuses to run without a webhook secret; for a local run, make one once and keep it in ./data.
-data/webhook-secret:
-	@mkdir -p data
-	@$(PYTHON) -c "import secrets; print(secrets.token_hex(20))" > $@
+# The service on embedded defaults (SQLite in ./data). With no GitHub App yet, open /setup to create one.
+run: $(STAMP)
+	$(BIN)/undersigned serve
 
-run: $(STAMP) data/webhook-secret
-	UNDERSIGNED_WEBHOOK_SECRET="$${UNDERSIGNED_WEBHOOK_SECRET:-$$(cat data/webhook-secret)}" $(BIN)/undersigned serve
-
-demo: $(STAMP) data/webhook-secret
-	$(BIN)/python -m tests.github_sim --demo --port 8765 --state data/demo \
-		--webhook-url http://127.0.0.1:8000/webhooks --webhook-secret "$$(cat data/webhook-secret)"
+# The simulator's world and the service together: three signers, a valid, an invalid and a conflicting PR.
+demo: $(STAMP)
+	$(BIN)/python -m tests.demo $(DEMO_ARGS)
 
 test: $(STAMP) lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict app handlers config

@@ -14,6 +14,7 @@ from app.rules import Author, evaluate
 from app.rules.lint import lint_letter
 from app.rules.problems import Problem
 from config import CONFIG_PATH, Config, ConfigError, load_config_file
+from config.resolve import EMPTY, EXTENDS, STARTER, resolve
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -25,15 +26,28 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def _load(config_path: str | None, repo: Path) -> Config:
+def _load(config_path: str | None, repo: Path, *, linting: bool = False) -> Config:
     path = config_path or str(repo / CONFIG_PATH)
     if config_path is None and not Path(path).exists():
+        if linting:  # a letter repo without its config is the first thing lint should point out
+            print(f"{CONFIG_PATH}: missing: add it to say where the signatures are, for example:\n\n{STARTER}\n")
+            raise SystemExit(EXIT_PROBLEMS)
         print(f"undersigned: no {CONFIG_PATH} in {repo}; pass --config FILE", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
     loaded = load_config_file(path)
+    try:
+        text: str | None = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None  # load_config_file said why
+    if text is not None and EXTENDS in text:
+        print(f"note: {EXTENDS} is resolved by the App from GitHub; here this file is checked alone", file=sys.stderr)
+        loaded = resolve(text, "", path)
+    elif text is not None:
+        loaded = resolve(text, path=path)  # as the App reads it: an empty file is an error, not "all defaults"
     if isinstance(loaded, ConfigError):
-        print(loaded.text(), file=sys.stderr)
-        raise SystemExit(EXIT_USAGE)
+        empty = linting and len(loaded.issues) == 1 and loaded.issues[0].message == EMPTY
+        print(loaded.text(), file=sys.stdout if empty else sys.stderr)
+        raise SystemExit(EXIT_PROBLEMS if empty else EXIT_USAGE)
     return loaded
 
 
@@ -86,7 +100,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
     if not repo.is_dir():
         print(f"undersigned: {repo} is not a folder", file=sys.stderr)
         return EXIT_USAGE
-    config = _load(args.config, repo)
+    config = _load(args.config, repo, linting=True)
     report = lint_letter(config, read_letter_files(config, repo))
     for item in report.problems:
         _print_problem(item)

@@ -2,27 +2,60 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+import uuid
+from pathlib import Path
 
 import uvicorn
 from pydantic import ValidationError
 
 from app import logs
+from app.jobs.activity import Activity, attach
+from app.jobs.quiet import quiet_outages
 from app.runtime import Runtime
-from app.settings import Settings, get_settings
+from app.settings import Settings
 from app.web.factory import StartupError, create_app
+
+
+def _say(text: str) -> None:
+    print(f"undersigned: {text}", file=sys.stderr)
 
 
 def _settings() -> Settings | None:
     try:
-        settings = get_settings()
+        settings = Settings()
     except ValidationError as exc:
         for err in exc.errors():
-            name = "UNDERSIGNED_" + "_".join(str(p) for p in err["loc"]).upper()
-            print(f"undersigned: {name}: {err['msg']}", file=sys.stderr)
+            name = "UNDERSIGNED_" + "_".join(str(p) for p in err["loc"]).upper() if err["loc"] else "settings"
+            _say(f"{name}: {str(err['msg']).removeprefix('Value error, ')}")
+        return None
+    problem = data_dir_problem(settings.data_dir)  # it holds the App's credentials even with Redis
+    if problem is not None:
+        _say(f"UNDERSIGNED_DATA_DIR: {problem}")
+        return None
+    try:
+        settings = settings.with_stored()
+    except ValueError as exc:  # the stored credentials cannot be read
+        _say(str(exc))
         return None
     logs.setup(settings.log_level)
+    quiet_outages()
     return settings
+
+
+def data_dir_problem(path: Path) -> str | None:
+    """Why the data folder cannot hold the queue and the App's credentials, in one line; None when it can."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".probe-{uuid.uuid4().hex}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except FileExistsError:
+        return f"{path} is a file, not a folder"
+    except OSError as exc:
+        return f"cannot use {path}: {exc.strerror or exc}"
+    return None
 
 
 def serve(host: str | None = None, port: int | None = None) -> int:
@@ -32,12 +65,16 @@ def serve(host: str | None = None, port: int | None = None) -> int:
     try:
         app = create_app(settings)
     except StartupError as exc:
-        print(f"undersigned: {exc}", file=sys.stderr)
+        _say(str(exc))
         return 2
-    missing = settings.missing()
-    if missing:
-        where = f"http://{host or settings.host}:{port or settings.port}/"
-        print(f"undersigned: starting without {'; '.join(missing)}: see {where}", file=sys.stderr)
+    except (OSError, sqlite3.Error) as exc:
+        _say(f"UNDERSIGNED_DATA_DIR: cannot open the job queue in {settings.data_dir}: {exc}")
+        return 2
+    where = f"http://{host or settings.host}:{port or settings.port}"
+    if settings.app_id is None:
+        _say(f"no GitHub App yet: open {where}/setup in a browser to create one")
+    elif settings.missing():
+        _say(f"starting without {'; '.join(settings.missing())}: see {where}/")
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_config=None, access_log=False)
     return 0
 
@@ -48,8 +85,9 @@ def run_worker(threads: int | None = None) -> int:
     if settings is None:
         return 2
     if not settings.has_app_credentials:
-        print("undersigned: a worker needs UNDERSIGNED_APP_ID and the App's private key", file=sys.stderr)
+        _say("a worker needs UNDERSIGNED_APP_ID and the App's private key")
         return 2
     runtime = Runtime(settings)
+    attach(Activity(runtime.queue.store))  # its decisions reach the status page through the shared store
     runtime.queue.run_forever(threads or settings.workers or 1)
     return 0

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests import chromium
+from tests.browser import CHROMIUM, FLAGS
 from tests.github_sim import seed_demo, start
 from tests.service import Service, settings_for
 
@@ -39,7 +39,9 @@ def run(signers: int, pacing: float, latency: float) -> list[dict[str, float]]:
     try:
         with sync_playwright() as pw:
             for index, user in enumerate(demo.signers):
-                context = chromium.launch(pw, root / f"profile-{index}")
+                context = pw.chromium.launch_persistent_context(
+                    str(root / f"profile-{index}"), executable_path=CHROMIUM, headless=True, args=FLAGS
+                )
                 page = context.new_page()
                 page.goto(f"{service.base}/sign/{REPO}")
                 page.get_by_role("link", name="Sign with GitHub").click()

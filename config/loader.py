@@ -9,6 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from config.model import CONFIG_PATH, Config
+from config.wording import friendly
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,10 @@ class ConfigError:
         for issue in self.issues:
             where = f"line {issue.line}" if issue.line else "the file"
             key = f"`{issue.key}`" if issue.key else "the file"
-            rows.append(f"- {key} ({where}): {issue.message}")
+            message, _, example = issue.message.partition("\n\n")  # an example to copy goes in a code block
+            rows.append(f"- {key} ({where}): {message}")
+            if example:
+                rows += ["", "  ```yaml", *(f"  {x}" for x in example.splitlines()), "  ```"]
         rows += ["", "See `config/undersigned.example.yml` in undersigned for every key and its default."]
         return "\n".join(rows)
 
@@ -62,13 +66,7 @@ def _node_line(root: yaml.Node | None, loc: tuple[str | int, ...]) -> int | None
 
 
 def _friendly(err: dict[str, Any]) -> str:
-    kind = err.get("type", "")
-    if kind == "extra_forbidden":
-        return "unknown key; remove it or check its spelling"
-    if kind == "literal_error":
-        return f"must be one of {err.get('ctx', {}).get('expected', '')}"
-    msg = str(err.get("msg", "invalid value"))
-    return msg.removeprefix("Value error, ")
+    return friendly(err)
 
 
 def parse_config(text: str, path: str = CONFIG_PATH) -> Config | ConfigError:
@@ -83,6 +81,11 @@ def parse_config(text: str, path: str = CONFIG_PATH) -> Config | ConfigError:
         return ConfigError((ConfigIssue("", f"not valid YAML: {problem}", line),), path)
     if data is None:
         data = {}
+    return validate(data, root, path)
+
+
+def validate(data: Any, root: yaml.Node | None, path: str = CONFIG_PATH) -> Config | ConfigError:
+    """Validate loaded YAML data; `root` (the composed YAML) gives each issue its line."""
     if not isinstance(data, dict):
         return ConfigError((ConfigIssue("", "must be a mapping of keys to values", 1),), path)
     try:
@@ -91,7 +94,8 @@ def parse_config(text: str, path: str = CONFIG_PATH) -> Config | ConfigError:
         issues = []
         for err in exc.errors():
             loc = tuple(p for p in err["loc"])
-            issues.append(ConfigIssue(".".join(str(p) for p in loc), _friendly(dict(err)), _node_line(root, loc)))
+            key = ".".join(str(p) for p in loc if p != "[key]")  # pydantic marks a bad mapping key "[key]"
+            issues.append(ConfigIssue(key, _friendly(dict(err)), _node_line(root, loc)))
         return ConfigError(tuple(issues), path)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser import browser_page  # noqa: F401  (the shared headless Chromium fixture)
 from tests.github_sim import Demo, Simulator, seed_demo, start
 
 

@@ -39,11 +39,11 @@ def settings_for(sim: Simulator, demo: Demo, data_dir: Path, **overrides: Any) -
 class Service:
     """undersigned on a free port; `url` is its webhook URL."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, port: int = 0) -> None:
         self.settings = settings
         self.runtime = Runtime(settings)
         self.app = create_app(settings, self.runtime)
-        self.http = ServerThread(self.app, lifespan="on")
+        self.http = ServerThread(self.app, port=port, lifespan="on")
         self.base = f"http://127.0.0.1:{self.http.port}"
         self.url = f"{self.base}{settings.webhook_path}"
 

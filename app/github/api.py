@@ -12,7 +12,7 @@ from github import GithubException
 from github.Requester import Requester
 from prometheus_client import Counter
 
-from app.github.models import Comment, Comparison, PullRequest
+from app.github.models import Account, Comment, Comparison, PullRequest, Repo, TreeEntry
 from app.github.pacing import Pacer
 
 REQUESTS = Counter("undersigned_github_requests_total", "GitHub API requests made", ["installation", "kind"])
@@ -61,8 +61,8 @@ class Api:
     def pull(self, repo: str, number: int) -> PullRequest:
         return PullRequest.model_validate(self.get(f"/repos/{repo}/pulls/{number}"))
 
-    def repository(self, repo: str) -> Json:
-        return dict(self.get(f"/repos/{repo}"))
+    def repository(self, repo: str) -> Repo:
+        return Repo.model_validate(self.get(f"/repos/{repo}"))
 
     def installation_repos(self) -> list[str]:
         return [str(r["full_name"]) for r in self.pages("/installation/repositories", key="repositories")]
@@ -87,11 +87,12 @@ class Api:
         raw = base64.b64decode(data.get("content") or "")
         return raw.decode("utf-8", "replace"), str(data["sha"])
 
-    def tree(self, repo: str, ref: str) -> list[Json]:
-        return list(self.get(f"/repos/{repo}/git/trees/{ref}", {"recursive": "1"}).get("tree", []))
+    def tree(self, repo: str, ref: str) -> list[TreeEntry]:
+        found = self.get(f"/repos/{repo}/git/trees/{ref}", {"recursive": "1"})
+        return [TreeEntry.model_validate(entry) for entry in found.get("tree", [])]
 
-    def user(self, login: str) -> Json:
-        return dict(self.get(f"/users/{quote(login)}"))
+    def user(self, login: str) -> Account:
+        return Account.model_validate(self.get(f"/users/{quote(login)}"))
 
     def branch_sha(self, repo: str, branch: str) -> str:
         return str(self.get(f"/repos/{repo}/git/ref/heads/{quote(branch)}")["object"]["sha"])

@@ -8,7 +8,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 
 from app.github.api import Api
-from config import CONFIG_PATH, Config, ConfigError, parse_config
+from app.github.config_source import load_config
+from config import Config, ConfigError
 
 
 class TextCache:
@@ -25,7 +26,7 @@ class TextCache:
     def folder(self, api: Api, repo: str, ref: str, directory: str) -> LazyFiles:
         """A one-file-per-signer folder at `ref`: its paths from one tree read, each file read when asked."""
         prefix = directory.rstrip("/") + "/"
-        paths = [str(e["path"]) for e in api.tree(repo, ref) if str(e["path"]).startswith(prefix)]
+        paths = [e.path for e in api.tree(repo, ref) if e.path.startswith(prefix)]
         return LazyFiles(api, self, repo, ref, paths)
 
     def get(self, api: Api, repo: str, ref: str, path: str) -> str | None:
@@ -83,13 +84,7 @@ class ConfigCache:
             entry = self.entries.get(repo.lower())
             if entry is not None and self.clock() - entry[0] < self.ttl:
                 return entry[1]
-        found = api.file(repo, CONFIG_PATH, branch)  # always the default branch, never the PR
-        result: Config | ConfigError | None = None
-        if found is not None:
-            text, sha = found
-            result = self.parsed.get(sha)
-            if result is None:
-                result = self.parsed[sha] = parse_config(text)
+        result = load_config(api, repo, branch, self.parsed)  # the default branch (+ `_extends`), never the PR
         with self.lock:
             self.entries[repo.lower()] = (self.clock(), result)
         return result

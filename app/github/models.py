@@ -6,6 +6,8 @@ at the edge, not deep in a decision. https://docs.github.com/en/rest/pulls/pulls
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -17,6 +19,12 @@ class User(_Model):
     login: str
     id: int | None = None
     type: str | None = None  # "User", "Bot" or "Organization"
+
+
+class Account(User):
+    """`GET /users/{login}`: a user with the account's age."""
+
+    created_at: datetime | None = None
 
 
 class Repo(_Model):
@@ -86,6 +94,14 @@ class Comparison(_Model):
         """Every path the PR touches; a rename counts as both its old and its new name."""
         paths = [f.filename for f in self.files]
         return paths + [f.previous_filename for f in self.files if f.previous_filename]
+
+
+class TreeEntry(_Model):
+    """One entry of `GET /repos/{o}/{r}/git/trees/{sha}?recursive=1`."""
+
+    path: str
+    type: str  # "blob", "tree" or "commit" (a submodule)
+    sha: str
 
 
 class Comment(_Model):

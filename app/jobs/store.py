@@ -32,6 +32,11 @@ class Keys:
         return f"check-digest:{repo}:{sha}"
 
     @staticmethod
+    def check_deferred(repo: str, sha: str) -> str:
+        """A valid head's check run, held back while it lands (a merged PR needs none)."""
+        return f"check-deferred:{repo}:{sha}"
+
+    @staticmethod
     def comment(repo: str, number: int) -> str:
         return f"comment:{repo}:{number}"
 
@@ -58,6 +63,16 @@ class Keys:
     @staticmethod
     def ready_lock(repo: str) -> str:
         return f"ready-lock:{repo.lower()}"
+
+    @staticmethod
+    def config_changed(repo: str) -> str:
+        """The last push that changed the repo's config: every process drops its cached config on seeing it."""
+        return f"config-changed:{repo.lower()}"
+
+    @staticmethod
+    def activity() -> str:
+        """The status page's record: the last decisions, signatures landed by day and in total."""
+        return "activity"
 
     @staticmethod
     def pace(installation_id: int) -> str:

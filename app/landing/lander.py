@@ -10,7 +10,7 @@ from prometheus_client import Counter
 from app.github.models import PullRequest
 from app.jobs.ready import Ready
 from app.jobs.store import Keys
-from app.landing.merge import BlockedError, HeadMovedError, Landed, merge_commit, merge_endpoint
+from app.landing.merge import BlockedError, HeadMovedError, Landed, cannot_apply, merge_commit, merge_endpoint
 from app.logs import event
 from app.review.context import Context
 from app.review.render import MARKER, CheckReport, comment_body
@@ -38,6 +38,19 @@ def land(ctx: Context) -> None:
 
 
 def land_batch(ctx: Context, waiting: list[Ready]) -> None:
+    """Land one batch. A PR it does not land still gets the check its evaluation held back."""
+    try:
+        _land_batch(ctx, waiting)
+    except Exception:
+        # GitHub kept failing (the job is retried, the PRs stay ready): until then, show what is owed.
+        still = {(r.number, r.sha) for r in ctx.ready.items(ctx.repo)}
+        for item in waiting:
+            if (item.number, item.sha) in still:
+                settle(ctx, item)
+        raise
+
+
+def _land_batch(ctx: Context, waiting: list[Ready]) -> None:
     batch: list[tuple[Ready, PullRequest]] = []
     gone: list[Ready] = []
     for item in waiting:
@@ -46,35 +59,62 @@ def land_batch(ctx: Context, waiting: list[Ready]) -> None:
             gone.append(item)  # merged, closed, or pushed to since validation (that push re-evaluates)
         else:
             batch.append((item, pr))
+    for item in gone:
+        ctx.reporter.forget_check(item.sha)  # merged is its own outcome; a closed or old head needs none
     ctx.ready.drop(ctx.repo, gone)
     if not batch:
         return
     items = [item for item, _ in batch]
     config = ctx.config(batch[0][1].default_branch)
     if not isinstance(config, Config) or not config.merge.enabled:
-        ctx.ready.drop(ctx.repo, items)
+        for item in items:  # the config changed since they were judged: judge them again, and report that
+            ctx.reporter.forget_check(item.sha)
+            ctx.queue("evaluate", item.number)
+            ctx.ready.drop(ctx.repo, [item])  # at once after the queueing, as in cannot_apply
         return
-    try:
+    rejected: list[tuple[Ready, str]] = []  # handed back after the attempt, so their fresh evaluation
+    try:  # reads the letter this batch made
         merged = merge_endpoint(ctx, config, *batch[0]) if len(batch) == 1 else None
-        landed = Landed([batch[0]], "merge-endpoint", merged) if merged else merge_commit(ctx, config, batch)
+        landed = Landed([batch[0]], "merge-endpoint", merged) if merged else merge_commit(ctx, config, batch, rejected)
     except BlockedError as exc:
-        for _, pr in batch:
+        hand_back(ctx, rejected)
+        blocked = [(item, pr) for item, pr in batch if item not in [r for r, _ in rejected]]
+        for _, pr in blocked:
             report_blocked(ctx, pr, str(exc))
-        ctx.ready.drop(ctx.repo, items)
+        ctx.ready.drop(ctx.repo, [item for item, _ in blocked])
         return
     except HeadMovedError:
+        ctx.reporter.forget_check(batch[0][0].sha)
         ctx.ready.drop(ctx.repo, items)  # never merge an unvalidated head
         return
-    ctx.ready.drop(ctx.repo, items)
+    except Exception:
+        hand_back(ctx, rejected)
+        raise
+    hand_back(ctx, rejected)
+    ctx.ready.drop(ctx.repo, [item for item, _ in landed.prs])
     LANDED.labels(landed.how).inc(len(landed.prs))
     for _, pr in landed.prs:
         after_landing(ctx, config, pr, landed.sha)
     event(log, "landed", repo=ctx.repo, prs=[i.number for i, _ in landed.prs], how=landed.how, sha=landed.sha)
 
 
+def hand_back(ctx: Context, rejected: list[tuple[Ready, str]]) -> None:
+    for item, why in rejected:
+        cannot_apply(ctx, item, why)
+
+
+def settle(ctx: Context, item: Ready) -> None:
+    try:
+        ctx.reporter.settle_check(item.sha)
+    except Exception:
+        log.exception("could not post an owed check", extra={"fields": {"repo": ctx.repo, "pr": item.number}})
+
+
 def after_landing(ctx: Context, config: Config, pr: PullRequest, sha: str) -> None:
-    """Thank the signer in the comment, if there is one (no new comment: it would cost a write per
+    """GitHub now shows the PR merged: that is the signer's outcome, so the held-back check is dropped.
+    Thank the signer in the comment, if there is one (no new comment: it would cost a write per
     signer on launch day), and set the labels."""
+    ctx.reporter.forget_check(pr.head_sha)
     body = comment_body(Verdict("sign"), pr.author, landed=sha)
     ctx.reporter.comment(pr, body, only_if_exists=True, enabled=config.report.comment)
     ctx.reporter.labels(pr, config, "landed")

@@ -59,9 +59,12 @@ def merge_endpoint(ctx: Context, config: Config, item: Ready, pr: PullRequest) -
         raise
 
 
-def merge_commit(ctx: Context, config: Config, batch: list[tuple[Ready, PullRequest]]) -> Landed:
+def merge_commit(
+    ctx: Context, config: Config, batch: list[tuple[Ready, PullRequest]], rejected: list[tuple[Ready, str]]
+) -> Landed:
     """One merge commit: parents are the tip and every PR head; the tree is the tip's letter with
-    each validated change applied. The branch moves without force; a lost race rebuilds."""
+    each validated change applied. The branch moves without force; a lost race rebuilds. A change that
+    no longer applies goes to `rejected`, for `cannot_apply` once this attempt is over."""
     default = batch[0][1].default_branch
     for _ in range(RACE_RETRIES):
         tip = ctx.api.branch_sha(ctx.repo, default)
@@ -72,11 +75,12 @@ def merge_commit(ctx: Context, config: Config, batch: list[tuple[Ready, PullRequ
             try:
                 result = apply_changes(config, current, item.change_list())
             except ApplyError as exc:
-                cannot_apply(ctx, item, str(exc))
+                rejected.append((item, str(exc)))
                 continue
             changed.update(result)
             current.write(result)
             accepted.append((item, pr))
+        batch = accepted  # a rebuild does not judge the rejected again
         if not accepted:
             return Landed([], "none", "")
         names = ", ".join(f"#{item.number}" for item, _ in accepted)
@@ -117,14 +121,19 @@ def merge_commit(ctx: Context, config: Config, batch: list[tuple[Ready, PullRequ
 
 
 def cannot_apply(ctx: Context, item: Ready, why: str) -> None:
-    """The change no longer fits the letter (someone signed meanwhile, say). First, evaluate again: the
-    verdict will say why. If it still comes back valid for this very head, say so and stop there."""
+    """The change no longer fits the letter (someone signed meanwhile, say). First, evaluate again, once
+    the batch has landed: the verdict on the new tip will say why. If it still comes back valid for this
+    very head, say so and stop there."""
     if ctx.store.claim(Keys.apply_failed(ctx.repo, item.number, item.sha)):
         ctx.queue("evaluate", item.number)
-        return
-    summary = f"The signature looks valid, but it cannot be applied to the letter as it is now: {why}."
-    ctx.reporter.check(item.sha, CheckReport("failure", "Cannot be applied to the current letter", summary))
-    event(log, "cannot apply", repo=ctx.repo, pr=item.number, reason=why)
+    else:
+        summary = f"The signature looks valid, but it cannot be applied to the letter as it is now: {why}."
+        ctx.reporter.check(item.sha, CheckReport("failure", "Cannot be applied to the current letter", summary))
+        event(log, "cannot apply", repo=ctx.repo, pr=item.number, reason=why)
+    # Dropped at once, and only after the evaluation is queued: dropped any later, it could remove the
+    # fresh evaluation's entry for this same head, and the PR would never land; dropped before, a crash
+    # in between would lose it.
+    ctx.ready.drop(ctx.repo, [item])
 
 
 def current_files(ctx: Context, config: Config, tip: str) -> Layered:

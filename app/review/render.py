@@ -26,7 +26,8 @@ def _who(verdict: Verdict) -> str:
     return ", ".join(f"@{x}" for x in logins) or "the signer"
 
 
-def check_report(verdict: Verdict, letter_path: str) -> CheckReport:
+def check_report(verdict: Verdict, letter_path: str, *, lands: bool = True) -> CheckReport:
+    """The check run for a verdict; `lands` says whether undersigned lands a valid PR itself."""
     if verdict.kind == "not_a_signature":
         summary = (
             f"This pull request does not change the signature list in `{letter_path}`, so undersigned leaves "
@@ -40,7 +41,8 @@ def check_report(verdict: Verdict, letter_path: str) -> CheckReport:
             "amend": f"Change to the signature of {_who(verdict)} is valid",
         }
         lines = [f"- {s.name} (@{s.login}), `{s.path}` line {s.line}" for s in verdict.signatures]
-        summary = "\n".join(["Everything checks out. undersigned will land this on the default branch.", "", *lines])
+        then = "undersigned will land this on the default branch." if lands else "A maintainer can merge it."
+        summary = "\n".join([f"Everything checks out. {then}", "", *lines])
         if verdict.skipped:
             summary += "\n\nNot checked (facts unavailable):\n" + "\n".join(f"- {s}" for s in verdict.skipped)
         return CheckReport("success", titles[verdict.kind], summary.rstrip())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from typing import Any
 
 from app.github.api import Api
@@ -20,6 +22,30 @@ class Reporter:
         self.api, self.repo, self.store = api, repo, store
 
     def check(self, head_sha: str, report: CheckReport) -> None:
+        self._post(head_sha, report)
+        self.store.delete(Keys.check_deferred(self.repo, head_sha))  # posted: nothing is owed any more
+
+    def check_later(self, head_sha: str, report: CheckReport) -> None:
+        """Owe this head `report` instead of posting it: the PR is about to land, and a merged PR is its
+        own outcome. Whoever does not land it pays with `settle_check` (or posts another check). A head
+        that already shows a check gets this one now, so a stale failure never waits on a landing."""
+        if self.store.get(Keys.check_run(self.repo, head_sha)) is not None:
+            self.check(head_sha, report)
+            return
+        self.store.put(Keys.check_deferred(self.repo, head_sha), json.dumps(asdict(report)))
+
+    def settle_check(self, head_sha: str) -> None:
+        """Post the check this head is owed, if any: it did not land (yet)."""
+        owed = self.store.get(Keys.check_deferred(self.repo, head_sha))
+        if owed is not None:
+            data = json.loads(owed)
+            self.check(head_sha, CheckReport(**{**data, "annotations": tuple(data["annotations"])}))
+
+    def forget_check(self, head_sha: str) -> None:
+        """Nothing is owed: the head landed (shown merged), or it is no longer the PR's head."""
+        self.store.delete(Keys.check_deferred(self.repo, head_sha))
+
+    def _post(self, head_sha: str, report: CheckReport) -> None:
         digest_key = Keys.check_digest(self.repo, head_sha)
         content = repr((report.conclusion, report.title, report.summary, report.annotations))
         if self.store.same(digest_key, content):

@@ -29,7 +29,7 @@ def scan(ctx: Context) -> None:
 
 def sweep(ctx: Context) -> None:
     """Re-evaluate the open PRs that may have been invalid too long (none unless the repo asks)."""
-    config = ctx.config(str(ctx.api.repository(ctx.repo)["default_branch"]))
+    config = ctx.config(ctx.api.repository(ctx.repo).default_branch)
     if not isinstance(config, Config) or config.merge.close_invalid_after_days is None:
         return
     limit = config.merge.close_invalid_after_days * 86400

@@ -1,4 +1,4 @@
-"""The FastAPI app factory: webhook intake, health, readiness, metrics, and a setup page at /."""
+"""The FastAPI app factory: webhook intake, health, readiness, metrics, the setup page and the status page."""
 
 from __future__ import annotations
 
@@ -6,14 +6,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 
+from app.jobs.activity import attach, detach
 from app.runtime import Runtime
 from app.settings import Settings
 from app.web.intake import accept
+from app.web.limits import BodyLimit
+from app.web.outage import StoreOutage
+from app.web.setup import build_setup
 from app.web.sign import signing_app
+from app.web.status import Status
 
 
 class StartupError(RuntimeError):
@@ -22,28 +27,33 @@ class StartupError(RuntimeError):
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     """Build the service. Nothing happens at import time; the consumer starts with the app."""
-    if settings.webhook_secret is None:
+    if settings.webhook_secret is None and settings.app_id is not None:
         raise StartupError("UNDERSIGNED_WEBHOOK_SECRET is not set: refusing to accept unsigned webhooks")
     rt = runtime or Runtime(settings)
-    secret = settings.webhook_secret.get_secret_value().encode()
+    status = Status(rt)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        handler = attach(status.activity)
         rt.start()
         try:
             yield
         finally:
             rt.stop()
+            detach(handler)
 
     app = FastAPI(title="undersigned", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = rt
+    app.add_middleware(StoreOutage)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.include_router(build_setup(rt))
     app.mount("/sign", signing_app(rt))  # the "Sign with GitHub" page (issue 14)
 
     @app.post(settings.webhook_path)
     async def webhooks(request: Request) -> JSONResponse:
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > settings.max_body_bytes:
-            return JSONResponse({"error": f"payload over {settings.max_body_bytes} bytes"}, 413)
+        if rt.settings.webhook_secret is None:  # no App yet (setup mode): nothing can be verified
+            return JSONResponse({"error": "not set up yet: open /setup to create the GitHub App"}, 503)
+        secret = rt.settings.webhook_secret.get_secret_value().encode()
         body = await request.body()
         headers = {k.lower(): v for k, v in request.headers.items()}
         answer = await run_in_threadpool(accept, secret, rt.router, rt.queue, headers, body, settings.max_body_bytes)
@@ -62,15 +72,18 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     def metrics() -> PlainTextResponse:
         return PlainTextResponse(generate_latest().decode(), media_type=CONTENT_TYPE_LATEST)
 
-    @app.get("/")
-    def index() -> PlainTextResponse:
-        missing = settings.missing()
+    @app.get("/", response_model=None)
+    async def index(request: Request) -> Response:
+        if "text/html" in request.headers.get("accept", ""):  # a browser: the status page
+            return HTMLResponse(await run_in_threadpool(status.html))
+        current = rt.settings
+        missing = current.missing()
         lines = ["undersigned: gathers open-letter signatures through pull requests.", ""]
         if missing:
-            lines += ["Not set up yet. Set these environment variables, then restart:", *(f"  - {m}" for m in missing)]
-            lines += ["", "See the README (Run it as a GitHub App) for how to create the App."]
+            lines += ["Not set up yet. Open /setup in a browser to create the GitHub App, or set these and restart:"]
+            lines += [*(f"  - {m}" for m in missing)]
         else:
-            lines += [f"Ready: App {settings.app_id}, webhooks at {settings.webhook_path}."]
+            lines += [f"Ready: App {current.app_id}, webhooks at {current.webhook_path}."]
             lines += [f"Jobs waiting: {rt.queue.pending()}"]
         return PlainTextResponse("\n".join(lines) + "\n")
 

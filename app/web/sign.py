@@ -20,6 +20,7 @@ from app.rules import Author
 from app.runtime import Runtime
 from app.web.markdown import render_markdown
 from app.web.oauth import SESSION_SECONDS, Signer, parse_time
+from app.web.setup import OAUTH_CALLBACK
 from app.web.sign_state import HEADERS, SigningPage, client_ip, page, repo_name
 from app.web.signer_api import SendError, UserGitHub
 from app.web.signing import Action, Letter, Plan, UnavailableError, existing, plan
@@ -106,7 +107,7 @@ def signing_app(runtime: Runtime) -> FastAPI:
             return page("message.html", 404, title="Not found", message="There is no signing page here.")
         request.session["next"] = repo
         base = (state.settings.public_url or f"{request.url.scheme}://{request.url.netloc}").rstrip("/")
-        response: Response = await client.authorize_redirect(request, f"{base}/sign/callback")
+        response: Response = await client.authorize_redirect(request, base + OAUTH_CALLBACK)
         return response
 
     @app.get("/{owner}/{name}")

@@ -44,7 +44,7 @@ class SigningPage:
     def letters(self) -> Letters:
         if self.rt.github is None:
             raise UnavailableError("undersigned is not set up yet: the App's ID and private key are missing.")
-        if self._letters is None:
+        if self._letters is None or self._letters.github is not self.rt.github:  # the setup page changed the App
             self._letters = Letters(self.rt.github, self.settings.config_ttl)
         return self._letters
 

@@ -105,7 +105,7 @@ class Letters:
     def load(self, repo: str) -> Letter:
         installation_id, api = self.api(repo)
         try:
-            default = str(api.repository(repo).get("default_branch") or "main")
+            default = api.repository(repo).default_branch
             sha = api.branch_sha(repo, default)
         except GithubException as exc:
             raise UnavailableError("This repository cannot be read.") from exc

@@ -10,6 +10,7 @@ from app.jobs.job import Job
 from app.jobs.ready import ReadySet
 from app.jobs.store import Store
 from app.landing.lander import land
+from app.review.config_check import config_pushed
 from app.review.context import Context
 from app.review.report import Reporter
 from app.review.scan import review_number, review_sha, scan, sweep
@@ -42,3 +43,5 @@ class Dispatcher:
             sweep(ctx)
         elif job.kind == "land":
             land(ctx)
+        elif job.kind == "config" and job.sha is not None:
+            config_pushed(ctx, job.sha)

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import tempfile
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests import chromium
+from tests.browser import ARTIFACTS
 from tests.e2e.conftest import World
 from tests.github_sim import Simulator, person
 from tests.service import Service, settle
@@ -21,35 +14,10 @@ from tests.service import Service, settle
 REPO = "maintainer/microsoft-drop-ice"
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    """A fresh headless Chromium (its own profile) per test; tests/browser.py will share this."""
-    from playwright.sync_api import sync_playwright
-
-    if not chromium.available():
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    profile = tempfile.mkdtemp(prefix="chromium-")
-    with sync_playwright() as pw:
-        context = chromium.launch(pw, Path(profile))
-        yield context
-        context.close()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-class Shots:
-    """Screenshots of each page state, kept in UNDERSIGNED_SCREENSHOTS (a folder) when it is set."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.folder = Path(os.environ.get("UNDERSIGNED_SCREENSHOTS") or tmp_path / "shots")
-        self.folder.mkdir(parents=True, exist_ok=True)
-
-    def take(self, page: Any, name: str, full_page: bool = True) -> None:
-        page.screenshot(path=str(self.folder / f"{name}.png"), full_page=full_page)
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Shots:
-    return Shots(tmp_path)
+def shoot(page: Any, name: str, *, full_page: bool = True) -> None:
+    """A screenshot of one page state under tests/artifacts/signing-NAME.png, for a person to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"signing-{name}.png"), full_page=full_page)
 
 
 def letter(sim: Simulator) -> str:
@@ -58,14 +26,14 @@ def letter(sim: Simulator) -> str:
     return found[1].decode()
 
 
-def sign_in(page: Any, service: Service, login: str, shots: Shots | None = None) -> None:
+def sign_in(page: Any, service: Service, login: str, *, shots: bool = False) -> None:
     page.goto(f"{service.base}/sign/{REPO}")
     if shots:
-        shots.take(page, "1-letter")
+        shoot(page, "1-letter")
     page.get_by_role("link", name="Sign with GitHub").click()
     page.wait_for_url("**/login/oauth/authorize**")
     if shots:
-        shots.take(page, "2-github-login")
+        shoot(page, "2-github-login")
     page.get_by_label("Username").fill(login)
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(f"{service.base}/sign/{REPO}")
@@ -78,28 +46,28 @@ def wait_landed(page: Any, timeout: float = 30) -> float:
     return time.monotonic()
 
 
-def test_sign_then_see_it_land(signing_world: World, browser: Any, shots: Shots, caplog: Any) -> None:
+def test_sign_then_see_it_land(signing_world: World, browser_page: Any, caplog: Any) -> None:
     sim, _, service = signing_world
     caplog.set_level(logging.DEBUG)
-    page = browser.new_page()
+    page = browser_page
     seen: list[str] = []
     page.on("response", lambda r: seen.append(r.text()) if "text/html" in r.headers.get("content-type", "") else None)
-    sign_in(page, service, "ada", shots)
-    shots.take(page, "3-form")
+    sign_in(page, service, "ada", shots=True)
+    shoot(page, "3-form")
     page.get_by_label("Your name").fill("Ada Lovelace")
     page.get_by_role("button", name="Preview").click()
     preview = page.locator("pre.line")
     assert preview.inner_text() == "-  Ada Lovelace [@ada](https://github.com/ada)"
     assert page.get_by_text("The letter's rules accept this. Nothing has been sent yet.").is_visible()
-    shots.take(page, "4-preview")
+    shoot(page, "4-preview")
     assert not sim.world.pulls  # a preview sends nothing
     clicked = time.monotonic()
     page.get_by_role("button", name="Sign", exact=True).click()
     page.wait_for_url(f"**/sign/{REPO}/pr/*")
-    shots.take(page, "5-progress")
+    shoot(page, "5-progress")
     landed = wait_landed(page)
     print(f"\nsigning page: click Sign -> landed commit shown: {landed - clicked:.2f} s")
-    shots.take(page, "6-landed")
+    shoot(page, "6-landed")
     [pr] = sim.world.pulls.values()
     assert pr.user.login == "ada" and pr.head_repo.full_name == "ada/microsoft-drop-ice"  # the signer's own PR
     assert "-  Ada Lovelace [@ada](https://github.com/ada)" in letter(sim)
@@ -114,9 +82,9 @@ def test_sign_then_see_it_land(signing_world: World, browser: Any, shots: Shots,
         assert not path.is_file() or tokens[0].encode() not in path.read_bytes(), path
 
 
-def test_second_visit_shows_the_signature_and_withdraw_lands(signing_world: World, browser: Any, shots: Shots) -> None:
+def test_second_visit_shows_the_signature_and_withdraw_lands(signing_world: World, browser_page: Any) -> None:
     sim, _, service = signing_world
-    page = browser.new_page()
+    page = browser_page
     sign_in(page, service, "grace")
     page.get_by_label("Your name").fill("Grace Hopper")
     page.get_by_label("Your name").press("Enter")  # the form's first button: Preview
@@ -126,10 +94,10 @@ def test_second_visit_shows_the_signature_and_withdraw_lands(signing_world: Worl
     assert page.get_by_role("heading", name="Your signature").is_visible()
     assert page.locator("pre.line").inner_text() == "-  Grace Hopper [@grace](https://github.com/grace)"
     assert page.get_by_role("button", name="Amend my signature").is_visible()
-    shots.take(page, "7-second-visit")
+    shoot(page, "7-second-visit")
     page.get_by_role("button", name="Withdraw my signature").click()
     assert page.locator("pre.line.removed").inner_text() == "-  Grace Hopper [@grace](https://github.com/grace)"
-    shots.take(page, "8-withdraw-preview")
+    shoot(page, "8-withdraw-preview")
     page.get_by_role("button", name="Yes, withdraw my signature").click()
     wait_landed(page)
     assert "[@grace]" not in letter(sim)
@@ -138,9 +106,9 @@ def test_second_visit_shows_the_signature_and_withdraw_lands(signing_world: Worl
     settle(sim, service)
 
 
-def test_amend_lands(signing_world: World, browser: Any) -> None:
+def test_amend_lands(signing_world: World, browser_page: Any) -> None:
     sim, _, service = signing_world
-    page = browser.new_page()
+    page = browser_page
     sign_in(page, service, "linus")
     page.get_by_label("Your name").fill("Linus T")
     page.get_by_role("button", name="Sign", exact=True).click()  # Sign checks with the rules first, too
@@ -155,9 +123,9 @@ def test_amend_lands(signing_world: World, browser: Any) -> None:
     assert "-  Linus Torvalds [@linus](https://github.com/linus)" in text and "Linus T [" not in text
 
 
-def test_a_tampered_state_is_refused(signing_world: World, browser: Any, shots: Shots) -> None:
+def test_a_tampered_state_is_refused(signing_world: World, browser_page: Any) -> None:
     sim, _, service = signing_world
-    page = browser.new_page()
+    page = browser_page
     page.goto(f"{service.base}/sign/{REPO}")
     page.get_by_role("link", name="Sign with GitHub").click()
     page.wait_for_url("**/login/oauth/authorize**")
@@ -165,32 +133,30 @@ def test_a_tampered_state_is_refused(signing_world: World, browser: Any, shots: 
     page.get_by_label("Username").fill("ada")
     page.get_by_role("button", name="Authorize").click()
     assert page.get_by_role("heading", name="Sign-in refused").is_visible()
-    shots.take(page, "9-state-refused")
+    shoot(page, "9-state-refused")
     page.get_by_role("link", name="Back to the letter").click()
     assert page.get_by_role("link", name="Sign with GitHub").is_visible()  # not signed in
     assert not [t for t in sim.world.tokens if t.startswith("ghu_")]  # the code was never exchanged
 
 
-def test_an_invalid_name_shows_the_rules_message_and_sends_nothing(
-    signing_world: World, browser: Any, shots: Shots
-) -> None:
+def test_an_invalid_name_shows_the_rules_message_and_sends_nothing(signing_world: World, browser_page: Any) -> None:
     sim, _, service = signing_world
-    page = browser.new_page()
+    page = browser_page
     sign_in(page, service, "margaret")
     page.get_by_label("Your name").fill("Margaret <a href='https://evil.example'>Hamilton</a>")
     page.get_by_role("button", name="Preview").click()
     alert = page.get_by_role("alert")
     assert "The name may not contain links, HTML or web addresses." in alert.inner_text()
     assert page.get_by_label("Your name").get_attribute("aria-invalid") == "true"
-    shots.take(page, "10-error")
+    shoot(page, "10-error")
     page.get_by_role("button", name="Sign", exact=True).click()
     assert "The name may not contain links" in page.get_by_role("alert").inner_text()
     assert not sim.world.pulls  # nothing was sent
 
 
-def test_keyboard_and_narrow_screen(signing_world: World, browser: Any, shots: Shots) -> None:
+def test_keyboard_and_narrow_screen(signing_world: World, browser_page: Any) -> None:
     _, _, service = signing_world
-    page = browser.new_page()
+    page = browser_page
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{service.base}/sign/{REPO}")
     page.keyboard.press("Tab")
@@ -201,7 +167,7 @@ def test_keyboard_and_narrow_screen(signing_world: World, browser: Any, shots: S
             break
     else:
         raise AssertionError("the Sign with GitHub button is not reachable with the keyboard")
-    shots.take(page, "11-narrow-focus", full_page=False)
+    shoot(page, "11-narrow-focus", full_page=False)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
     page.keyboard.press("Enter")
     page.wait_for_url("**/login/oauth/authorize**")
@@ -210,7 +176,7 @@ def test_keyboard_and_narrow_screen(signing_world: World, browser: Any, shots: S
     page.wait_for_url(f"{service.base}/sign/{REPO}")
     page.get_by_label("Your name").fill("Ada Lovelace")
     page.get_by_role("button", name="Preview").click()
-    shots.take(page, "12-narrow-preview")
+    shoot(page, "12-narrow-preview")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
@@ -224,10 +190,10 @@ Signed,
 """
 
 
-def test_letter_text_cannot_inject_script(signing_world: World, browser: Any) -> None:
+def test_letter_text_cannot_inject_script(signing_world: World, browser_page: Any) -> None:
     sim, _, service = signing_world
     person(sim, "maintainer").write(REPO, "README.md", HOSTILE, "main", "Hostile words")
-    page = browser.new_page()
+    page = browser_page
     dialogs: list[str] = []
 
     def on_dialog(dialog: Any) -> None:
@@ -243,14 +209,14 @@ def test_letter_text_cannot_inject_script(signing_world: World, browser: Any) ->
     assert page.evaluate("window.pwned") is None and not dialogs
 
 
-def test_every_rule_stays_in_force(signing_world: World, browser: Any) -> None:
+def test_every_rule_stays_in_force(signing_world: World, browser_page: Any) -> None:
     sim, _, service = signing_world
     maintainer = person(sim, "maintainer")
     config, _ = maintainer.read(REPO, ".github/undersigned.yml")
     rules = "signers:\n  blocked: [margaret]\n  min_account_age_days: 30\n"
     maintainer.write(REPO, ".github/undersigned.yml", config + rules, "main", "Rules")
     sim.world.add_user("newcomer", created_at=sim.world.now() - 2 * 86400)
-    page = browser.new_page()
+    page = browser_page
     sign_in(page, service, "newcomer")
     page.get_by_label("Your name").fill("New Comer")
     page.get_by_role("button", name="Sign", exact=True).click()

@@ -144,11 +144,13 @@ class Simulator:
 
     def __init__(self, world: World, public_url: str | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
         from tests.github_sim import routes_app, routes_git, routes_issues, routes_pulls, routes_repos  # noqa: F401
+        from tests.github_sim.routes_html import web_routes
         from tests.github_sim.routes_oauth import OAuthServer
         from tests.github_sim.webhooks import WebhookSender
 
         self.world, self.faults = world, Faults()
         self.asgi = Starlette(routes=[Route(p, self._endpoint(fn), methods=[m]) for m, p, fn in ROUTES])
+        self.asgi.router.routes.extend(web_routes(self))  # HTML pages and the App manifest flow
         self.oauth = OAuthServer(world)  # the web flow for user access tokens (routes_oauth.py)
         self.asgi.router.routes.extend(self.oauth.routes())
         self.http = ServerThread(self.asgi, host, port)

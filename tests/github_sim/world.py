@@ -22,6 +22,7 @@ from tests.github_sim.models import (
     Token,
     User,
 )
+from tests.github_sim.pushes import push_event
 
 Listener = Callable[[str, str | None, dict[str, Any], "Installation | None"], None]
 
@@ -153,6 +154,8 @@ class World:
                 raise ApiError(422, "Update is not a fast forward")
             if not repo.git.set_ref(f"refs/heads/{branch}", sha, old or current):
                 raise ApiError(422, "Reference cannot be updated")
+            if (inst := self.installation_for(repo)) is not None:  # only an App's installations get pushes
+                self.emit("push", None, push_event(repo, branch, current, sha), inst)
             self.after_push(repo, branch, sha)
 
     def after_push(self, repo: Repository, branch: str, sha: str) -> None:

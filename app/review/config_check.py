@@ -1,0 +1,78 @@
+"""The config's lifecycle: a push that changes it is checked on its commit (for the maintainer), every
+cached copy is dropped at once, open PRs are re-evaluated; meanwhile signers are told to wait, neutrally."""
+
+from __future__ import annotations
+
+import logging
+
+from app.github.config_source import load_config
+from app.jobs.store import Keys
+from app.logs import event
+from app.review.context import Context
+from app.review.render import MARKER, CheckReport
+from config import CONFIG_PATH, Config, ConfigError
+
+log = logging.getLogger("undersigned.config")
+WAITING_TITLE = "Waiting for the maintainers to fix the configuration"
+
+
+def config_pushed(ctx: Context, sha: str) -> None:
+    """A push changed the config on the default branch: forget it everywhere, check it on `sha`, and
+    re-evaluate the open PRs with it."""
+    ctx.store.put(Keys.config_changed(ctx.repo), sha)
+    ctx.configs.forget(ctx.repo)
+    if ctx.repo.lower().endswith("/.github"):
+        ctx.configs.entries.clear()  # other repos may `_extends` this one: read theirs again too
+    result = load_config(ctx.api, ctx.repo, sha)
+    if result is not None:
+        ctx.reporter.check(sha, config_report(result))
+        event(log, "config checked", repo=ctx.repo, sha=sha, ok=isinstance(result, Config))
+    ctx.queue("scan")  # PRs waiting on a broken config, or judged by the old one
+
+
+def config_report(result: Config | ConfigError) -> CheckReport:
+    """The check on the commit that changed the config, addressed to the maintainer."""
+    if isinstance(result, Config):
+        letter = result.letter
+        where = (
+            f"one file per signer in `{letter.directory}/`"
+            if letter.directory
+            else f"`{letter.file}`" + (f", after the line `{letter.start_after}`" if letter.start_after else "")
+        )
+        line = "" if letter.directory else f"\n\nOne signature looks like:\n\n```text\n{letter.line}\n```"
+        summary = f"undersigned reads signatures from {where}.{line}\n\nOpen pull requests are checked again with it."
+        return CheckReport("success", f"{CONFIG_PATH} is valid", summary)
+    count = len(result.issues)
+    title = f"{CONFIG_PATH} has {count} error{'s' if count != 1 else ''}"
+    intro = (
+        "This commit changed the letter's configuration, and undersigned cannot use it. Until it is fixed, "
+        "signers' pull requests wait (they are told the maintainers are on it). What to change:\n\n"
+    )
+    annotations = tuple(
+        {
+            "path": result.path,
+            "start_line": issue.line,
+            "end_line": issue.line,
+            "annotation_level": "failure",
+            "title": issue.key or "the file",
+            "message": issue.message,
+        }
+        for issue in result.issues
+        if issue.line
+    )
+    return CheckReport("failure", title, intro + result.markdown(), annotations)
+
+
+def waiting_report(error: ConfigError) -> CheckReport:
+    """What a signer sees while the config is broken: nothing for them to fix, so neutral."""
+    summary = (
+        f"The letter's configuration (`{error.path}` on the default branch) has "
+        f"{'an error' if len(error.issues) == 1 else 'errors'} that the maintainers need to fix. There is "
+        "nothing to change in your pull request for that: undersigned checks it again as soon as the "
+        "configuration is fixed."
+    )
+    return CheckReport("neutral", WAITING_TITLE, summary)
+
+
+def waiting_comment() -> str:
+    return f"{MARKER}\n{WAITING_TITLE}: there is nothing to change in your pull request for now. undersigned checks it again as soon as the configuration is fixed.\n"  # noqa: E501

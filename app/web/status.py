@@ -1,0 +1,164 @@
+"""The status page at `/` for browsers: installations and letters, signatures landed, the queue, the last
+decisions with their reasons. It refreshes itself; the GitHub side is read at most once a minute."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from app.jobs.activity import Activity
+from app.runtime import Runtime
+from app.web.pages import e, page
+from app.web.setup import install_url
+from config import Config
+
+log = logging.getLogger("undersigned.status")
+REFRESH = 10  # seconds between the page's own reloads
+OVERVIEW_TTL = 60.0  # seconds the installations and letters are trusted (each read costs API calls)
+TONES = {"sign": "ok", "withdraw": "ok", "amend": "ok", "landed": "ok", "invalid": "bad", "blocked": "bad"}
+WORDS = {"sign": "valid", "withdraw": "valid withdrawal", "amend": "valid change", "invalid": "needs changes",
+         "not_a_signature": "not a signature", "waiting": "waiting for the maintainers"}  # fmt: skip
+STATES = {"letter": ("ok", "a letter"), "config error": ("bad", "the config has errors"),
+          "no config": ("muted", "no config: not a letter")}  # fmt: skip
+MAX_REPOS = 30  # repos looked at per page build: a status page must not eat the rate limit
+
+
+@dataclass
+class Letter:
+    repo: str
+    html_url: str
+    state: str  # "letter", "config error", "no config"
+
+
+@dataclass
+class Overview:
+    installations: list[tuple[str, int]] = field(default_factory=list)  # (account, id)
+    letters: list[Letter] = field(default_factory=list)
+    problem: str | None = None
+    more: bool = False
+
+
+class Status:
+    """Builds the page. The GitHub overview is cached; counts and decisions come from the store."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt, self.activity = rt, Activity(rt.queue.store)
+        self.cached: tuple[float, Overview] | None = None
+        self.lock = threading.Lock()
+
+    def overview(self) -> Overview:
+        with self.lock:
+            if self.cached is not None and time.monotonic() - self.cached[0] < OVERVIEW_TTL:
+                return self.cached[1]
+        found = self._read()
+        if found.installations and found.problem is None:  # nothing yet is cheap to ask again
+            with self.lock:
+                self.cached = (time.monotonic(), found)
+        return found
+
+    def forget(self) -> None:
+        with self.lock:
+            self.cached = None
+
+    def _read(self) -> Overview:
+        github, dispatcher, out = self.rt.github, self.rt.dispatcher, Overview()
+        if github is None or dispatcher is None:
+            return out
+        try:
+            for inst in github.integration.get_installations():
+                account = (inst.raw_data.get("account") or {}).get("login", "?")
+                out.installations.append((str(account), int(inst.id)))
+                api = github.api(int(inst.id))
+                for repo in api.pages("/installation/repositories", key="repositories"):
+                    if len(out.letters) >= MAX_REPOS:
+                        out.more = True
+                        break
+                    name, branch = str(repo["full_name"]), str(repo.get("default_branch") or "main")
+                    config = dispatcher.configs.get(api, name, branch)
+                    state = "no config" if config is None else "config error"
+                    state = "letter" if isinstance(config, Config) else state
+                    out.letters.append(Letter(name, str(repo.get("html_url") or ""), state))
+        except Exception as exc:  # GitHub unreachable or refusing: say so, never a 500
+            out.problem = f"GitHub did not answer ({type(exc).__name__}: {str(exc)[:200]})"
+            log.warning("status overview failed", extra={"fields": {"error": out.problem}})
+        return out
+
+    def html(self) -> str:
+        settings = self.rt.settings
+        if not settings.has_app_credentials:
+            body = (
+                "<h1>Not set up yet</h1><p>This service has no GitHub App yet.</p>"
+                '<p><a class="button" href="/setup">Set up the GitHub App</a></p>'
+            )
+            return page("Status", body)
+        data, view = self.activity.read(), self.overview()
+        today = int(data["landed"].get(datetime.now(UTC).strftime("%Y-%m-%d"), 0))
+        link = install_url(settings.web_url, settings.app_slug)
+        problems = self.rt.not_ready()
+        health = (
+            '<p class="ok tag">Ready</p>'
+            if not problems
+            else "".join(f'<p class="bad tag">Not ready: {e(p)}</p>' for p in problems)
+        )
+        cards = (
+            '<div class="cards">'
+            f'<div class="card"><b id="landed-today">{today}</b><span>signatures landed today</span></div>'
+            f'<div class="card"><b id="landed-total">{data["total"]}</b><span>signatures landed in total</span></div>'
+            f'<div class="card"><b id="queue">{self._queue_depth()}</b><span>jobs waiting</span></div>'
+            f'<div class="card"><b>{len(view.installations)}</b><span>installations</span></div>'
+            "</div>"
+        )
+        more = f' · <a href="{e(link)}">install on more repositories</a>' if link else ""
+        body = (
+            f'<h1>Status</h1><p class="muted">GitHub App {e(settings.app_id)}{more}'
+            f" · this page refreshes every {REFRESH} s</p>{health}{cards}"
+            f"{self._letters(view)}{self._decisions(data['decisions'])}"
+        )
+        return page("Status", body, refresh=REFRESH)
+
+    def _queue_depth(self) -> str:
+        try:
+            return str(self.rt.queue.pending())
+        except Exception:
+            return "?"
+
+    def _letters(self, view: Overview) -> str:
+        out = ["<h2>Installations and letters</h2>"]
+        if view.problem:
+            out.append(f'<p class="bad">{e(view.problem)}</p>')
+        if not view.installations and not view.problem:
+            out.append('<p class="muted">Not installed anywhere yet.</p>')
+        for account, inst_id in view.installations:
+            out.append(f'<p>Installed on <b>{e(account)}</b> <span class="muted">(installation {inst_id})</span></p>')
+        rows = "".join(
+            f'<tr><td><a href="{e(x.html_url)}">{e(x.repo)}</a></td>'
+            f'<td class="{ {"letter": "ok", "config error": "bad"}.get(x.state, "muted") }">{e(x.state)}</td></tr>'
+            for x in view.letters
+        )
+        if rows:
+            out.append(
+                f"<table><thead><tr><th>Repository</th><th>Letter</th></tr></thead><tbody>{rows}</tbody></table>"
+            )
+        if view.more:
+            out.append(f'<p class="muted">Only the first {MAX_REPOS} repositories are shown.</p>')
+        return "".join(out)
+
+    def _decisions(self, decisions: list[dict[str, object]]) -> str:
+        if not decisions:
+            return '<h2>Last decisions</h2><p class="muted">None yet: open a signature pull request.</p>'
+        rows = []
+        for d in decisions:
+            when = datetime.fromtimestamp(float(str(d.get("at", 0))), UTC).strftime("%H:%M:%S")
+            outcome = str(d.get("outcome", ""))
+            tone = TONES.get(outcome, "wait")
+            name, number = str(d.get("repo", "")), d.get("pr")
+            url = f"{self.rt.settings.web_url}/{name}/pull/{number}"
+            rows.append(
+                f'<tr class="decision"><td>{when}</td><td><a href="{e(url)}">{e(name)}#{e(number)}</a></td>'
+                f'<td class="tag {tone}">{e(WORDS.get(outcome, outcome))}</td><td>{e(d.get("reason", ""))}</td></tr>'
+            )
+        head = "<tr><th>UTC</th><th>Pull request</th><th>Decision</th><th>Reason</th></tr>"
+        return f"<h2>Last decisions</h2><table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"

@@ -1,0 +1,78 @@
+"""Headless Chromium for browser tests (Debian's `chromium`, driven by Playwright for Python).
+
+Use the `browser_page` fixture (tests/conftest.py exposes it): a fresh page in a fresh profile, and
+`shot(page, name)` to save a PNG under tests/artifacts/ for a person to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# Flags that work in a container without a GPU, a sandbox or network access beyond the test's servers.
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def available() -> str | None:
+    """Why browser tests cannot run here, or None when they can."""
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (.ci/run installs Debian's chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (.ci/run installs it)"
+    return None
+
+
+@pytest.fixture
+def browser_page(tmp_path: Path) -> Iterator[Any]:
+    """A new page in a freshly launched headless Chromium with its own profile folder. On CI a missing
+    browser fails the test; elsewhere it is skipped with the reason."""
+    reason = available()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    profile = Path(tempfile.mkdtemp(prefix="chromium-", dir=tmp_path))
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1100, "height": 900},
+        )
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            page.set_default_timeout(20_000)
+            yield page
+        finally:
+            context.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def shot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot as tests/artifacts/NAME.png and return its path."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
