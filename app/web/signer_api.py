@@ -156,6 +156,8 @@ def progress(api: Api, repo: str, number: int) -> Progress:
             found = _LANDED.search(str(comment.get("body", "")))
             if found:
                 landed = found.group(1)
+    if landed and checked is None:
+        checked, title = "success", "valid"  # a valid PR that lands at once gets no interim check: merged says it
     base_url = str((pr.get("base") or {}).get("repo", {}).get("html_url") or "")
     commit_url = f"{base_url}/commit/{landed}" if landed and base_url else None
     return Progress(number, str(pr.get("html_url", "")), str(pr.get("state")), checked, title, landed, commit_url)
