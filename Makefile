@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run demo test lint typecheck unit bench schema clean
+.PHONY: run demo test lint typecheck unit bench schema schemas clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,9 @@ lint: $(STAMP)
 	$(BIN)/hadolint Dockerfile
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict app handlers config
+	$(BIN)/mypy --strict app handlers config tests bench
 
-unit: $(STAMP)
+unit: $(STAMP) schemas
 	$(BIN)/pytest
 
 bench: $(STAMP)
@@ -41,6 +41,10 @@ bench: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/python -m config.schema > config/undersigned.schema.json
+
+# GitHub's published REST description and webhook schemas (pinned npm packages) into .cache/schemas.
+schemas: $(STAMP)
+	$(BIN)/python -m tests.contract.fetch_schemas
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.rules import Author, evaluate
+from app.rules import Author, Ownership, evaluate, parse_ledger
 from app.rules.lint import lint_letter
 from app.rules.problems import Problem
 from config import CONFIG_PATH, Config, ConfigError, load_config_file
@@ -68,6 +68,12 @@ def read_letter_files(config: Config, repo: Path) -> dict[str, str]:
     return {p.relative_to(repo).as_posix(): _read_text(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def read_ledger(config: Config, repo: Path) -> Ownership:
+    """Who owns the lines or files without a login, from the repo's ledger file (none: nobody known)."""
+    target = repo / config.letter.ledger
+    return parse_ledger(_read_text(target) if target.is_file() else None)
+
+
 def changed_paths(base: Path, head: Path) -> list[str]:
     """Repo-relative paths whose bytes differ between the two folders (.git ignored)."""
 
@@ -101,7 +107,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         print(f"undersigned: {repo} is not a folder", file=sys.stderr)
         return EXIT_USAGE
     config = _load(args.config, repo, linting=True)
-    report = lint_letter(config, read_letter_files(config, repo))
+    report = lint_letter(config, read_letter_files(config, repo), read_ledger(config, repo))
     for item in report.problems:
         _print_problem(item)
     if args.notes:
@@ -136,6 +142,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         changed_paths(base, head),
         author,
         args.now or datetime.now(UTC),
+        None,
+        read_ledger(config, base),
     )
     if args.json:
         print(json.dumps(verdict.as_dict(), ensure_ascii=False, indent=2))
@@ -165,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--base", required=True, help="the repo folder before the PR")
     verify.add_argument("--head", required=True, help="the repo folder after the PR")
     verify.add_argument("--author", required=True, help="the PR author's login")
-    verify.add_argument("--author-id", type=int)
+    verify.add_argument("--author-id", type=int, help="the PR author's numeric GitHub id (binds lines without a login)")
     verify.add_argument("--author-type", choices=["User", "Bot", "Organization"])
     verify.add_argument("--author-created", type=_when, help="account creation time (ISO 8601)")
     verify.add_argument("--now", type=_when, help="the time to judge at (default: now)")

@@ -5,13 +5,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-FIELDS = ("name", "login", "affiliation")
+# Every field a template may use, and what it matches. Free text is lazy, so the literals around it decide.
+FIELDS = ("name", "login", "affiliation", "email", "url", "commit", "slug", "id", "text")
 _FIELD_RE = {
     "name": r"\S.*?",
     # Captured loosely and validated afterwards, so "@lady_ada_king" reads as a bad login, not a bad line.
     "login": r"[^\s\[\]()/,@<>]+",
     "affiliation": r"\S.*?",
+    "email": r"[^\s<>()\[\],@]+@[^\s<>()\[\],@]+",
+    "url": r"https?://[^\s<>()\[\]\"'`]+",  # a web address only: never javascript: or data:
+    "commit": r"[0-9a-fA-F]{7,40}",
+    "slug": r"[a-z0-9]+(?:-[a-z0-9]+)*",
+    "id": r"[A-Za-z0-9_-]+",
+    "text": r"\S.*?",
 }
+_FREE = ("name", "affiliation", "text")
 _BULLET = re.compile(r"^\s*(?:(N)\.|([-*]))(?= )")
 
 
@@ -28,6 +36,17 @@ class Parsed:
     affiliation: str | None
     logins: tuple[str, ...]
     number: int | None = None
+    extra: tuple[tuple[str, str], ...] = ()  # the other fields read (email, url, commit, slug, id, text)
+
+    def value(self, field: str) -> str | None:
+        """The value of any field, or None when the line does not have it."""
+        if field == "name":
+            return self.name or None
+        if field == "login":
+            return self.login or None
+        if field == "affiliation":
+            return self.affiliation
+        return dict(self.extra).get(field)
 
 
 # A template is a list of parts: ("lit", text) | ("field", name) | ("opt", [parts]).
@@ -53,7 +72,8 @@ def _tokenize(text: str, pos: int = 0, depth: int = 0) -> tuple[list[Part], int]
             end = text.find("}", pos)
             field = text[pos + 1 : end] if end > 0 else ""
             if field not in FIELDS:
-                raise TemplateError(f"unknown field {{{field}}}; use {{name}}, {{login}} or {{affiliation}}")
+                known = ", ".join(f"{{{f}}}" for f in FIELDS)
+                raise TemplateError(f"unknown field {{{field}}}; the fields are {known}")
             flush()
             parts.append(("field", field))
             pos = end + 1
@@ -72,7 +92,10 @@ def _tokenize(text: str, pos: int = 0, depth: int = 0) -> tuple[list[Part], int]
 
 
 class Template:
-    """A compiled line template. `bullet` is True for list lines, False for a file's fields."""
+    """A compiled line template. `bullet` is True for list lines, False for a file's name or fields.
+
+    A template starting with `|` is a markdown table row: spaces around the pipes are optional and no free
+    field spans a pipe. `variants` are other accepted shapes of the same line; `render` uses the first."""
 
     def __init__(
         self,
@@ -80,9 +103,11 @@ class Template:
         *,
         bullet: bool = True,
         pattern: str | None = None,
-        required: tuple[str, ...] = ("name", "login"),
+        required: tuple[str, ...] = (),
+        any_of: tuple[str, ...] | None = None,
+        variants: tuple[str, ...] = (),
     ) -> None:
-        self.source = source
+        self.source, self.pattern = source, pattern
         self.numbered = False
         body = source
         self.bullet = ""
@@ -92,33 +117,50 @@ class Template:
                 self.numbered = m.group(1) is not None
                 self.bullet = "N." if self.numbered else m.group(2)
                 body = source[m.end() :]
+        self.table = body.lstrip().startswith("|")
+        self._dotless = not bullet  # in a file name, a login never takes the dot of an extension
         self.parts, _ = _tokenize(body)
         names = self._fields(self.parts)
         for field in required:
             if field not in names:
                 raise TemplateError(f"the template must contain {{{field}}}")
+        wanted = ("name", "login") if any_of is None and bullet else (any_of or ())
+        if wanted and pattern is None and not names & set(wanted):
+            raise TemplateError("the template must contain " + " or ".join(f"{{{f}}}" for f in wanted))
         self.fields = names
-        self.login_prefix = None if pattern else self._login_prefix(self.parts)
         self._counts: dict[str, int] = {}
         regex = self._regex(self.parts)
-        if self.bullet:
-            lead = r"(?P<number>\d+)\." if self.numbered else r"[-*]"
-            regex = r"\s*" + lead + regex
-        self.regex = re.compile(regex)
+        lead = (r"(?P<number>\d+)\." if self.numbered else r"[-*]") if self.bullet else ""
+        self.regex = re.compile(r"\s*" + lead + regex if self.bullet else regex)
+        # The same shape over a whole list at once, one match per line: a line that fits it fills the groups,
+        # any other line lands whole in `_other` (its lead is plain spaces only: a stricter read is safe).
+        top = {str(v) for k, v in self.parts if k == "field"}
+        whole = pattern is None and not variants and bool(top & {"name", "login"})
+        self._counts = {}
+        one = self._regex(self.parts, backref=True)  # a line whose logins differ is left to the slow path
+        body = (r"[ ]*" + lead + one) if self.bullet else one
+        self.multiline = re.compile(rf"(?m)^(?:{body})$|^(?P<_other>.*)$") if whole else None
         if pattern is not None:
             try:
                 custom = re.compile(pattern)
             except re.error as exc:
                 raise TemplateError(f"pattern is not a valid regex: {exc}") from exc
             missing = {"name", "login"} - set(custom.groupindex)
-            if missing & set(required):
+            if missing & set(required) or not {"name", "login"} & set(custom.groupindex):
                 raise TemplateError(f"pattern needs the named groups {sorted(missing)}")
             self.regex = custom
+            self.fields = {g for g in custom.groupindex if g in FIELDS}
         groups = self.regex.groupindex
         self._has_name, self._has_affiliation = "name" in groups, "affiliation" in groups
         self._has_login, self._numbered_group = "login" in groups, "number" in groups
         self._login_groups = [g for g in groups if g == "login" or g.startswith("login_")]
         self._single_login = self._login_groups == ["login"]
+        self._extra = [g for g in groups if g in FIELDS and g not in ("name", "login", "affiliation")]
+        self.variants = tuple(Template(v, bullet=bullet, any_of=any_of) for v in variants)
+        for other in self.variants:
+            self.fields = self.fields | other.fields
+        prefixes = {t._login_prefix(t.parts) for t in (self, *self.variants) if "login" in t.fields}
+        self.login_prefix = prefixes.pop() if len(prefixes) == 1 and pattern is None else None
 
     @staticmethod
     def _login_prefix(parts: list[Part]) -> str | None:
@@ -127,7 +169,7 @@ class Template:
             if kind == "field" and value == "login":
                 if i == 0 or parts[i - 1][0] != "lit":
                     return None
-                prefix = str(parts[i - 1][1]).rsplit(" ", 1)[-1]
+                prefix = str(parts[i - 1][1]).rsplit(" ", 1)[-1].rsplit("|", 1)[-1]
                 return prefix or None
         return None
 
@@ -141,23 +183,49 @@ class Template:
                 found |= Template._fields(value)  # type: ignore[arg-type]
         return found
 
-    def _regex(self, parts: list[Part]) -> str:
+    def _field_regex(self, field: str) -> str:
+        if self.table and field in _FREE:
+            return r"[^\s|][^|]*?"
+        if self._dotless and field == "login":
+            return r"[^\s\[\]()/,@<>.]+"
+        return _FIELD_RE[field]
+
+    def _regex(self, parts: list[Part], backref: bool = False) -> str:
+        """The regex of these parts; with `backref`, a second {login} must repeat the first exactly."""
         out = []
+        # A run of spaces matches one or more (NBSP and tabs are already plain spaces); in a table row, any.
+        spaces = " *" if self.table else " +"
         for kind, value in parts:
             if kind == "lit":
-                # A run of spaces matches one or more; NBSP and tabs are already plain spaces.
-                out.append(" +".join(re.escape(chunk) for chunk in re.split(r" +", str(value))))
+                out.append(spaces.join(re.escape(chunk) for chunk in re.split(r" +", str(value))))
             elif kind == "field":
                 n = self._counts.get(str(value), 0) + 1
                 self._counts[str(value)] = n
                 group = str(value) if n == 1 else f"{value}_{n}"
-                out.append(f"(?P<{group}>{_FIELD_RE[str(value)]})")
+                if backref and value == "login" and n > 1:
+                    out.append("(?P=login)")
+                else:
+                    out.append(f"(?P<{group}>{self._field_regex(str(value))})")
             else:
-                out.append(f"(?:{self._regex(value)})?")  # type: ignore[arg-type]
+                out.append(f"(?:{self._regex(value, backref)})?")  # type: ignore[arg-type]
         return "".join(out)
 
     def parse(self, line: str) -> Parsed | None:
-        """Read a normalized line; None when it does not have the template's shape."""
+        """Read a normalized line; None when it has none of the template's shapes.
+
+        With variants, the first shape that reads a login wins, else the first that reads the line."""
+        first = self._parse_one(line)
+        if not self.variants or (first is not None and first.login):
+            return first
+        for other in self.variants:
+            got = other._parse_one(line)
+            if got is not None and (got.login or first is None):
+                if got.login:
+                    return got
+                first = got
+        return first
+
+    def _parse_one(self, line: str) -> Parsed | None:
         m = self.regex.fullmatch(line)
         if m is None:
             return None
@@ -167,21 +235,37 @@ class Template:
         else:
             found = m.group(*self._login_groups)
             logins = found if None not in found else tuple(x for x in found if x)
+        extra = tuple((g, m.group(g).strip()) for g in self._extra if m.group(g)) if self._extra else ()
         return Parsed(
             m.group("name").strip() if self._has_name and m.group("name") else "",
             login or "",
-            (m.group("affiliation") or None) if self._has_affiliation else None,
+            (m.group("affiliation").strip() or None) if self._has_affiliation and m.group("affiliation") else None,
             logins,
             int(m.group("number")) if self._numbered_group and m.group("number") else None,
+            extra,
         )
 
-    def render(self, name: str, login: str, affiliation: str | None = None, number: int = 1) -> str:
-        values = {"name": name, "login": login, "affiliation": affiliation}
+    def render(
+        self, name: str, login: str, affiliation: str | None = None, number: int = 1, **extra: str | None
+    ) -> str | None:
+        """The line with these values, or None when a field the template needs has no value."""
+        values = {"name": name, "login": login, "affiliation": affiliation, **extra}
         body = self._render(self.parts, values)
-        assert body is not None
+        if body is None:
+            return None
         if not self.bullet:
             return body
         return (f"{number}." if self.numbered else self.bullet) + body
+
+    def render_parsed(self, parsed: Parsed, login: str | None = None) -> str | None:
+        """What was read, in this template's shape (with another login when given)."""
+        return self.render(
+            parsed.name,
+            parsed.login if login is None else login,
+            parsed.affiliation,
+            parsed.number or 1,
+            **dict(parsed.extra),
+        )
 
     def _render(self, parts: list[Part], values: dict[str, str | None]) -> str | None:
         out = []

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from app.rules import Author, Verdict, evaluate
 from config import Config, load_config_file
@@ -66,16 +67,39 @@ def load_config(letter: str) -> Config:
     return loaded
 
 
-def _prs(letter: str) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class PR:
+    """One merged pull request of the corpus, as far as the replay needs it."""
+
+    number: int
+    date: datetime
+    added: list[str]
+    removed: list[str]
+    files: list[str]
+    login: str | None  # the author, from the merge commit or a noreply e-mail; None when unknown
+
+    @classmethod
+    def read(cls, row: dict[str, Any]) -> PR:
+        login = row.get("author_login") or row.get("head_commit_login")
+        return cls(
+            int(row["pr"]),
+            datetime.fromisoformat(str(row["date"])),
+            [str(x) for x in row["added"]],
+            [str(x) for x in row["removed"]],
+            [str(x) for x in row["files"]],
+            str(login) if login else None,
+        )
+
+
+def _prs(letter: str) -> list[PR]:
     with open(CORPUS / f"{letter}.prs.jsonl", encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh]
-    return sorted(rows, key=lambda r: (datetime.fromisoformat(str(r["date"])), int(str(r["pr"]))))
+        rows = [PR.read(json.loads(line)) for line in fh]
+    return sorted(rows, key=lambda r: (r.date, r.number))
 
 
-def _author(pr: dict[str, object], added: list[str]) -> tuple[str, bool]:
-    login = pr.get("author_login") or pr.get("head_commit_login")
-    if login:
-        return str(login), True
+def _author(pr: PR, added: list[str]) -> tuple[str, bool]:
+    if pr.login:
+        return pr.login, True
     # Applied by a maintainer with no record of who asked: judge it as if the signer opened it.
     found = re.search(r"(?:@|github\.com/)([A-Za-z0-9-]+)", " ".join(added))
     return (found.group(1) if found else "unknown"), False
@@ -87,9 +111,7 @@ def replay_list(letter: str, config: Config) -> LetterResult:
     state: list[str] = []
     result = LetterResult(letter)
     for pr in _prs(letter):
-        added = [str(x) for x in pr["added"]]  # type: ignore[attr-defined]
-        removed = [str(x) for x in pr["removed"]]  # type: ignore[attr-defined]
-        files = [str(x) for x in pr["files"]]  # type: ignore[attr-defined]
+        added, removed, files = pr.added, pr.removed, pr.files
         head_state, head_header, text_edit = list(state), list(header), False
         if path in files:
             for line in removed:
@@ -110,7 +132,7 @@ def replay_list(letter: str, config: Config) -> LetterResult:
         head_text = "\n".join(head_header + head_state) + "\n"
         login, known = _author(pr, added)
         verdict = evaluate(config, {path: base_text}, {path: head_text}, files, Author(login), NOW)
-        result.outcomes.append(Outcome(int(str(pr["pr"])), login, known, verdict))
+        result.outcomes.append(Outcome(pr.number, login, known, verdict))
         state = head_state
     return result
 
@@ -120,8 +142,7 @@ def replay_directory(letter: str, config: Config) -> LetterResult:
     state: dict[str, str] = {}
     result = LetterResult(letter)
     for pr in _prs(letter):
-        added = [str(x) for x in pr["added"]]  # type: ignore[attr-defined]
-        files = [str(x) for x in pr["files"]]  # type: ignore[attr-defined]
+        added, files = pr.added, pr.files
         head = dict(state)
         mine = [f for f in files if f.startswith(prefix)]
         # Added lines of several files come concatenated: split them where each file's "name:" starts.
@@ -137,7 +158,7 @@ def replay_directory(letter: str, config: Config) -> LetterResult:
                 del head[f]
         login, known = _author(pr, added)
         verdict = evaluate(config, state, head, files, Author(login), NOW)
-        result.outcomes.append(Outcome(int(str(pr["pr"])), login, known, verdict))
+        result.outcomes.append(Outcome(pr.number, login, known, verdict))
         state = head
     return result
 

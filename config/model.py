@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from app.template import Template, TemplateError
 
 CONFIG_PATH = ".github/undersigned.yml"
+FILE_NAME_FIELDS = ("login", "slug", "id")
 
 
 class _Strict(BaseModel):
@@ -36,9 +37,16 @@ class LetterConfig(_Strict):
     )
     line: str = Field(
         "- {name} [@{login}](https://github.com/{login})",
-        description="Template of one signature line. Fields: {name}, {login}, {affiliation}; "
-        "{? ...} marks an optional part. The first token is the bullet: '-', '*' or 'N.' "
-        "(any number). Runs of spaces match one or more spaces.",
+        description="Template of one signature line. Fields: {name}, {login}, {affiliation}, {email}, {url}, "
+        "{commit}, {text}; {? ...} marks an optional part. It needs {name} or {login}: without {login} (or "
+        "when an optional login is left out) undersigned binds the line to the PR author's account in the "
+        "ledger. The first token is the bullet: '-', '*' or 'N.' (any number); a template starting with '|' "
+        "is a markdown table row. Runs of spaces match one or more spaces.",
+    )
+    line_variants: list[str] = Field(
+        [],
+        description="Other shapes a line may have (e.g. '- @{login} <{email}>'), tried after 'line'; "
+        "suggestions always use 'line'.",
     )
     pattern: str | None = Field(
         None,
@@ -63,30 +71,53 @@ class LetterConfig(_Strict):
     )
     filename: str = Field(
         "{login}.yaml",
-        description="One-file-per-signer letters: the file name, bound to the signer's login.",
+        description="One-file-per-signer letters: the file name. {login}: the signer's login; {slug}: the "
+        "name in lower case with hyphens (ada-lovelace); {id}: any letters, digits, '-' or '_'. An optional "
+        "extension is written {?.txt}. Without {login} the file is bound to the author in the ledger.",
     )
     fields: dict[str, str] | None = Field(
         None,
-        description="One-file-per-signer letters: the file is YAML with these keys, each value a "
-        "template over {name}, {login}, {affiliation}. E.g. {name: '{name}', link: "
-        "'https://github.com/{login}'}.",
+        description="One-file-per-signer letters: the file is YAML with these required keys, each value a "
+        "template over the line fields. E.g. {name: '{name}', link: 'https://github.com/{login}'}.",
+    )
+    optional_fields: dict[str, str] = Field(
+        {},
+        description="One-file-per-signer letters: keys the YAML may have, each value a template.",
+    )
+    forbidden_keys: list[str] = Field(
+        [], description="One-file-per-signer letters: keys the YAML must not have, even with unknown_keys: allow."
+    )
+    unknown_keys: Literal["reject", "allow"] = Field(
+        "reject",
+        description="One-file-per-signer letters: what to do with a key that is in neither 'fields' nor "
+        "'optional_fields': reject the file, or allow it.",
+    )
+    front_matter: bool = Field(
+        False,
+        description="One-file-per-signer letters: the YAML is front matter between two '---' lines, and "
+        "any text may follow it (Jekyll and Hugo pages).",
     )
     content: str | None = Field(
         None,
         description="One-file-per-signer letters: the file is text matching this template "
         "(used when 'fields' is not set).",
     )
+    ledger: str = Field(
+        ".github/undersigned-ledger.tsv",
+        description="The file where undersigned records which GitHub account owns each line or file it "
+        "lands, in the same commit as the signature. Used when a signature need not carry a login.",
+    )
 
     @model_validator(mode="after")
     def _templates_compile(self) -> LetterConfig:
         try:
-            Template(self.line, pattern=self.pattern)
+            Template(self.line, pattern=self.pattern, variants=tuple(self.line_variants))
             if self.directory is not None:
-                Template(self.filename, bullet=False, required=("login",))
-                for value in (self.fields or {}).values():
-                    Template(value, bullet=False, required=())
+                Template(self.filename, bullet=False, any_of=FILE_NAME_FIELDS)
+                for value in (*(self.fields or {}).values(), *self.optional_fields.values()):
+                    Template(value, bullet=False)
                 if self.content:
-                    Template(self.content, bullet=False, required=())
+                    Template(self.content, bullet=False)
         except TemplateError as exc:
             raise ValueError(str(exc)) from None
         return self
@@ -95,8 +126,10 @@ class LetterConfig(_Strict):
     def _one_shape(self) -> LetterConfig:
         if self.directory is not None and self.fields is None and self.content is None:
             raise ValueError("a 'directory' letter needs either 'fields' or 'content'")
-        if self.directory is not None and "{login}" not in self.filename:
-            raise ValueError("'filename' must contain {login}")
+        if self.directory is not None and self.ledger.startswith(self.directory.rstrip("/") + "/"):
+            raise ValueError("'ledger' must be outside 'directory'")
+        if self.directory is None and self.ledger == self.file:
+            raise ValueError("'ledger' must be another file than 'file'")
         return self
 
 

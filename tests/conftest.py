@@ -14,6 +14,7 @@ import pytest
 
 from tests.browser import browser_page  # noqa: F401  (the shared headless Chromium fixture)
 from tests.github_sim import Demo, Simulator, seed_demo, start
+from tests.github_sim.contract import assert_contract_kept
 
 
 @dataclass
@@ -53,9 +54,10 @@ def receiver() -> Iterator[tuple[str, Received]]:
 
 @pytest.fixture
 def sim(tmp_path: Path) -> Iterator[Simulator]:
-    simulator = start(tmp_path / "sim")
+    simulator = start(tmp_path / "sim", validate=True)
     yield simulator
     simulator.stop()
+    assert_contract_kept(simulator)
 
 
 @pytest.fixture

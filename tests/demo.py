@@ -73,7 +73,10 @@ def report(sim: Simulator, demo: Any, service: Service, opened: list[dict[str, A
     for item in opened:
         pr = world.pull(repo, item["number"])
         runs = [r for r in world.check_runs.values() if r.repo is repo and r.head_sha == pr.head_sha]
-        check = f"{runs[-1].conclusion}: {runs[-1].output.get('title')}" if runs else "no check"
+        if runs:
+            check = f"{runs[-1].conclusion}: {runs[-1].output.get('title')}"
+        else:  # a valid signature that landed shows merged: that is its outcome, no check is posted
+            check = "merged" if pr.merged else "no check yet"
         if pr.merged and pr.merge_commit_sha:
             outcome = f"landed in {sim.base_url}/{repo.full_name}/commit/{pr.merge_commit_sha}"
         else:

@@ -86,3 +86,24 @@ def test_plans_for_one_file_per_signer() -> None:
     signed = _letter(DIRECTORY_CONFIG_YAML, dict(made.writes), 1)  # type: ignore[arg-type]
     withdrawn = plan(signed, Author("ada", 1, "User"), "withdraw")
     assert withdrawn.ok and withdrawn.writes == {"_data/signed/ada.yaml": None}
+
+
+NAMES_ONLY = 'version: 1\nletter:\n  file: README.md\n  start_after: "Signed,"\n  line: "- {name}"\n'
+
+
+def test_names_only_letters_go_by_the_ledger() -> None:
+    from app.rules.ledger import parse_ledger
+
+    text = "# Letter\n\nSigned,\n\n- Grace Hopper\n"
+    letter = _letter(NAMES_ONLY, {"README.md": text}, 1)
+    ada = Author("ada", 7, "User")
+    made = plan(letter, ada, "sign", "Ada Lovelace")
+    assert made.ok and made.text == "- Ada Lovelace" and list(made.writes) == ["README.md"]  # no ledger in the PR
+    ledger = "7\tada\t- Ada Lovelace\n"
+    signed = _letter(NAMES_ONLY, {"README.md": made.writes["README.md"] or ""}, 2)
+    signed = Letter(*[getattr(signed, f) for f in ("repo", "installation_id", "default_branch", "sha", "config",
+                    "files", "text", "count", "fields")], ledger, parse_ledger(ledger))  # fmt: skip
+    mine = existing(signed, "ada", 7)
+    assert mine is not None and mine.text == "- Ada Lovelace"
+    assert existing(signed, "grace", 8) is None  # Grace's line is nobody's in the ledger
+    assert plan(signed, ada, "withdraw").ok

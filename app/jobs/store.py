@@ -53,6 +53,11 @@ class Keys:
         return f"apply-failed:{repo}:{number}:{sha}"
 
     @staticmethod
+    def review_lock(repo: str, number: int) -> str:
+        """One evaluation of a PR at a time: two at once would both create its check run."""
+        return f"reviewing:{repo.lower()}:{number}"
+
+    @staticmethod
     def landing_lock(repo: str) -> str:
         return f"landing:{repo.lower()}"
 

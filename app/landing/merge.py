@@ -15,7 +15,7 @@ from app.landing.layered import Layered
 from app.logs import event
 from app.review.context import Context
 from app.review.render import CheckReport
-from app.rules.apply import ApplyError, apply_changes
+from app.rules.apply import ApplyError, apply_changes, needs_ledger
 from config import Config
 
 log = logging.getLogger("undersigned.land")
@@ -43,8 +43,8 @@ def merge_endpoint(ctx: Context, config: Config, item: Ready, pr: PullRequest) -
     """The plain way: GitHub's merge, pinned to the validated sha. None when we must resolve it.
 
     https://docs.github.com/en/rest/pulls/pulls#merge-a-pull-request (405 not mergeable, 409 head moved)"""
-    if item.placement_fixed or pr.mergeable_state == "dirty":
-        return None
+    if item.placement_fixed or pr.mergeable_state == "dirty" or needs_ledger(config.letter):
+        return None  # the bot writes the letter (and the ledger, which must change in the same commit)
     try:
         return str(ctx.api.merge(ctx.repo, item.number, item.sha, config.merge.method)["sha"])
     except GithubException as exc:
@@ -110,6 +110,8 @@ def merge_commit(
         if config.letter.directory is None and changed.get(config.letter.file) is not None:
             # The letter we just wrote: the next batch builds on it without reading it back.
             ctx.texts.prime(ctx.repo, sha, config.letter.file, changed[config.letter.file])
+            if needs_ledger(config.letter):
+                ctx.texts.prime(ctx.repo, sha, config.letter.ledger, current.get(config.letter.ledger))
         if how == "bot-commit":
             for item, _ in accepted:
                 ctx.api.create_comment(
@@ -138,9 +140,17 @@ def cannot_apply(ctx: Context, item: Ready, why: str) -> None:
 
 def current_files(ctx: Context, config: Config, tip: str) -> Layered:
     """The letter at `tip`, as `apply_changes` reads it; the batch's writes go on a layer on top."""
-    if config.letter.directory is not None:
-        return Layered(ctx.texts.folder(ctx.api, ctx.repo, tip, config.letter.directory))
-    return Layered(ctx.texts.letter(ctx.api, ctx.repo, tip, config.letter.file))
+    letter = config.letter
+    if letter.directory is not None:
+        files = Layered(ctx.texts.folder(ctx.api, ctx.repo, tip, letter.directory))
+    else:
+        files = Layered(ctx.texts.letter(ctx.api, ctx.repo, tip, letter.file))
+    if needs_ledger(letter):
+        # Who owns each line without a login: read at the tip, rewritten in the same commit as the signatures.
+        ledger = ctx.texts.get(ctx.api, ctx.repo, tip, letter.ledger)
+        if ledger is not None:
+            files.write({letter.ledger: ledger})
+    return files
 
 
 def _commit(ctx: Context, tip: str, changed: dict[str, str | None], message: str, heads: list[str]) -> str:

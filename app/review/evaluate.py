@@ -17,6 +17,8 @@ from app.review.config_check import waiting_comment, waiting_report
 from app.review.context import Context
 from app.review.render import check_report, comment_body
 from app.rules import Author, Verdict, evaluate
+from app.rules.apply import needs_ledger
+from app.rules.ledger import parse_ledger
 from config import Config, ConfigError
 
 log = logging.getLogger("undersigned.evaluate")
@@ -97,12 +99,14 @@ def decide(ctx: Context, config: Config) -> Verdict:
         created = api.user(pr.author).created_at
     author = Author(pr.author, pr.user.id, pr.user.type, created)
     letter, texts = config.letter, ctx.texts
+    # Lines or files without a login are bound to their owner in the ledger, read at the tip (never the PR's).
+    ownership = parse_ledger(texts.get(api, repo, tip, letter.ledger)) if needs_ledger(letter) else None
     if letter.directory is None:
         base = texts.letter(api, repo, merge_base, letter.file)
         touched = letter.file in changed  # else the head's letter is the base's: no read needed
         head = texts.letter(api, repo, pr.head_sha, letter.file) if touched else base
         current = texts.letter(api, repo, tip, letter.file) if touched and tip != merge_base else base
-        return evaluate(config, base, head, changed, author, datetime.now(UTC), current)
+        return evaluate(config, base, head, changed, author, datetime.now(UTC), current, ownership)
     prefix = letter.directory.rstrip("/") + "/"
     mine = [p for p in changed if p.startswith(prefix)]
     base_files = texts.folder(api, repo, merge_base, letter.directory)
@@ -110,4 +114,4 @@ def decide(ctx: Context, config: Config) -> Verdict:
     head_paths = sorted((set(base_files.paths) - set(mine)) | present)
     head_files = LazyFiles(api, texts, repo, pr.head_sha, head_paths)
     now_files = texts.folder(api, repo, tip, letter.directory) if tip != merge_base and mine else base_files
-    return evaluate(config, base_files, head_files, changed, author, datetime.now(UTC), now_files)
+    return evaluate(config, base_files, head_files, changed, author, datetime.now(UTC), now_files, ownership)

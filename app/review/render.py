@@ -22,7 +22,7 @@ class CheckReport:
 
 
 def _who(verdict: Verdict) -> str:
-    logins = sorted({s.login for s in verdict.signatures} | {c.login for c in verdict.land})
+    logins = sorted(({s.login for s in verdict.signatures} | {c.login for c in verdict.land}) - {""})
     return ", ".join(f"@{x}" for x in logins) or "the signer"
 
 

@@ -9,9 +9,24 @@ from app.review.context import Context
 from app.review.evaluate import review
 from config import Config
 
+REVIEW_WAIT = 30.0  # an evaluation takes well under a second; past this the holder is gone or stuck
+REVIEW_STALE_AFTER = 60.0
+
 
 def review_number(ctx: Context, number: int) -> None:
-    review(ctx.with_pr(ctx.api.pull(ctx.repo, number)))
+    """Evaluate PR `number`, one evaluation of it at a time across workers and processes: a scan and a
+    job for the same PR would otherwise both find no check run and both create one."""
+    lock = Keys.review_lock(ctx.repo, number)
+    deadline = time.monotonic() + REVIEW_WAIT
+    while not ctx.store.claim(lock, stale_after=REVIEW_STALE_AFTER):
+        if time.monotonic() > deadline:
+            ctx.queue("evaluate", number)  # come back later rather than hold a worker
+            return
+        time.sleep(0.05)
+    try:
+        review(ctx.with_pr(ctx.api.pull(ctx.repo, number)))
+    finally:
+        ctx.store.delete(lock)
 
 
 def review_sha(ctx: Context, sha: str) -> None:

@@ -1,7 +1,18 @@
 """The rules engine: pure functions from texts and facts to verdicts. No I/O happens here."""
 
-from app.rules.model import Change
+from app.rules.ledger import Ownership, parse_ledger, update_ledger
+from app.rules.model import Author, Change
 from app.rules.problems import MESSAGES, Problem
-from app.rules.verdict import Author, Verdict, evaluate
+from app.rules.verdict import Verdict, evaluate
 
-__all__ = ["MESSAGES", "Author", "Change", "Problem", "Verdict", "evaluate"]
+__all__ = [
+    "MESSAGES",
+    "Author",
+    "Change",
+    "Ownership",
+    "Problem",
+    "Verdict",
+    "evaluate",
+    "parse_ledger",
+    "update_ledger",
+]

@@ -6,10 +6,11 @@ import bisect
 from collections.abc import Mapping, Sequence
 
 from app.rules.changes import find_signer
-from app.rules.letter import line_template, split_section
+from app.rules.ledger import HEADER, Ownership, login_optional, parse_ledger, update_ledger
+from app.rules.letter import file_templates, line_template, split_section
 from app.rules.model import Change
 from app.rules.text import normalize_line, sort_key
-from config.model import Config
+from config.model import Config, LetterConfig
 
 
 class ApplyError(ValueError):
@@ -17,7 +18,52 @@ class ApplyError(ValueError):
 
 
 def apply_changes(config: Config, files: Mapping[str, str], changes: Sequence[Change]) -> dict[str, str | None]:
-    """New contents for every path the changes touch (None: delete the file). Idempotent."""
+    """New contents for every path the changes touch (None: delete the file). Idempotent.
+
+    When the letter's signatures may carry no login, the ledger (`letter.ledger`) is one of those paths:
+    `files` must then hold its current text (absent: there is none yet), and the lander commits it with
+    the signatures, so the binding lands atomically with them."""
+    if not needs_ledger(config.letter):
+        return _apply_letter(config, files, changes)
+    ledger = config.letter.ledger
+    owned = parse_ledger(files.get(ledger))
+    for change in changes:
+        if change.action == "add" and _signed_already(config, files, owned, change):
+            raise ApplyError(f"@{change.login} has signed already")
+    out = _apply_letter(config, files, changes)
+    before = files.get(ledger)
+    after = update_ledger(before, changes, config.letter.directory is not None)
+    if after != (before or HEADER):
+        out[ledger] = after
+    return out
+
+
+def _signed_already(config: Config, files: Mapping[str, str], owned: Ownership, change: Change) -> bool:
+    """Whether the ledger binds another signature still in the letter to this account (two PRs of one
+    signer landing in one batch, say)."""
+    letter, folder = config.letter, config.letter.directory is not None
+    own = change.path if folder else change.text
+    text = files.get(letter.file, "")
+    paths = {p.casefold() for p in files} if folder else set()
+    for key in owned.keys_of(change.login, change.account):
+        if key == own:
+            continue
+        if folder and key.casefold() in paths:
+            return True
+        if not folder and key in text and any(normalize_line(x) == key for x in text.split("\n")):
+            return True
+    return False
+
+
+def needs_ledger(letter: LetterConfig) -> bool:
+    """Whether a signature of this letter may carry no login, so landing records its owner in the ledger."""
+    if letter.directory is None:
+        return login_optional(line_template(letter))
+    tpls = file_templates(letter)
+    return not any(login_optional(t) is False for t in (tpls.name, *tpls.fields.values()) if "login" in t.fields)
+
+
+def _apply_letter(config: Config, files: Mapping[str, str], changes: Sequence[Change]) -> dict[str, str | None]:
     letter = config.letter
     if letter.directory is not None:
         return _apply_to_folder(files, changes)

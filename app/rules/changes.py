@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from app.rules.checks import line_fixer, line_problems, ownership_problems, suggest_line
 from app.rules.diff import diff_texts, has_text
-from app.rules.letter import (
-    Bounds,
-    Section,
-    Signature,
-    line_template,
-    list_bounds,
-    split_section,
-)
+from app.rules.ledger import Ownership
+from app.rules.letter import Bounds, Section, Signature, line_template, list_bounds, split_section
 from app.rules.lineformat import salvage
-from app.rules.model import Change, Reading
+from app.rules.model import Author, Change, Reading
+from app.rules.placement import misplaced_sorted
 from app.rules.problems import Problem, problem
 from app.rules.text import is_valid_login, login_key, normalize_line, sort_key
 from app.template import Template
-from config.model import Config, LetterConfig
+from config.model import Config
 
 
 def classify(changes: Sequence[Change]) -> Literal["sign", "withdraw", "amend"]:
@@ -36,6 +31,8 @@ def classify(changes: Sequence[Change]) -> Literal["sign", "withdraw", "amend"]:
 
 def find_signer(text: str, first: int, last: int, tpl: Template, login: str) -> int | None:
     """0-based file line of `login`'s signature between lines first..last, or None. Fast on 100k lines."""
+    if not login:
+        return None
     key = login_key(login)
     for line, content in _candidates(text, tpl, login):
         if first <= line <= last:
@@ -64,15 +61,50 @@ def _candidates(text: str, tpl: Template, login: str) -> Iterator[tuple[int, str
         pos = hay.find(word, pos + 1)
 
 
-def _owner(tpl: Template, text: str) -> str:
+@dataclass(frozen=True)
+class _Owner:
+    key: str  # login_key of the owner, or a unique marker for a line nobody is known to own
+    login: str  # "" when nobody is known to own the line
+    account: int | None
+
+
+def _owner(tpl: Template, text: str, owned: Ownership, author: Author) -> _Owner:
+    """Whose a list line is: the login it carries, else the ledger's word, else nobody known."""
     parsed = tpl.parse(text)
-    return parsed.login if parsed else (salvage(text)[1] or "someone else")
+    if parsed is not None and parsed.login:
+        return _Owner(login_key(parsed.login), parsed.login, None)
+    owners = owned.owners(text)
+    for o in owners:
+        if o.is_(author.login, author.id):
+            return _Owner(login_key(author.login), author.login, o.id if o.id is not None else author.id)
+    if owners:
+        return _Owner(login_key(owners[0].login), owners[0].login, owners[0].id)
+    found = salvage(text)[1] if parsed is None else None
+    if found:
+        return _Owner(login_key(found), found, None)
+    return _Owner("\0" + text, "", None)
+
+
+def _joined(tpl: Template, added: str, removed: dict[str, tuple[int, str, _Owner]]) -> tuple[str, str] | None:
+    """An added line that is a kept line with a new signature glued on (the file had no final newline)."""
+    for key, (_i, old, _o) in removed.items():
+        rest = added[len(old) :].strip()
+        if added.startswith(old) and rest and tpl.parse(rest) is not None:
+            return key, rest
+    return None
 
 
 def read_list(
-    config: Config, path: str, base_text: str, head_text: str, author: str, current_text: str | None = None
+    config: Config,
+    path: str,
+    base_text: str,
+    head_text: str,
+    author: str | Author,
+    current_text: str | None = None,
+    ownership: Ownership | None = None,
 ) -> Reading:
-    letter, rules = config.letter, config.signers
+    who = author if isinstance(author, Author) else Author(author)
+    letter, rules, owned = config.letter, config.signers, ownership or Ownership()
     tpl = line_template(letter)
     base = list_bounds(base_text, letter)
     if base is None:
@@ -80,17 +112,23 @@ def read_list(
     head = list_bounds(head_text, letter)
     diff = diff_texts(base_text, head_text)
     removed_lines = [(i, t) for i, t in diff.removed if base.holds(i)]
-    added_lines = [(j, t) for j, t in diff.added if head is not None and head.holds(j)]
-    text_changed = len(removed_lines) < len(diff.removed) or len(added_lines) < len(diff.added)
-    if not removed_lines and not added_lines:
-        return Reading()  # the list is as it was: a change of the letter's text, or of nothing
-    assert head is not None  # lines were added inside the head's list
-    head_lines: Section | None = None  # split only when the sorted-order check needs neighbours
+    if head is None:  # the PR removed or rewrote the line the list starts after
+        if not removed_lines and all(j < base.first for j, _ in diff.added):
+            return Reading()
+        return Reading(problems=(problem("list-start-changed", path, None, marker=letter.start_after),))
+    added_lines = [(j, t) for j, t in diff.added if head.holds(j)]
     trusted = {login_key(t) for t in rules.trusted}
-    is_trusted, author_k = login_key(author) in trusted, login_key(author)
-    removed: dict[str, tuple[int, str]] = {}
+    is_trusted, author_k = login_key(who.login) in trusted, login_key(who.login)
+    outside = [(j, t) for j, t in diff.added if not head.holds(j)]
+    astray = _astray(tpl, outside, removed_lines, added_lines, len(diff.removed) - len(removed_lines), is_trusted)
+    text_changed = len(removed_lines) < len(diff.removed) or len(added_lines) + len(astray) < len(diff.added)
+    if not removed_lines and not added_lines and not astray:
+        return Reading()  # the list is as it was: a change of the letter's text, or of nothing
+    head_lines: Section | None = None  # split only when the sorted-order check needs neighbours
+    removed: dict[str, tuple[int, str, _Owner]] = {}
     for index, text in removed_lines:
-        removed.setdefault(login_key(_owner(tpl, text)), (index, text))
+        owner = _owner(tpl, text, owned, who)
+        removed.setdefault(owner.key, (index, text, owner))
     problems: list[Problem] = []
     changes: list[Change] = []
     signatures: list[Signature] = []
@@ -100,50 +138,57 @@ def read_list(
     # The default branch as it is now, when it moved since the branch was made: duplicates, vanished lines.
     moved = current_text is not None and current_text != base_text
     now = list_bounds(current_text, letter) if current_text is not None and moved else None
-    for index, text in added_lines:
+    where_list = "signatures go in the list" + (
+        f", after the `{letter.start_after}` line" if letter.start_after else f", before the `{letter.end_before}` line"
+    )
+    for index, text in sorted([*added_lines, *astray]):
         line = index + 1
+        misplaced = where_list if not head.holds(index) else None
+        glued = _joined(tpl, text, removed)
+        if glued is not None:
+            del removed[glued[0]]
+            text, misplaced = glued[1], "each signature goes on a line of its own"
         parsed = tpl.parse(text)
         if parsed is None:
-            fix = suggest_line(tpl, text, author)
-            problems.append(problem("line-format", path, line, fix, template=letter.line))
+            problems += _unreadable(tpl, text, path, line, who.login, is_trusted, letter.line)
             continue
-        problems += line_problems(parsed, rules, path, line, fixer, author)
-        key = login_key(parsed.login)
-        signatures.append(Signature(parsed.name, parsed.login, parsed.affiliation, path, line, text))
+        problems += line_problems(parsed, rules, path, line, fixer, who.login, "name" in tpl.fields)
+        key = login_key(parsed.login) if parsed.login else author_k
+        login = parsed.login or who.login
+        signatures.append(Signature(parsed.name, login, parsed.affiliation, path, line, text))
         # A replaced line is judged by whose it was (ownership_problems), not as a new signature.
         # An invalid login's problem already carries the fix with the author's own login.
         valid = is_valid_login(parsed.login)
         if rules.author_must_match and not is_trusted and key != author_k and key not in removed and valid:
-            fix = tpl.render(parsed.name, author, parsed.affiliation, parsed.number or 1)
-            problems.append(problem("author-mismatch", path, line, fix, login=parsed.login, author=author, hint=""))
-        skey = sort_key(parsed.name, parsed.login, letter.sort_key)
+            problems.append(problem("author-mismatch", path, line, login=parsed.login, author=who.login, hint=""))
+        account = who.id if key == author_k else None
+        skey = sort_key(parsed.name, login, letter.sort_key)
         if key in removed:
-            old = removed.pop(key)[1]
-            changes.append(Change("replace", path, parsed.login, text, old, skey))
+            old, owner = removed.pop(key)[1:]
+            changes.append(Change("replace", path, owner.login or login, text, old, skey, owner.account or account))
             continue
         if key in seen:
-            problems.append(problem("duplicate-signer", path, line, login=parsed.login, where=" in this PR"))
+            problems.append(problem("duplicate-signer", path, line, login=login, where=" in this PR"))
         seen.add(key)
-        prior = find_signer(base_text, base.first, base.last, tpl, parsed.login)
+        prior = _prior(base_text, base, tpl, login, who, owned, key == author_k)
         if prior is None and now is not None and current_text is not None:
-            prior = find_signer(current_text, now.first, now.last, tpl, parsed.login)
+            prior = _prior(current_text, now, tpl, login, who, owned, key == author_k)
         if prior is not None:
-            problems.append(problem("duplicate-signer", path, line, login=parsed.login, where=f" on line {prior + 1}"))
-        changes.append(Change("add", path, parsed.login, text, None, skey))
-        misplaced: str | None = None
-        if letter.order == "append":
+            problems.append(problem("duplicate-signer", path, line, login=login, where=f" on line {prior + 1}"))
+        changes.append(Change("add", path, login, text, None, skey, account))
+        if misplaced is None and letter.order == "append":
             later = any(k > index and head.holds(k) for k in diff.kept_in_window)
             if later or has_text(head_text, diff.head_end, head.end_offset):
                 misplaced = "new signatures go at the end of the list"
-        elif letter.order == "sorted":
+        elif misplaced is None and letter.order == "sorted":
             head_lines = head_lines or split_section(path, head_text, letter)
-            misplaced = _misplaced_sorted(letter, tpl, head_lines.lines, index - len(head_lines.head), skey)
+            misplaced = misplaced_sorted(letter, tpl, head_lines.lines, index - len(head_lines.head), skey)
         if misplaced and config.merge.fix_placement:
             placement_fixed = True
         elif misplaced:
             problems.append(problem("wrong-position", path, line, where=misplaced))
-    for _index, text in removed.values():
-        changes.append(Change("remove", path, _owner(tpl, text), None, text))
+    for _index, text, owner in removed.values():
+        changes.append(Change("remove", path, owner.login, None, text, None, owner.account))
 
     if now is not None and current_text is not None:
         problems += _gone_since(tpl, current_text, now, changes, path)
@@ -151,8 +196,56 @@ def read_list(
     def line_of(change: Change) -> int:
         return next(i for i, t in removed_lines if t == change.old) + 1
 
-    problems += ownership_problems(changes, rules, author, line_of)
+    problems += ownership_problems(changes, rules, who.login, line_of)
     return Reading(tuple(changes), tuple(signatures), tuple(problems), text_changed, False, placement_fixed)
+
+
+def _astray(
+    tpl: Template,
+    outside: list[tuple[int, str]],
+    removed: list[tuple[int, str]],
+    added: list[tuple[int, str]],
+    text_removed: int,
+    trusted: bool,
+) -> list[tuple[int, str]]:
+    """Signature lines added to the letter's text instead of the list: the signer is told where they go.
+
+    A line carrying a login is a signature wherever it is; a line without one only when it is the PR's
+    one change (a bullet added to the letter's text by a maintainer is text)."""
+    if trusted:
+        return []
+    found = [(j, t) for j, t in outside if (p := tpl.parse(t)) is not None and p.login]
+    if found:
+        return found
+    alone = len(outside) == 1 and not removed and not added and not text_removed
+    return outside if alone and tpl.parse(outside[0][1]) is not None else []
+
+
+def _unreadable(
+    tpl: Template, text: str, path: str, line: int, author: str, trusted: bool, template: str
+) -> list[Problem]:
+    """A line that does not fit: the format fixed when that keeps whose it is, else no line offered."""
+    found = salvage(text)[1]
+    if found and not trusted and login_key(found) != login_key(author) and is_valid_login(found):
+        return [
+            problem("line-format", path, line, None, template=template),
+            problem("author-mismatch", path, line, login=found, author=author, hint=""),
+        ]
+    return [problem("line-format", path, line, suggest_line(tpl, text, author), template=template)]
+
+
+def _prior(
+    text: str, bounds: Bounds, tpl: Template, login: str, who: Author, owned: Ownership, own: bool
+) -> int | None:
+    """The line where this signer signed already: their login in a line, or a line the ledger binds to them."""
+    hit = find_signer(text, bounds.first, bounds.last, tpl, login)
+    if hit is not None or not own:
+        return hit
+    for key in owned.keys_of(who.login, who.id):
+        at = _line_index(text, bounds, key)
+        if at is not None:
+            return at
+    return None
 
 
 def _gone_since(tpl: Template, current_text: str, now: Bounds, changes: Sequence[Change], path: str) -> list[Problem]:
@@ -160,31 +253,20 @@ def _gone_since(tpl: Template, current_text: str, now: Bounds, changes: Sequence
     return [
         problem("line-gone", path, None, login=c.login)
         for c in changes
-        if c.action == "replace" and find_signer(current_text, now.first, now.last, tpl, c.login) is None
+        if c.action == "replace"
+        and c.old is not None
+        and find_signer(current_text, now.first, now.last, tpl, c.login) is None
+        and _line_index(current_text, now, c.old) is None
     ]
 
 
-def _misplaced_sorted(
-    letter: LetterConfig, tpl: Template, lines: Sequence[str], index: int, key: tuple[str, str]
-) -> str | None:
-    """Why the added line at `index` of a sorted list is out of place, or None when it is in place."""
-    others = [i for i in range(len(lines)) if i != index and lines[i].strip()]
-
-    def parsed_at(k: int) -> tuple[tuple[str, str], str] | None:
-        parsed = tpl.parse(normalize_line(lines[others[k]]))
-        return (sort_key(parsed.name, parsed.login, letter.sort_key), parsed.name) if parsed else None
-
-    def key_at(k: int) -> tuple[str, str]:
-        found = parsed_at(k)
-        return found[0] if found else ("", "")
-
-    here = bisect.bisect_left(others, index)  # lines before ours
-    before, after = parsed_at(here - 1) if here else None, parsed_at(here) if here < len(others) else None
-    if (before is None or before[0] <= key) and (after is None or key <= after[0]):
-        return None
-    spot = bisect.bisect_right(range(len(others)), key, key=key_at)
-    target = parsed_at(spot) if spot < len(others) else None
-    if target is not None:
-        return f"the list is sorted by {letter.sort_key}, so it belongs just before `{target[1]}`"
-    last = parsed_at(len(others) - 1)
-    return f"the list is sorted by {letter.sort_key}, so it belongs at the end, after `{last[1] if last else ''}`"
+def _line_index(text: str, bounds: Bounds, wanted: str) -> int | None:
+    """The 0-based index of a list line that reads as `wanted`, found at C speed."""
+    pos = text.find(wanted)
+    while pos >= 0:
+        start, end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+        index = text.count("\n", 0, start)
+        if normalize_line(text[start : end if end >= 0 else len(text)]) == wanted and bounds.holds(index):
+            return index
+        pos = text.find(wanted, pos + 1)
+    return None

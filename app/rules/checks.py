@@ -24,11 +24,13 @@ def suggest_line(tpl: Template, text: str, login: str | None, number: int = 1) -
     name, found_login, affiliation = salvage(text)
     if found_login is None and not _LOOKS_LIKE_ITEM.match(text):
         return None  # not an attempt at a signature (a paragraph of the letter, say): nothing to suggest
-    login = login or found_login
+    if found_login and login and login_key(found_login) != login_key(login):
+        return None  # a fix never changes whose signature it is
+    login = found_login or login or ""
     name = clean_name(name)
-    if not name or not login or not is_valid_login(login) or name_has_markup(name):
+    if login and not is_valid_login(login):
         return None
-    if name_has_control_chars(name):
+    if not name or name_has_markup(name) or name_has_control_chars(name):
         return None
     return tpl.render(name, login, affiliation if "affiliation" in tpl.fields else None, number)
 
@@ -41,8 +43,8 @@ Fix = Callable[[Parsed, str], str | None]  # (what was read, a login) -> the lin
 def line_fixer(tpl: Template) -> Fix:
     """The Fix for list lines: the same name and affiliation in the template, with another login."""
 
-    def fix(parsed: Parsed, login: str) -> str:
-        return tpl.render(parsed.name, login, parsed.affiliation, parsed.number or 1)
+    def fix(parsed: Parsed, login: str) -> str | None:
+        return tpl.render_parsed(parsed, login)
 
     return fix
 
@@ -54,11 +56,14 @@ def line_problems(
     line: int,
     fix: Fix,
     author: str | None = None,
+    name_required: bool = True,
 ) -> list[Problem]:
     """What is wrong with a line that has the right shape: its name and its logins."""
     out: list[Problem] = []
     name = parsed.name
-    if not name or name.isspace():
+    if not name and not name_required:
+        pass  # the shape has no name (`login commit` lines, say)
+    elif not name or name.isspace():
         out.append(problem("name-missing", path, line))
     elif name_has_markup(name):
         out.append(problem("name-has-markup", path, line))
@@ -70,11 +75,15 @@ def line_problems(
     # A login equal to the author's is a real account (GitHub vouches for it), even a legacy one
     # that today's rules would refuse, such as "Mazda--".
     real = author is not None and login_key(parsed.login) == login_key(author)
-    if not real and not is_valid_login(parsed.login):
+    if not parsed.login:
+        pass  # a line without a login is bound to its author's account
+    elif not real and not is_valid_login(parsed.login):
         fixed = fix(parsed, author) if author and clean else None
         out.append(problem("invalid-login", path, line, fixed, login=parsed.login, author=author or "your username"))
     elif second := _other_login(parsed):
-        fixed = fix(parsed, author or parsed.login) if clean else None
+        # The fix only makes text and link agree when one of them is the author's: never whose it is.
+        mine = author is not None and login_key(author) in {login_key(x) for x in parsed.logins}
+        fixed = fix(parsed, author) if clean and mine and author else None
         out.append(problem("login-mismatch", path, line, fixed, first=parsed.login, second=second))
     return out
 
@@ -96,7 +105,10 @@ def ownership_problems(
     out: list[Problem] = []
     for change in changes:
         mine = trusted or login_key(change.login) == login_key(author)
-        if change.action != "add" and not mine:
+        if change.action != "add" and not mine and not change.login:
+            verb = "removes" if change.action == "remove" else "changes"
+            out.append(problem("edits-unowned-line", change.path, line_of(change), verb=verb))
+        elif change.action != "add" and not mine:
             verb = "removes" if change.action == "remove" else "changes"
             out.append(problem("edits-others-line", change.path, line_of(change), login=change.login, verb=verb))
         elif change.action == "remove" and not rules.allow_withdraw and not trusted:

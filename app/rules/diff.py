@@ -13,6 +13,13 @@ from app.rules.text import normalize_line
 
 _CHUNK = 1 << 15
 _NONBLANK = re.compile(r"\S")
+# A line a person sees as blank: spaces, zero-width characters, or a bullet with nothing after it.
+_BLANK = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]*(?:[-*+]|\d+[.)])?[\s\u200b-\u200d\u2060\ufeff]*")
+
+
+def _seen(line: str) -> bool:
+    """Whether a normalized line has anything a reader would call content."""
+    return bool(line) and (line[0] not in " -*+0123456789\u200b\u200c\u200d\u2060\ufeff" or not _BLANK.fullmatch(line))
 
 
 @dataclass(frozen=True)
@@ -93,10 +100,10 @@ def diff_texts(base: str, head: str) -> LineDiff:
     kept: list[int] = []
     for tag, b0, b1, h0, h1 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
-            kept += [first + j for j in range(h0, h1) if new[j]]
+            kept += [first + j for j in range(h0, h1) if _seen(new[j])]
             continue
-        removed += [(first + i, old[i]) for i in range(b0, b1) if old[i]]
-        added += [(first + j, new[j]) for j in range(h0, h1) if new[j]]
+        removed += [(first + i, old[i]) for i in range(b0, b1) if _seen(old[i])]
+        added += [(first + j, new[j]) for j in range(h0, h1) if _seen(new[j])]
     # Lines that moved (removed here, added there, same text) are changes too; they stay listed.
     return LineDiff(tuple(removed), tuple(added), head_end, tuple(kept))
 

@@ -1,35 +1,78 @@
-"""Read what a PR changes in a one-file-per-signer letter (`_data/signed/{login}.yaml`)."""
+"""Read what a PR changes in a one-file-per-signer letter (`_data/signed/{login}.yaml`, `{slug}.yml`, `{id}.md`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from app.rules.checks import line_problems, ownership_problems
+from app.rules.ledger import Ownership
 from app.rules.letter import (
     Signature,
     file_templates,
+    needs_name,
     parse_signature_file,
     render_signature_file,
     signature_path,
+    slug_problem,
 )
 from app.rules.lineformat import salvage
-from app.rules.model import Change, Reading
+from app.rules.model import Author, Change, Reading
 from app.rules.problems import Problem, problem
 from app.rules.text import clean_name, login_key
-from app.template import Parsed
+from app.template import Parsed, Template
 from config.model import Config
 
 
-def _login_of(config: Config, path: str, text: str | None) -> str:
-    parsed = file_templates(config.letter)[0].parse(path.rsplit("/", 1)[-1])
-    if parsed is not None:
-        return parsed.login
-    return (salvage(text or "")[1] if text else None) or path.rsplit("/", 1)[-1].split(".")[0]
+def _owner(config: Config, path: str, text: str | None, owned: Ownership, who: Author) -> tuple[str, int | None]:
+    """Whose file it is (login, account id): its name or content, else the ledger; "" when nobody is known."""
+    base = path.rsplit("/", 1)[-1]
+    by_name = file_templates(config.letter).name.parse(base)
+    if by_name is not None and by_name.login:
+        return by_name.login, None
+    parsed = parse_signature_file(path, text, config.letter) if text is not None else None
+    if isinstance(parsed, Parsed) and parsed.login:
+        return parsed.login, None
+    owners = owned.owners(path)
+    for o in owners:
+        if o.is_(who.login, who.id):
+            return who.login, o.id if o.id is not None else who.id
+    if owners:
+        return owners[0].login, owners[0].id
+    if "login" in file_templates(config.letter).name.fields:
+        return (salvage(text or "")[1] if text else None) or base.split(".")[0], None
+    return "", None
+
+
+def _signer_of(name_tpl: Template, path: str) -> str:
+    """What makes a file name someone's: its login (`ada` and `ada.txt` are one signer), else the name."""
+    base = path.rsplit("/", 1)[-1]
+    parsed = name_tpl.parse(base)
+    return login_key(parsed.login) if parsed is not None and parsed.login else "\0" + base.casefold()
+
+
+_KEY_LINE = re.compile(r"^\s*[\w-]+\s*:(?:\s|$)", re.MULTILINE)
+
+
+def _name_guess(config: Config, text: str) -> str:
+    """The signer's name in a file that does not read: the value of a key holding {name}, or plain text."""
+    tpls = file_templates(config.letter)
+    keys = {k for k, t in {**tpls.fields, **tpls.optional}.items() if "name" in t.fields}
+    for raw in text.splitlines():
+        key, sep, value = raw.partition(":")
+        if sep and key.strip() in keys:
+            return clean_name(value.strip().strip("\"'"))
+    if tpls.content is None and _KEY_LINE.search(text):
+        return ""  # YAML without the name key: nothing sure to offer
+    return clean_name(salvage(text)[0])
 
 
 def _suggest_file(config: Config, text: str, author: str) -> str | None:
-    names = [value for key, _, value in (raw.partition(":") for raw in text.splitlines()) if key.strip() == "name"]
-    name = clean_name(names[0].strip().strip("\"'")) if names else clean_name(salvage(text)[0])
+    """The file rewritten in the letter's shape, unless that would make it someone else's."""
+    found = salvage(text)[1]
+    if found and login_key(found) != login_key(author):
+        return None
+    name = _name_guess(config, text)
     return render_signature_file(config.letter, name, author, None) if name else None
 
 
@@ -38,18 +81,21 @@ def read_directory(
     base: Mapping[str, str],
     head: Mapping[str, str],
     changed: Sequence[str],
-    author: str,
+    author: str | Author,
     current: Mapping[str, str] | None = None,
+    ownership: Ownership | None = None,
 ) -> Reading:
-    letter, rules = config.letter, config.signers
+    who = author if isinstance(author, Author) else Author(author)
+    letter, rules, owned = config.letter, config.signers, ownership or Ownership()
     trusted = {login_key(t) for t in rules.trusted}
-    is_trusted, author_k = login_key(author) in trusted, login_key(author)
+    is_trusted, author_k = login_key(who.login) in trusted, login_key(who.login)
+    tpls, name_required = file_templates(letter), needs_name(letter)
     problems: list[Problem] = []
     changes: list[Change] = []
     signatures: list[Signature] = []
     base_names: set[str] | None = None
 
-    def fixer(parsed: Parsed, login: str) -> str:
+    def fixer(parsed: Parsed, login: str) -> str | None:
         return render_signature_file(letter, parsed.name, login, parsed.affiliation)
 
     for path in changed:
@@ -57,41 +103,43 @@ def read_directory(
         if old == new:
             continue
         if new is None:
-            login = _login_of(config, path, old)
-            changes.append(Change("remove", path, login, None, old))
+            login, account = _owner(config, path, old, owned, who)
+            changes.append(Change("remove", path, login, None, old, None, account))
             continue
         parsed = parse_signature_file(path, new, letter)
+        slug = slug_problem(path, parsed.name, letter) if old is None and not isinstance(parsed, str) else None
+        if slug is not None:
+            problems.append(problem("file-format", path, 1, None, reason=slug))
+            continue
         if isinstance(parsed, str):
-            fix = _suggest_file(config, new, author)
-            want = signature_path(letter, author)
-            reason = parsed + ("" if path == want else f"; your file should be `{want}`")
+            fix = _suggest_file(config, new, who.login)
+            want = signature_path(letter, who.login, _name_guess(config, new))
+            reason = parsed + ("" if want is None or path == want else f"; your file should be `{want}`")
             problems.append(problem("file-format", path, 1, fix, reason=reason))
             continue
-        problems += line_problems(parsed, rules, path, 1, fixer, author)
-        signatures.append(Signature(parsed.name, parsed.login, parsed.affiliation, path, 1, new))
+        problems += line_problems(parsed, rules, path, 1, fixer, who.login, name_required)
+        login = parsed.login or who.login
+        signatures.append(Signature(parsed.name, login, parsed.affiliation, path, 1, new))
         # Editing an existing file is judged by whose it was (ownership_problems).
-        if rules.author_must_match and not is_trusted and login_key(parsed.login) != author_k and old is None:
-            fix = render_signature_file(letter, parsed.name, author, parsed.affiliation)
-            problems.append(
-                problem(
-                    "author-mismatch",
-                    path,
-                    1,
-                    fix,
-                    login=parsed.login,
-                    author=author,
-                    hint=f" Your file is `{signature_path(letter, author)}`.",
-                )
-            )
+        mismatch = parsed.login and login_key(parsed.login) != author_k
+        if rules.author_must_match and not is_trusted and mismatch and old is None:
+            mine = signature_path(letter, who.login, parsed.name)
+            hint = f" Your file is `{mine}`." if mine else ""
+            problems.append(problem("author-mismatch", path, 1, login=parsed.login, author=who.login, hint=hint))
         if old is not None:
-            changes.append(Change("replace", path, parsed.login, new, old))
+            owner, account = _owner(config, path, old, owned, who)
+            changes.append(Change("replace", path, owner, new, old, None, account))
             continue
         if base_names is None:
-            base_names = {p.rsplit("/", 1)[-1].casefold() for p in (*base, *(current or ()))}
-        if path.rsplit("/", 1)[-1].casefold() in base_names:
-            problems.append(problem("duplicate-signer", path, 1, login=parsed.login, where=""))
-        changes.append(Change("add", path, parsed.login, new, None))
-    problems += ownership_problems(changes, rules, author, lambda change: 1)
+            base_names = {_signer_of(tpls.name, p) for p in (*base, *(current or ()))}
+        present = {p.casefold() for p in (*base, *(current or ()))}
+        if _signer_of(tpls.name, path) in base_names:
+            problems.append(problem("duplicate-signer", path, 1, login=login, where=""))
+        elif prior := [k for k in owned.keys_of(who.login, who.id) if k.casefold() in present]:
+            problems.append(problem("duplicate-signer", path, 1, login=login, where=f" in `{prior[0]}`"))
+        account = who.id if login_key(login) == author_k else None
+        changes.append(Change("add", path, login, new, None, None, account))
+    problems += ownership_problems(changes, rules, who.login, lambda change: 1)
     if current is not None:
         now = {p.casefold() for p in current}
         gone = [c for c in changes if c.action == "replace" and c.path.casefold() not in now]

@@ -9,9 +9,9 @@ from functools import lru_cache
 
 import yaml
 
-from app.rules.text import clean_name, normalize_line
+from app.rules.text import clean_name, fold, normalize_line
 from app.template import Parsed, Template
-from config.model import LetterConfig
+from config.model import FILE_NAME_FIELDS, LetterConfig
 
 
 @dataclass(frozen=True)
@@ -109,76 +109,149 @@ class Signature:
 
 
 def line_template(cfg: LetterConfig) -> Template:
-    return _line_template(cfg.line, cfg.pattern)
+    return _line_template(cfg.line, cfg.pattern, tuple(cfg.line_variants))
 
 
 @lru_cache(maxsize=64)
-def _line_template(line: str, pattern: str | None) -> Template:
-    return Template(line, pattern=pattern)
+def _line_template(line: str, pattern: str | None, variants: tuple[str, ...] = ()) -> Template:
+    return Template(line, pattern=pattern, variants=variants)
 
 
-def file_templates(cfg: LetterConfig) -> tuple[Template, dict[str, Template], Template | None]:
-    return _file_templates(cfg.filename, tuple((cfg.fields or {}).items()), cfg.content)
+@dataclass(frozen=True)
+class FileTemplates:
+    """A signer's file: its name, its required and optional YAML keys (or its text template)."""
+
+    name: Template
+    fields: dict[str, Template]
+    content: Template | None
+    optional: dict[str, Template]
+
+
+def file_templates(cfg: LetterConfig) -> FileTemplates:
+    return _file_templates(
+        cfg.filename, tuple((cfg.fields or {}).items()), cfg.content, tuple(cfg.optional_fields.items())
+    )
 
 
 @lru_cache(maxsize=64)
 def _file_templates(
-    filename: str, fields: tuple[tuple[str, str], ...], content: str | None
-) -> tuple[Template, dict[str, Template], Template | None]:
-    name_tpl = Template(filename, bullet=False, required=("login",))
-    templates = {k: Template(v, bullet=False, required=()) for k, v in fields}
-    return name_tpl, templates, Template(content, bullet=False, required=()) if content else None
+    filename: str,
+    fields: tuple[tuple[str, str], ...],
+    content: str | None,
+    optional: tuple[tuple[str, str], ...] = (),
+) -> FileTemplates:
+    name_tpl = Template(filename, bullet=False, any_of=FILE_NAME_FIELDS)
+    templates = {k: Template(v, bullet=False) for k, v in fields}
+    text = Template(content, bullet=False) if content else None
+    return FileTemplates(name_tpl, templates, text, {k: Template(v, bullet=False) for k, v in optional})
+
+
+def needs_name(cfg: LetterConfig) -> bool:
+    """Whether a signer's file must hold a name (a required key or the text template has {name})."""
+    tpls = file_templates(cfg)
+    return any("name" in t.fields for t in (*tpls.fields.values(), *([tpls.content] if tpls.content else [])))
+
+
+def slugify(name: str) -> str:
+    """The name as a file-name slug: accents folded, lower case, words joined by hyphens."""
+    return "-".join(re.findall(r"[a-z0-9]+", fold(name)))
+
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$", re.DOTALL | re.MULTILINE)
+
+
+def _yaml_of(text: str, cfg: LetterConfig) -> object | str:
+    """The YAML data of a signer's file (its front matter when configured), or why it cannot be read."""
+    if cfg.front_matter:
+        m = _FRONT.match(text.lstrip("\ufeff"))
+        if m is None:
+            return "the file should start with YAML front matter between two `---` lines"
+        text = m.group(1)
+    try:
+        data: object = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return "the front matter is not valid YAML" if cfg.front_matter else "the file is not valid YAML"
+    return data
 
 
 def parse_signature_file(path: str, text: str, cfg: LetterConfig) -> Parsed | str:
     """Read one signer's file. Returns the fields, or a plain-words reason it cannot be read."""
-    name_tpl, fields, content = file_templates(cfg)
+    tpls = file_templates(cfg)
     base = path.rsplit("/", 1)[-1]
-    by_name = name_tpl.parse(base)
+    by_name = tpls.name.parse(base)
     if by_name is None:
         return f"the file name `{base}` should be `{cfg.filename}`"
     login = by_name.login
-    if content is not None:
+    logins = [login] if login else []
+    if tpls.content is not None:
         body = "\n".join(normalize_line(x) for x in text.strip("\n").split("\n"))
-        parsed = content.parse(body)
+        parsed = tpls.content.parse(body)
         if parsed is None:
             return "the file does not have the expected content"
-        return Parsed(clean_name(parsed.name), login, parsed.affiliation, (login, *parsed.logins))
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return "the file is not valid YAML"
+        return _checked(cfg, base, by_name, clean_name(parsed.name), parsed.affiliation, [*logins, *parsed.logins])
+    data = _yaml_of(text, cfg)
+    if isinstance(data, str):
+        return data
     if not isinstance(data, dict):
-        return f"the file should be YAML with the keys {', '.join(fields)}"
-    extra = sorted(str(k) for k in data if k not in fields)
-    missing = [k for k in fields if k not in data]
-    if extra or missing:
-        bits = ([f"missing {', '.join(missing)}"] if missing else []) + (
-            [f"unexpected {', '.join(extra)}"] if extra else []
-        )
-        return f"the file should have exactly the keys {', '.join(fields)} ({'; '.join(bits)})"
-    name, affiliation, logins = "", None, [login]
-    for key, tpl in fields.items():
+        return f"the file should be YAML with the keys {', '.join(tpls.fields)}"
+    known = {**tpls.fields, **tpls.optional}
+    forbidden = sorted(str(k) for k in data if k in cfg.forbidden_keys)
+    extra = [] if cfg.unknown_keys == "allow" else sorted(str(k) for k in data if k not in known)
+    extra = [k for k in extra if k not in forbidden]
+    missing = [k for k in tpls.fields if k not in data]
+    if extra or missing or forbidden:
+        bits = [f"{what} {', '.join(keys)}" for what, keys in (("missing", missing), ("unexpected", extra)) if keys]
+        bits += [f"{', '.join(forbidden)} may not be there"] if forbidden else []
+        keys = ", ".join(tpls.fields) or "no required key"
+        more = f" (and may have {', '.join(tpls.optional)})" if tpls.optional else ""
+        return f"the file should have the keys {keys}{more}: {'; '.join(bits)}"
+    name, affiliation = "", None
+    for key, tpl in known.items():
+        if key not in data:
+            continue
         value = normalize_line("" if data[key] is None else str(data[key]))
-        if not value.strip() and tpl.fields == {"name"}:
-            continue  # an empty name reads as name-missing, with its own message
+        if not value.strip() and (tpl.fields == {"name"} or key in tpls.optional):
+            continue  # an empty name reads as name-missing, with its own message; an empty optional key is absent
         got = tpl.parse(value)
         if got is None:
             return f"`{key}` should look like `{tpl.source}`"
         name = name or got.name
         affiliation = affiliation or got.affiliation
         logins.extend(got.logins)
-    return Parsed(clean_name(name), login, affiliation, tuple(logins))
+    return _checked(cfg, base, by_name, clean_name(name), affiliation, logins)
 
 
-def render_signature_file(cfg: LetterConfig, name: str, login: str, affiliation: str | None) -> str:
-    _, fields, content = file_templates(cfg)
-    if content is not None:
-        return content.render(name, login, affiliation) + "\n"
-    data = {k: tpl.render(name, login, affiliation) for k, tpl in fields.items()}
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+def _checked(
+    cfg: LetterConfig, base: str, by_name: Parsed, name: str, affiliation: str | None, logins: list[str]
+) -> Parsed:
+    return Parsed(name, logins[0] if logins else "", affiliation, tuple(logins))
 
 
-def signature_path(cfg: LetterConfig, login: str) -> str:
-    name_tpl = file_templates(cfg)[0]
-    return f"{(cfg.directory or '').rstrip('/')}/{name_tpl.render('', login)}"
+def slug_problem(path: str, name: str, cfg: LetterConfig) -> str | None:
+    """Why a new file's {slug} name does not come from its name (ada-lovelace, or ada-lovelace-2), if it does not."""
+    base = path.rsplit("/", 1)[-1]
+    by_name = file_templates(cfg).name.parse(base)
+    slug = by_name.value("slug") if by_name is not None else None
+    want = slugify(name)
+    if slug is None or not want or slug == want or re.fullmatch(re.escape(want) + r"-\d+", slug):
+        return None
+    return f"the file name should be made from the name: `{base.replace(slug, want, 1)}`"
+
+
+def render_signature_file(cfg: LetterConfig, name: str, login: str, affiliation: str | None) -> str | None:
+    """A signer's file with these values, or None when the values do not fill it."""
+    tpls = file_templates(cfg)
+    if tpls.content is not None:
+        body = tpls.content.render(name, login, affiliation)
+        return None if body is None else body + "\n"
+    data = {k: tpl.render(name, login, affiliation) for k, tpl in tpls.fields.items()}
+    if any(v is None for v in data.values()):
+        return None
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return f"---\n{text}---\n" if cfg.front_matter else text
+
+
+def signature_path(cfg: LetterConfig, login: str, name: str = "") -> str | None:
+    """Where a signer's file goes, or None when its name cannot be derived (an {id} file name, say)."""
+    base = file_templates(cfg).name.render(name, login, slug=slugify(name) or None)
+    return None if base is None else f"{(cfg.directory or '').rstrip('/')}/{base}"

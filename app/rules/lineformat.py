@@ -22,8 +22,27 @@ def salvage(line: str) -> tuple[str, str | None, str | None]:
     login = logins[0].strip(".-") if logins else None
     rest = body[m.start() :] if m else ""
     rest = re.sub(r"\[[^\]]*\]\([^)]*\)|https?:/*\S*|@[\w.-]+|github\.com/\S*", " ", rest)
-    affiliation = rest.strip(" ,;:()[]-") or None
-    return name, login, affiliation
+    return name, login, _unwrap(rest.strip(" ,;:[]-")) or None
+
+
+def _unwrap(text: str) -> str:
+    """The text without the parentheses around it, keeping any it holds: "(A (B))" -> "A (B)"."""
+    while text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+        text = text[1:-1].strip()
+    if text.startswith("(") and not _balanced(text):
+        text = text[1:].strip()
+    if text.endswith(")") and not _balanced(text):
+        text = text[:-1].strip()
+    return text
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def mentioned_logins(line: str) -> set[str]:

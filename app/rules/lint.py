@@ -6,11 +6,14 @@ import bisect
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from app.rules.bulk import Scan, normalized, scan
 from app.rules.checks import line_fixer, line_problems, suggest_line
-from app.rules.letter import line_template, parse_signature_file, split_section
+from app.rules.ledger import Ownership
+from app.rules.letter import line_template, needs_name, parse_signature_file, split_section
 from app.rules.lineformat import mentioned_logins
-from app.rules.problems import Problem, problem
+from app.rules.problems import Problem, letter_missing, problem
 from app.rules.text import login_key, normalize_line, sort_key
+from app.template import Parsed
 from config.model import Config
 
 
@@ -27,57 +30,133 @@ class LintReport:
         return not self.problems
 
 
-def lint_letter(config: Config, files: Mapping[str, str]) -> LintReport:
-    """Check every signature of the letter. `files` maps paths to text (the letter's files only)."""
-    if config.letter.directory is not None:
-        return _lint_directory(config, files)
+def lint_letter(config: Config, files: Mapping[str, str], ownership: Ownership | None = None) -> LintReport:
+    """Check every signature of the letter. `files` maps paths to text (the letter's files only).
+
+    With the ledger's `ownership`, an account that owns two signatures still in the letter is a duplicate."""
+    report = _lint_directory(config, files) if config.letter.directory is not None else _lint_list(config, files)
+    if ownership is None or not ownership.owners_by_key:
+        return report
+    extra = _owned_twice(config, files, ownership)
+    problems = sorted((*report.problems, *extra), key=lambda p: (p.path or "", p.line or 0))
+    return LintReport(report.signatures, tuple(problems), report.notes)
+
+
+def _owned_twice(config: Config, files: Mapping[str, str], ownership: Ownership) -> list[Problem]:
+    """Signatures the ledger binds to an account that already owns an earlier one in the letter."""
+    letter = config.letter
+    where: dict[str, tuple[str, int]] = {}
+    if letter.directory is None:
+        text = files.get(letter.file)
+        section = split_section(letter.file, text, letter) if text is not None else None
+        if section is None or not section.found:
+            return []
+        for index, raw in enumerate(section.lines):
+            where.setdefault(normalize_line(raw), (letter.file, section.lineno(index)))
+    else:
+        where = {p.casefold(): (p, 1) for p in files}
+    folder = letter.directory is not None
+    present = [
+        (spot, owners)
+        for key, owners in ownership.owners_by_key.items()
+        if (spot := where.get(key.casefold() if folder else key)) is not None
+    ]
+    out: list[Problem] = []
+    first: dict[str, tuple[str, int]] = {}
+    for spot, owners in sorted(present, key=lambda item: item[0]):
+        for owner in owners:
+            account = str(owner.id) if owner.id is not None else owner.login.casefold()
+            seen = first.setdefault(account, spot)
+            if seen != spot:
+                at = f" in `{seen[0]}`" if folder else f" on line {seen[1]}"
+                out.append(problem("duplicate-signer", spot[0], spot[1], login=owner.login, where=at))
+    return out
+
+
+def _lint_list(config: Config, files: Mapping[str, str]) -> LintReport:
     letter, rules = config.letter, config.signers
     path = letter.file
     text = files.get(path)
     if text is None:
-        return LintReport(0, (problem("letter-missing", path, None, file=path, marker=letter.start_after),), ())
+        return LintReport(0, (letter_missing(path, letter.start_after),), ())
     section = split_section(path, text, letter)
     if not section.found:
-        return LintReport(0, (problem("letter-missing", path, None, file=path, marker=letter.start_after),), ())
+        return LintReport(0, (letter_missing(path, letter.start_after),), ())
     tpl = line_template(letter)
-    parse, fixer = tpl.parse, line_fixer(tpl)
-    problems: list[Problem] = []
-    notes: list[Problem] = []
-    seen: dict[str, int] = {}
-    keyed: list[tuple[tuple[str, str], int, str]] = []  # (sort key, line, name) for the order check
-    count = 0
     offset = len(section.head) + 1
-    for index, raw in enumerate(section.lines):
-        line = normalize_line(raw)
-        if not line:
-            continue
-        lineno = offset + index
-        if line != raw:
-            notes.append(problem("not-normalized", path, lineno, line))
-        parsed = parse(line)
+    lines, changed, blob = normalized(section.lines)
+    notes = [problem("not-normalized", path, offset + i, lines[i]) for i in changed if lines[i]]
+    read = scan(tpl, lines, blob, rules.max_name_length)
+    alone = read.suspects if read is not None else [i for i, x in enumerate(lines) if x]
+    problems: list[Problem] = []
+    handles: dict[int, Collection[str]] = {}  # the logins each line read alone names
+    parsed_at: dict[int, Parsed] = {}
+    fixer, name_required = line_fixer(tpl), "name" in tpl.fields
+    for index in alone:
+        line, lineno = lines[index], offset + index
+        parsed = tpl.parse(line)
         if parsed is None:
             fix = suggest_line(tpl, line, None)
             problems.append(problem("line-format", path, lineno, fix, template=letter.line))
-            logins: Collection[str] = mentioned_logins(line)
+            handles[index] = mentioned_logins(line)
         else:
-            count += 1
-            problems += line_problems(parsed, rules, path, lineno, fixer)
-            logins = parsed.logins
-            if letter.order == "sorted":
-                keyed.append((sort_key(parsed.name, parsed.login, letter.sort_key), lineno, parsed.name))
-        # A handle named anywhere on an earlier line (text or link, well-formed or not) counts.
-        previous = ""
-        for login in logins:
-            if login == previous:
-                continue  # the same handle in the text and the link
-            previous = login
-            first = seen.setdefault(login.casefold(), lineno)
-            if first != lineno:
-                problems.append(problem("duplicate-signer", path, lineno, login=login, where=f" on line {first}"))
-                break
-    problems += _misordered(keyed, path, letter.sort_key)
+            parsed_at[index] = parsed
+            problems += line_problems(parsed, rules, path, lineno, fixer, None, name_required)
+            handles[index] = parsed.logins
+    count = len(parsed_at) + (read.clear if read is not None else 0)
+    problems += _duplicates(path, offset, read, handles, len(lines))
+    if letter.order == "sorted":
+        rows = [(i, p.name, p.login) for i, p in parsed_at.items()]
+        if read is not None:
+            rows += [(i, read.names[i].strip(), read.logins[i]) for i in read.fits(lines)]
+        rows.sort()
+        keyed = [(sort_key(name, login, letter.sort_key), offset + i, name) for i, name, login in rows]
+        problems += _misordered(keyed, path, letter.sort_key)
     problems.sort(key=lambda p: p.line or 0)
     return LintReport(count, tuple(problems), tuple(notes))
+
+
+def _duplicates(
+    path: str, offset: int, read: Scan | None, handles: dict[int, Collection[str]], n: int
+) -> list[Problem]:
+    """A handle named on an earlier line (text or link, well-formed or not) is a repeated signer."""
+    out: list[Problem] = []
+    distinct = {i: _distinct(found) for i, found in handles.items()}
+    if all(len(x) <= 1 for x in distinct.values()):
+        # One handle a line at most: the first line of each handle, found at C speed.
+        keys = "\n".join(read.logins).casefold().split("\n") if read is not None else [""] * n
+        for i, found in distinct.items():
+            keys[i] = next(iter(found), "").casefold()
+        first = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))
+        if len(first) - ("" in first) == n - keys.count(""):
+            return out
+        for i, key in enumerate(keys):
+            if key and first[key] != i:
+                login = distinct[i][0] if i in distinct else read.logins[i] if read is not None else key
+                where = f" on line {offset + first[key]}"
+                out.append(problem("duplicate-signer", path, offset + i, login=login, where=where))
+        return out
+    empty: tuple[str, ...] = ()
+    named: list[tuple[str, ...]] = [(x,) if x else empty for x in read.logins] if read is not None else [empty] * n
+    for i, found in distinct.items():
+        named[i] = found
+    seen: dict[str, int] = {}
+    for i, logins in enumerate(named):
+        for login in logins:
+            at = seen.setdefault(login.casefold(), offset + i)
+            if at != offset + i:
+                out.append(problem("duplicate-signer", path, offset + i, login=login, where=f" on line {at}"))
+                break
+    return out
+
+
+def _distinct(logins: Collection[str]) -> tuple[str, ...]:
+    """The handles of a line in order, the same handle in the text and the link counted once."""
+    out: list[str] = []
+    for login in logins:
+        if not out or out[-1] != login:
+            out.append(login)
+    return tuple(out)
 
 
 def _misordered(keyed: list[tuple[tuple[str, str], int, str]], path: str, by: str) -> list[Problem]:
@@ -116,6 +195,7 @@ def _misordered(keyed: list[tuple[tuple[str, str], int, str]], path: str, by: st
 def _lint_directory(config: Config, files: Mapping[str, str]) -> LintReport:
     letter, rules = config.letter, config.signers
     prefix = (letter.directory or "").rstrip("/") + "/"
+    name_required = needs_name(letter)
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     count = 0
@@ -127,7 +207,9 @@ def _lint_directory(config: Config, files: Mapping[str, str]) -> LintReport:
             problems.append(problem("file-format", path, 1, None, reason=parsed))
             continue
         count += 1
-        problems += line_problems(parsed, rules, path, 1, lambda _parsed, _login: None)
+        problems += line_problems(parsed, rules, path, 1, lambda _parsed, _login: None, None, name_required)
+        if not parsed.login:
+            continue  # a file without a login is bound to its account in the ledger (see _owned_twice)
         first = seen.setdefault(login_key(parsed.login), path)
         if first != path:
             problems.append(problem("duplicate-signer", path, 1, login=parsed.login, where=f" in `{first}`"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from app.rules.letter import Signature
@@ -19,6 +20,7 @@ class Change:
     text: str | None  # the new line or file content
     old: str | None = None  # the line or file content it removes or replaces
     sort: tuple[str, str] | None = None  # sort key of the new line, for placement
+    account: int | None = None  # the owner's numeric GitHub id, recorded in the ledger when landing
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -27,7 +29,18 @@ class Change:
             "login": self.login,
             "text": self.text,
             "old": self.old,
+            "account": self.account,
         }
+
+
+@dataclass(frozen=True)
+class Author:
+    """The facts about the PR author; a fact left as None skips the rule that needs it."""
+
+    login: str
+    id: int | None = None
+    type: str | None = None  # "User", "Bot" or "Organization", as GitHub says
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ MESSAGES: dict[str, str] = {
     "signature list; please remove the other changes (open a separate PR for them).",
     "letter-text-changed": "This PR changes the letter's text as well as the signature list. Please "
     "keep only your signature line here and propose text changes in a separate PR.",
-    "letter-missing": "The letter file `{file}` (or its `{marker}` line) was not found on the default "
+    "letter-missing": "The letter file `{file}`{marker} was not found on the default "
     "branch, so signatures cannot be checked. A maintainer needs to fix `.github/undersigned.yml`.",
     "line-format": "This line does not have the letter's format. Each line must look like `{template}`.",
     "file-format": "This signature file cannot be read: {reason}.",
@@ -25,6 +25,11 @@ MESSAGES: dict[str, str] = {
     "to change your line, edit it instead of adding a new one.",
     "edits-others-line": "This PR {verb} the line of @{login}. Only @{login} may change or remove "
     "their own signature; please undo this change.",
+    "edits-unowned-line": "This PR {verb} a line that was in the letter before undersigned kept track of "
+    "who signed, so nobody can tell whose it is. Only the letter's maintainers may change it; please undo "
+    "this change and ask them.",
+    "list-start-changed": "This PR removes or changes the `{marker}` line that the signature list starts "
+    "after. Please keep that line as it is and add only your signature below it.",
     "too-many-lines": "This PR adds {count} signatures; at most {limit} per PR is allowed. Please keep "
     "only your own line.",
     "line-gone": "The line of @{login} that this pull request changes is no longer in the letter: it was "
@@ -76,3 +81,8 @@ def problem(
     **values: Any,
 ) -> Problem:
     return Problem(code, MESSAGES[code].format(**values), path, line, suggestion)
+
+
+def letter_missing(path: str, marker: str | None) -> Problem:
+    """The letter (or its start marker) is not on the default branch."""
+    return problem("letter-missing", path, None, file=path, marker=f" (or its `{marker}` line)" if marker else "")

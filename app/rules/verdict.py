@@ -9,23 +9,14 @@ from typing import Any, Literal
 
 from app.rules.changes import classify, read_list
 from app.rules.directory import read_directory
+from app.rules.ledger import Ownership
 from app.rules.letter import Signature
-from app.rules.model import Change, Reading
-from app.rules.problems import Problem, problem
+from app.rules.model import Author, Change, Reading
+from app.rules.problems import Problem, letter_missing, problem
 from app.rules.text import login_key
 from config.model import Config
 
 Kind = Literal["sign", "withdraw", "amend", "not_a_signature", "invalid"]
-
-
-@dataclass(frozen=True)
-class Author:
-    """The facts about the PR author; a fact left as None skips the rule that needs it."""
-
-    login: str
-    id: int | None = None
-    type: str | None = None  # "User", "Bot" or "Organization", as GitHub says
-    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -92,11 +83,15 @@ def evaluate(
     author: Author,
     now: datetime,
     current: Mapping[str, str] | None = None,
+    ownership: Ownership | None = None,
 ) -> Verdict:
     """Decide what a PR is. `base`/`head` map letter paths to their text (missing: absent).
 
     `base` is the letter where the PR branched off (its merge base); `current`, when given, is the default
-    branch as it is now, so a signer who landed meanwhile is still caught as a duplicate."""
+    branch as it is now, so a signer who landed meanwhile is still caught as a duplicate. `ownership` is the
+    ledger as it is on the default branch now (app.rules.ledger.parse_ledger): who owns the lines or files
+    that carry no login. Without it, such lines have no known owner and only trusted maintainers may touch
+    them. A valid verdict's changes carry the account to record; apply_changes writes the ledger."""
     letter = config.letter
     changed = sorted(set(changed_paths))
     reading: Reading
@@ -104,17 +99,17 @@ def evaluate(
         prefix = letter.directory.rstrip("/") + "/"
         others = [p for p in changed if not p.startswith(prefix)]
         in_dir = [p for p in changed if p.startswith(prefix)]
-        reading = read_directory(config, base, head, in_dir, author.login, current)
+        reading = read_directory(config, base, head, in_dir, author, current, ownership)
     else:
         others = [p for p in changed if p != letter.file]
         base_text = base.get(letter.file)
         if base_text is None:
-            missing = problem("letter-missing", letter.file, None, file=letter.file, marker=letter.start_after)
+            missing = letter_missing(letter.file, letter.start_after)
             return Verdict("invalid", problems=(missing,))
         now_text = current.get(letter.file) if current is not None else None
-        reading = read_list(config, letter.file, base_text, head.get(letter.file, ""), author.login, now_text)
+        reading = read_list(config, letter.file, base_text, head.get(letter.file, ""), author, now_text, ownership)
         if reading.missing_marker:
-            missing = problem("letter-missing", letter.file, None, file=letter.file, marker=letter.start_after)
+            missing = letter_missing(letter.file, letter.start_after)
             return Verdict("invalid", problems=(missing,))
     if reading.empty:
         return Verdict("not_a_signature")

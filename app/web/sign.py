@@ -188,7 +188,7 @@ async def _letter_response(
         "can_login": state.oauth() is not None,
         "signer": signer.login if signer else None,
         "csrf": signer.csrf if signer else "",
-        "mine": existing(letter, signer.login) if signer else None,
+        "mine": existing(letter, signer.login, signer.id) if signer else None,
         "values": {"name": "", "affiliation": ""},
         "plan": None,
         "action": None,

@@ -16,8 +16,9 @@ from app.github.caches import ConfigCache, TextCache
 from app.github.client import GitHubApp
 from app.landing.layered import Layered
 from app.rules import Author, Change, Problem, Verdict, evaluate
-from app.rules.apply import ApplyError, apply_changes
+from app.rules.apply import ApplyError, apply_changes, needs_ledger
 from app.rules.changes import find_signer
+from app.rules.ledger import Ownership, parse_ledger
 from app.rules.letter import (
     line_template,
     list_bounds,
@@ -46,6 +47,8 @@ class Letter:
     text: str  # the letter's words (the part before the list), markdown
     count: int
     fields: tuple[str, ...]  # what the form asks for, besides the login
+    ledger: str | None = None  # the ledger's text, for letters whose signatures may carry no login
+    ownership: Ownership | None = None  # the ledger read: who owns which line or file
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,10 @@ class Letters:
         else:
             files = self.texts.letter(api, repo, sha, letter.file)
             text, count = _words_and_count(config, files.get(letter.file, ""))
-        return Letter(repo, installation_id, default, sha, config, files, text, count, form_fields(config))
+        ledger = self.texts.get(api, repo, sha, letter.ledger) if needs_ledger(letter) else None
+        ownership = parse_ledger(ledger) if needs_ledger(letter) else None
+        fields = form_fields(config)
+        return Letter(repo, installation_id, default, sha, config, files, text, count, fields, ledger, ownership)
 
 
 def _words_and_count(config: Config, text: str) -> tuple[str, int]:
@@ -141,11 +147,16 @@ def form_fields(config: Config) -> tuple[str, ...]:
     return ("name", "affiliation") if has_affiliation else ("name",)
 
 
-def existing(letter: Letter, login: str) -> Existing | None:
+def existing(letter: Letter, login: str, account: int | None = None) -> Existing | None:
+    """The signer's signature on the default branch: by the login it carries, or by the ledger's binding."""
     cfg = letter.config.letter
+    owned = letter.ownership.keys_of(login, account) if letter.ownership is not None else []
     if cfg.directory is not None:
-        wanted = signature_path(cfg, login).casefold()
-        path = next((p for p in letter.files if p.casefold() == wanted), None)
+        wanted = {k.casefold() for k in owned}
+        path_of = signature_path(cfg, login)
+        if path_of is not None:
+            wanted.add(path_of.casefold())
+        path = next((p for p in letter.files if p.casefold() in wanted), None)
         if path is None:
             return None
         body = letter.files[path]
@@ -159,9 +170,15 @@ def existing(letter: Letter, login: str) -> Existing | None:
         return None
     tpl = line_template(cfg)
     index = find_signer(text, bounds.first, bounds.last, tpl, login)
+    lines = text.split("\n")
+    if index is None:
+        keys = set(owned)
+        index = next(
+            (i for i in range(bounds.first, min(len(lines), bounds.last + 1)) if normalize_line(lines[i]) in keys), None
+        )
     if index is None:
         return None
-    line = normalize_line(text.split("\n")[index])
+    line = normalize_line(lines[index])
     read = tpl.parse(line)
     return Existing(cfg.file, line, read.name if read else "", read.affiliation if read else None)
 
@@ -170,7 +187,7 @@ def plan(letter: Letter, author: Author, action: Action, name: str = "", affilia
     """Build the change a signer asks for and judge it with the same rules as every pull request."""
     config, cfg, login = letter.config, letter.config.letter, author.login
     name, affiliation = name.strip(), affiliation.strip()
-    mine = existing(letter, login)
+    mine = existing(letter, login, author.id)
     if action != "sign" and mine is None:
         return Plan(action, cfg.file, None, None, {}, (problem("line-gone", cfg.file, None, login=login),))
     if action == "sign" and mine is not None:
@@ -185,14 +202,23 @@ def plan(letter: Letter, author: Author, action: Action, name: str = "", affilia
             text = render_signature_file(cfg, name, login, affiliation or None)
         else:
             text = line_template(cfg).render(name, login, affiliation or None, letter.count + 1)
-    path = mine.path if mine is not None else (signature_path(cfg, login) if cfg.directory else cfg.file)
+    path = mine.path if mine is not None else (signature_path(cfg, login, name) if cfg.directory else cfg.file)
+    if path is None or (action != "withdraw" and text is None):
+        reason = "this letter's signatures cannot be written from the signing page; please open a pull request"
+        return Plan(action, cfg.file, None, None, {}, (problem("file-format", cfg.file, reason=reason),))
     kind = {"sign": "add", "amend": "replace", "withdraw": "remove"}[action]
-    change = Change(kind, path, login, text, mine.text if mine else None, sort_key(name, login, cfg.sort_key))  # type: ignore[arg-type]
+    old = mine.text if mine else None
+    change = Change(kind, path, login, text, old, sort_key(name, login, cfg.sort_key), author.id)  # type: ignore[arg-type]
+    known = Layered(letter.files)
+    if letter.ledger is not None:
+        known.write({cfg.ledger: letter.ledger})  # apply_changes checks the ledger's bindings too
     try:
-        writes = apply_changes(config, letter.files, [change])
+        writes = apply_changes(config, known, [change])
     except ApplyError as exc:
-        return Plan(action, path, text, change.old, {}, (problem("file-format", path, reason=str(exc)),))
+        return Plan(action, path, text, old, {}, (problem("file-format", path, reason=str(exc)),))
+    writes.pop(cfg.ledger, None)  # the PR changes the letter only: undersigned writes the ledger when it lands
     head = Layered(letter.files)
     head.write(writes)
-    verdict = evaluate(config, letter.files, head, writes.keys(), author, datetime.now(UTC))
-    return Plan(action, path, text, change.old, writes, verdict.problems, verdict)
+    now = datetime.now(UTC)
+    verdict = evaluate(config, letter.files, head, writes.keys(), author, now, ownership=letter.ownership)
+    return Plan(action, path, text, old, writes, verdict.problems, verdict)

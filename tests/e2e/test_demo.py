@@ -59,9 +59,9 @@ def test_make_demo_prints_what_happened_with_links_that_work(tmp_path: Path) -> 
                 break
         text = "".join(lines)
         assert "Press Ctrl-C to stop." in text, text
-        assert re.search(r"ada +#1 \(valid\): success: Signature of @ada is valid", text), text
+        assert re.search(r"ada +#1 \(valid\): merged", text), text
         assert re.search(r"grace +#2 \(invalid\): failure: 1 problem to fix", text), text
-        assert re.search(r"linus +#3 \(conflicting\): success", text), text
+        assert re.search(r"linus +#3 \(conflicting\): merged", text), text
         assert text.count("landed in http") == 2 and "undersigned resolved it" in text
         links = [u.rstrip(",.") for u in re.findall(r"https?://[^\s)]+", text)]
         pages = [u for u in links if "/pull/" in u or "/commit/" in u or "/blob/" in u]

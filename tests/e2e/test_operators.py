@@ -93,7 +93,7 @@ def test_an_unreachable_redis_is_one_line_a_minute(tmp_path: Path) -> None:
     port = free_port()
     command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-    answers = []
+    answers: list[int] = []
     deadline = time.monotonic() + 30
     while len(answers) < 5 and time.monotonic() < deadline:  # GitHub delivering while Redis is down
         body = b'{"action": "opened", "number": 1}'

@@ -66,7 +66,9 @@ def test_invalid_signature_gets_check_annotations_comment_and_label(app_world: W
     assert run.conclusion == "failure" and run.output["title"] == "1 problem to fix before this can land"
     assert [(a["path"], a["start_line"], a["title"]) for a in run.annotations] == [("README.md", 38, "author-mismatch")]
     [comment] = bot_comments(sim, number)
-    assert "-  Grace Hopper [@grace](https://github.com/grace)" in comment.body
+    # Signing for someone else is not a format problem: the comment says so and offers no corrected line
+    # (issue 10: a suggestion never changes whose signature it is).
+    assert "@ada" in comment.body and "suggestion" not in comment.body and "[@grace]" not in comment.body
     assert pr.labels == ["needs-changes"]
     assert_golden("app/check-invalid.md", f"# {run.output['title']}\n\n{run.output['summary']}\n")
     assert_golden("app/comment-invalid.md", comment.body)

@@ -7,6 +7,7 @@ ada = person(sim, "ada")            # acts through REST with her own token
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tests.github_sim.demo import Demo, seed_demo
@@ -16,9 +17,17 @@ from tests.github_sim.webhooks import signature
 from tests.github_sim.world import World
 
 
-def start(state: Path, public_url: str | None = None, host: str = "127.0.0.1", port: int = 0) -> Simulator:
-    """Start a simulator with its git repositories under `state`."""
-    return Simulator(World(state), public_url, host, port).start()
+def start(
+    state: Path, public_url: str | None = None, host: str = "127.0.0.1", port: int = 0, validate: bool | None = None
+) -> Simulator:
+    """Start a simulator with its git repositories under `state`; `validate` checks traffic against GitHub's
+    contract (default: SIM_VALIDATE=1 in the environment, e.g. for a benchmark; stop() then reports to stderr)."""
+    if validate is None:
+        validate = os.environ.get("SIM_VALIDATE") == "1"
+        sim = Simulator(World(state), public_url, host, port, validate)
+        sim.report_on_stop = validate
+        return sim.start()
+    return Simulator(World(state), public_url, host, port, validate).start()
 
 
 def person(sim: Simulator, login: str) -> Person:

@@ -1,12 +1,15 @@
 """Run the simulator by hand, e.g.: python -m tests.github_sim --demo --port 8765 --state /tmp/sim.
 
-Add --webhook-url URL --webhook-secret S to have the demo App's webhooks sent to a running undersigned."""
+Add --webhook-url URL --webhook-secret S to have the demo App's webhooks sent to a running undersigned, and
+--validate to check every request, response and delivery against GitHub's published contract: GET /_sim/violations
+lists what broke it, and so does stderr on exit (the exit code is 3 then)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import signal
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -26,10 +29,11 @@ def main() -> None:
     parser.add_argument("--signers", type=int, default=3)
     parser.add_argument("--webhook-url", help="where the App's webhooks go (e.g. http://127.0.0.1:8000/webhooks)")
     parser.add_argument("--webhook-secret", help="the App's webhook secret")
+    parser.add_argument("--validate", action="store_true", help="check traffic against GitHub's published contract")
     args = parser.parse_args()
     state = Path(args.state or tempfile.mkdtemp(prefix="github-sim-"))
     state.mkdir(parents=True, exist_ok=True)
-    sim = Simulator(World(state), args.public_url, args.host, args.port)
+    sim = Simulator(World(state), args.public_url, args.host, args.port, validate=args.validate)
     info: dict[str, object] = {"base_url": sim.base_url}
     if args.demo:
         demo = seed_demo(sim.world, args.signers, args.webhook_url, args.webhook_secret)
@@ -44,6 +48,9 @@ def main() -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     stop.wait()
     sim.stop()
+    if sim.contract is not None and sim.contract.violations:
+        print(sim.contract.report(), file=sys.stderr, flush=True)
+        sys.exit(3)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,9 @@ from typing import Any
 from urllib.parse import urljoin
 
 from tests.github_sim.keys import app_key
+from tests.github_sim.models import App, Installation, Repository, User
 from tests.github_sim.server import Simulator
-from tests.github_sim.world import App, Installation, Repository, User, World
+from tests.github_sim.world import World
 
 SEED_LETTER = Path(__file__).resolve().parents[3] / "shared" / "letters" / "microsoft-drop-ice.md"
 DEMO_CONFIG = """# undersigned checks and lands signature PRs on this letter.

@@ -48,6 +48,8 @@ class Repo:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.commits: dict[str, dict[str, object]] = {}  # commit_info by sha: commits never change
+        self.diffs: dict[tuple[str, str], list[dict[str, object]]] = {}  # diff_files by (old sha, new sha)
 
     def git(
         self, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)
@@ -160,16 +162,21 @@ class Repo:
         return self.git(*args, stdin=message.encode(), env=env).strip()
 
     def commit_info(self, sha: str) -> dict[str, object]:
+        if sha in self.commits:
+            return self.commits[sha]
         fmt = "%T%x00%P%x00%an%x00%ae%x00%at%x00%cn%x00%ce%x00%ct%x00%B"
         out = self.git("show", "-s", f"--format={fmt}", sha)
         tree, parents, an, ae, at, cn, ce, ct, message = out.split("\0", 8)
-        return {
+        info: dict[str, object] = {
             "tree": tree,
             "parents": parents.split(),
             "author": {"name": an, "email": ae, "date": int(at)},
             "committer": {"name": cn, "email": ce, "date": int(ct)},
             "message": message.rstrip("\n"),
         }
+        if len(sha) == 40:
+            self.commits[sha] = info
+        return info
 
     def read_path(self, commit: str, path: str) -> tuple[str, bytes] | None:
         """(blob sha, bytes) of a file at a commit, or None."""
@@ -214,33 +221,62 @@ class Repo:
         out = self.git("merge-tree", "--write-tree", "--no-messages", ours, theirs, ok=(0, 1))
         return out.split("\n", 1)[0].strip() if self.last_code == 0 else None
 
+    def pr_stats(self, base: str, head: str) -> tuple[int, int, int, int]:
+        """(commits, additions, deletions, files) of head since its merge base with base: two git calls."""
+        commits = int(self.git("rev-list", "--count", head, f"^{base}").strip() or 0)
+        added = removed = files = 0
+        for record in self.git("diff", "--numstat", "-z", "--no-renames", f"{base}...{head}").split("\0"):
+            if record.strip():
+                add, rem, _ = record.split("\t", 2)
+                added, removed, files = (
+                    added + int(add if add != "-" else 0),
+                    removed + int(rem if rem != "-" else 0),
+                    files + 1,
+                )
+        return commits, added, removed, files
+
+    def history(self, tip: str, path: str | None = None) -> list[str]:
+        """Commits reachable from `tip`, newest first; with `path`, those that changed it."""
+        return self.git("rev-list", tip, *(["--", path] if path else [])).split()
+
     def rev_list(self, tip: str, exclude: str) -> list[str]:
         return self.git("rev-list", "--reverse", tip, f"^{exclude}").split()
 
     def diff_files(self, old: str, new: str) -> list[dict[str, object]]:
-        """Per-file status, additions, deletions and unified patch, as git computes them."""
+        """Per-file status, additions, deletions and unified patch, as git computes them (cached by shas)."""
+        key = (old, new)
+        if len(old) != 40 or len(new) != 40:
+            return self._diff_files(old, new)
+        if key not in self.diffs:
+            self.diffs[key] = self._diff_files(old, new)
+        return self.diffs[key]
+
+    def _diff_files(self, old: str, new: str) -> list[dict[str, object]]:
         numstat = self.git("diff", "--numstat", "-z", "--no-renames", old, new)
         stats: dict[str, tuple[int, int]] = {}
         for record in numstat.split("\0"):
             if record.strip():
                 add, rem, path = record.split("\t", 2)
                 stats[path] = (int(add) if add != "-" else 0, int(rem) if rem != "-" else 0)
-        names = self.git("diff", "--name-status", "-z", "--no-renames", old, new).split("\0")
-        files = []
-        for status, path in zip(names[0::2], names[1::2], strict=False):
+        # --raw: ":oldmode newmode oldsha newsha status" then the path; the new blob's sha saves a lookup later.
+        raw = self.git("diff", "--raw", "-z", "--no-renames", "--abbrev=40", old, new).split("\0")
+        files: list[dict[str, object]] = []
+        for meta, path in zip(raw[0::2], raw[1::2], strict=False):
             if not path:
                 continue
+            _, _, _, blob, status = meta.lstrip(":").split(" ", 4)
             patch = self.git("diff", "--no-renames", "--no-color", "-U3", old, new, "--", path)
             hunk = patch.find("\n@@")
-            add, rem = stats.get(path, (0, 0))
+            added, removed = stats.get(path, (0, 0))
             kind = {"A": "added", "D": "removed", "M": "modified"}.get(status[:1], "modified")
             files.append(
                 {
                     "filename": path,
                     "status": kind,
-                    "additions": add,
-                    "deletions": rem,
+                    "additions": added,
+                    "deletions": removed,
                     "patch": patch[hunk + 1 :] if hunk >= 0 else None,
+                    "blob": None if set(blob) == {"0"} else blob,
                 }
             )
         return files

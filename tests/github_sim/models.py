@@ -43,6 +43,7 @@ class App:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     bot: User | None = None
+    permissions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Installation:
     account: User
     repos: set[str] = field(default_factory=set)  # full names
     permissions: dict[str, str] = field(default_factory=dict)
+    created_at: float = 0.0
 
 
 @dataclass
@@ -74,6 +76,7 @@ class Repository:
     protected: set[str] = field(default_factory=set)
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)
     next_number: int = 1
+    created_at: float = 0.0
 
     @property
     def full_name(self) -> str:
@@ -103,6 +106,12 @@ class PullRequest:
     labels: list[str] = field(default_factory=list)
     mergeable_key: tuple[str, str] | None = None  # (base sha, head sha) the cached result is for
     mergeable_tree: str | None = None
+    stats_key: tuple[str, str] | None = None  # (base sha, head sha) the cached counts are for
+    stats: tuple[int, int, int, int] = (0, 0, 0, 0)  # commits, additions, deletions, changed files
+
+    @property
+    def base_sha(self) -> str:
+        return self.repo.git.ref(f"refs/heads/{self.base_ref}") or ""
 
 
 @dataclass
@@ -114,6 +123,33 @@ class Comment:
     body: str
     created_at: float
     updated_at: float
+    via: App | None = None  # the App whose installation wrote it (performed_via_github_app)
+
+
+@dataclass
+class CheckSuite:
+    """One App's suite for one commit: GitHub makes it with the App's first check run on that commit."""
+
+    id: int
+    repo: Repository
+    app: App
+    head_sha: str
+    head_branch: str | None
+    before: str | None
+    created_at: float
+    updated_at: float
+
+    def status(self, runs: list[CheckRun]) -> str:
+        if runs and all(r.status == "completed" for r in runs):
+            return "completed"
+        return "in_progress" if any(r.status == "in_progress" for r in runs) else "queued"
+
+    def conclusion(self, runs: list[CheckRun]) -> str | None:
+        if self.status(runs) != "completed":
+            return None
+        order = ["action_required", "cancelled", "timed_out", "failure", "neutral", "success", "skipped"]
+        found = [r.conclusion for r in runs if r.conclusion in order]
+        return min(found, key=order.index) if found else "neutral"
 
 
 @dataclass
@@ -127,6 +163,7 @@ class CheckRun:
     conclusion: str | None
     output: dict[str, Any]
     started_at: float
+    suite: CheckSuite
     completed_at: float | None = None
     external_id: str | None = None
     details_url: str | None = None

@@ -4,6 +4,7 @@ https://docs.github.com/en/webhooks/webhook-events-and-payloads#push"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.github_sim.models import Repository
@@ -19,6 +20,7 @@ def push_event(repo: Repository, branch: str, before: str | None, after: str) ->
     zero = "0" * 40
     return {
         "ref": f"refs/heads/{branch}",
+        "base_ref": None,
         "before": before or zero,
         "after": after,
         "created": before is None,
@@ -27,6 +29,7 @@ def push_event(repo: Repository, branch: str, before: str | None, after: str) ->
         "compare": f"{repo.full_name}/compare/{(before or zero)[:12]}...{after[:12]}",
         "commits": commits,
         "head_commit": commits[-1] if commits else None,
+        "pusher": {"name": repo.owner.login, "email": None},
         "_repo": repo,
     }
 
@@ -43,11 +46,16 @@ def _commit(repo: Repository, sha: str) -> dict[str, Any]:
         if path:
             by[{"A": "added", "D": "removed"}.get(status[:1], "modified")].append(path)
     author: dict[str, Any] = info["author"]  # type: ignore[assignment]
+    committer: dict[str, Any] = info["committer"]  # type: ignore[assignment]
     return {
         "id": sha,
         "tree_id": info["tree"],
+        "distinct": True,
         "message": info["message"],
+        "timestamp": datetime.fromtimestamp(int(author["date"]), UTC).isoformat().replace("+00:00", "Z"),
+        "url": f"{repo.full_name}/commit/{sha}",  # made absolute by the sender, which knows the base URL
         "author": {"name": author["name"], "email": author["email"]},
+        "committer": {"name": committer["name"], "email": committer["email"]},
         "added": by["added"],
         "removed": by["removed"],
         "modified": by["modified"],

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.github_sim.models import ApiError, Installation
 from tests.github_sim.server import Ctx, route
 from tests.github_sim.shapes import iso
-from tests.github_sim.world import ApiError, Installation
 
 
 def _installation(ctx: Ctx) -> Installation:
@@ -71,7 +71,7 @@ def list_deliveries(ctx: Ctx) -> Any:
     # Newest first, paged by `cursor` (the id to continue below) as GitHub does.
     per_page = max(1, min(100, int(ctx.query.get("per_page", 30))))
     cursor = int(ctx.query.get("cursor", 0) or 0)
-    items = sorted(ctx.hooks.deliveries, key=lambda d: -d.id)  # type: ignore[attr-defined]
+    items = sorted(ctx.hooks.deliveries, key=lambda d: -d.id)
     if cursor:
         items = [d for d in items if d.id < cursor]
     page = items[:per_page]
@@ -85,7 +85,7 @@ def list_deliveries(ctx: Ctx) -> Any:
 @route("GET", "/app/hook/deliveries/{id}")
 def get_delivery(ctx: Ctx) -> Any:
     ctx.need_app()
-    found = next((d for d in ctx.hooks.deliveries if d.id == ctx.param_int("id")), None)  # type: ignore[attr-defined]
+    found = next((d for d in ctx.hooks.deliveries if d.id == ctx.param_int("id")), None)
     if found is None:
         raise ApiError(404, "Not Found")
     return {**found.summary(), "request": {"payload": found.body.decode()}, "response": {"payload": found.response}}
@@ -104,12 +104,12 @@ def redeliver(ctx: Ctx) -> Any:
 
 @route("GET", "/users/{login}")
 def get_user(ctx: Ctx) -> Any:
-    return ctx.shapes.user(ctx.world.user(ctx.params["login"]))
+    return ctx.shapes.public_user(ctx.world.user(ctx.params["login"]))
 
 
 @route("GET", "/user")
 def get_me(ctx: Ctx) -> Any:
-    return ctx.shapes.user(ctx.need_user())
+    return ctx.shapes.public_user(ctx.need_user())
 
 
 @route("GET", "/rate_limit")

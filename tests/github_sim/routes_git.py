@@ -6,9 +6,8 @@ import base64
 from typing import Any
 
 from tests.github_sim.git import EMPTY_TREE, GitError, Person
+from tests.github_sim.models import ApiError, Repository, User
 from tests.github_sim.server import Ctx, route
-from tests.github_sim.shapes import iso
-from tests.github_sim.world import ApiError, Repository, User
 
 
 def b64(data: bytes) -> str:
@@ -24,26 +23,7 @@ def person_for(data: dict[str, Any] | None, fallback: User, now: float) -> Perso
 
 
 def commit_json(ctx: Ctx, repo: Repository, sha: str) -> dict[str, Any]:
-    info = repo.git.commit_info(sha)
-    url = f"{ctx.shapes.api}/repos/{repo.full_name}/git/commits/{sha}"
-
-    def who(p: Any) -> dict[str, Any]:
-        return {"name": p["name"], "email": p["email"], "date": iso(p["date"])}
-
-    return {
-        "sha": sha,
-        "node_id": f"C_{sha}",
-        "url": url,
-        "html_url": f"{ctx.shapes.api}/{repo.full_name}/commit/{sha}",
-        "tree": {"sha": info["tree"], "url": f"{ctx.shapes.api}/repos/{repo.full_name}/git/trees/{info['tree']}"},
-        "parents": [
-            {"sha": p, "url": f"{ctx.shapes.api}/repos/{repo.full_name}/git/commits/{p}"} for p in info["parents"]
-        ],  # type: ignore[attr-defined]
-        "message": info["message"],
-        "author": who(info["author"]),
-        "committer": who(info["committer"]),
-        "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None},
-    }
+    return ctx.shapes.git_commit(repo, sha)
 
 
 def _ref_json(ctx: Ctx, repo: Repository, name: str, sha: str) -> dict[str, Any]:
@@ -73,7 +53,15 @@ def get_blob(ctx: Ctx) -> Any:
         data = repo.git.read_blob(ctx.params["sha"])
     except GitError:
         raise ApiError(404, "Not Found") from None
-    return {"sha": ctx.params["sha"], "size": len(data), "content": b64(data), "encoding": "base64"}
+    sha = ctx.params["sha"]
+    return {
+        "sha": sha,
+        "node_id": f"B_{sha}",
+        "url": f"{ctx.shapes.api}/repos/{repo.full_name}/git/blobs/{sha}",
+        "size": len(data),
+        "content": b64(data),
+        "encoding": "base64",
+    }
 
 
 def _tree_json(ctx: Ctx, repo: Repository, sha: str, recursive: bool) -> dict[str, Any]:

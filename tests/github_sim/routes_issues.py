@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol, TypeVar
 
+from tests.github_sim.models import ApiError, CheckRun, CheckSuite, Comment, PullRequest, Repository
 from tests.github_sim.server import Ctx, route
-from tests.github_sim.world import ApiError, CheckRun, Comment, PullRequest, Repository
 
 
 def _issue(ctx: Ctx) -> PullRequest:
@@ -14,8 +14,7 @@ def _issue(ctx: Ctx) -> PullRequest:
 
 @route("GET", "/repos/{owner}/{repo}/issues/{number}")
 def get_issue(ctx: Ctx) -> Any:
-    pr = _issue(ctx)
-    return ctx.shapes.issue(pr.repo, pr)
+    return ctx.shapes.issue(_issue(ctx))
 
 
 @route("GET", "/repos/{owner}/{repo}/issues/{number}/comments")
@@ -32,7 +31,8 @@ def create_comment(ctx: Ctx) -> Any:
     pr = _issue(ctx)
     user = ctx.writer()
     now = ctx.world.now()
-    comment = Comment(ctx.world.next_id(), pr.repo, pr.number, user, ctx.field("body", required=True), now, now)
+    via = ctx.actor.installation.app if ctx.actor.installation is not None else None
+    comment = Comment(ctx.world.next_id(), pr.repo, pr.number, user, ctx.field("body", required=True), now, now, via)
     ctx.world.comments[comment.id] = comment
     body = {"_issue": pr, "_comment": comment, "_repo": pr.repo}
     ctx.world.emit("issue_comment", "created", body, ctx.world.installation_for(pr.repo))
@@ -90,10 +90,14 @@ def _ensure_label(ctx: Ctx, repo: Repository, name: str) -> str:
 
 
 def _names(ctx: Ctx) -> list[str]:
+    # https://docs.github.com/en/rest/issues/labels#add-labels-to-an-issue: {"labels": [names]} or
+    # {"labels": [{"name": ...}]}; also, though GitHub recommends the object, a bare array or a single name.
     body = ctx.body
     if isinstance(body, dict):
         body = body.get("labels", [])
-    if not isinstance(body, list):
+    if isinstance(body, str):
+        body = [body]
+    if not isinstance(body, list) or not all(isinstance(x, str) or (isinstance(x, dict) and "name" in x) for x in body):
         raise ApiError(422, "Invalid request.")
     return [str(x["name"] if isinstance(x, dict) else x) for x in body]
 
@@ -132,6 +136,15 @@ def remove_label(ctx: Ctx) -> Any:
         raise ApiError(404, "Label does not exist")
     pr.labels = keep
     return [ctx.shapes.label(pr.repo, n) for n in pr.labels]
+
+
+@route("DELETE", "/repos/{owner}/{repo}/issues/{number}/labels")
+def remove_all_labels(ctx: Ctx) -> Any:
+    # https://docs.github.com/en/rest/issues/labels#remove-all-labels-from-an-issue
+    pr = _issue(ctx)
+    ctx.need_write(pr.repo, "issues")
+    pr.labels = []
+    return 204, None
 
 
 @route("GET", "/repos/{owner}/{repo}/labels")
@@ -208,6 +221,7 @@ def create_check_run(ctx: Ctx) -> Any:
         None,
         {"title": None, "summary": None, "text": None},
         ctx.world.now(),
+        ctx.world.check_suite(repo, inst.app, head_sha),
         external_id=ctx.field("external_id"),
         details_url=ctx.field("details_url"),
     )
@@ -246,10 +260,29 @@ def list_annotations(ctx: Ctx) -> Any:
 
 @route("POST", "/repos/{owner}/{repo}/check-runs/{id}/rerequest")
 def rerequest(ctx: Ctx) -> Any:
+    # https://docs.github.com/en/rest/checks/runs#rerequest-a-check-run: only a completed run can be re-run.
     run = _run(ctx)
-    user = ctx.need_user()  # a person pressing "Re-run"
-    body = {"_check_run": run, "_repo": run.repo, "_sender": user}
-    ctx.world.emit("check_run", "rerequested", body, ctx.world.installation_for(run.repo))
+    user = ctx.writer()  # a person pressing "Re-run", or the App itself
+    if run.status != "completed":
+        raise ApiError(422, "This check run is not rerequestable")
+    ctx.world.rerequest_run(run, user)
+    return 201, {}
+
+
+def _suite(ctx: Ctx) -> CheckSuite:
+    return _by_id(ctx, ctx.world.check_suites)
+
+
+@route("GET", "/repos/{owner}/{repo}/check-suites/{id}")
+def get_check_suite(ctx: Ctx) -> Any:
+    return ctx.shapes.check_suite(_suite(ctx))
+
+
+@route("POST", "/repos/{owner}/{repo}/check-suites/{id}/rerequest")
+def rerequest_suite(ctx: Ctx) -> Any:
+    # https://docs.github.com/en/rest/checks/suites#rerequest-a-check-suite
+    suite = _suite(ctx)
+    ctx.world.rerequest_suite(suite, ctx.writer())
     return 201, {}
 
 

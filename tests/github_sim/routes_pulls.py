@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.github_sim.git import Person
+from tests.github_sim.models import ApiError, PullRequest
 from tests.github_sim.server import Ctx, route
-from tests.github_sim.world import ApiError, PullRequest
 
 
 def _pr(ctx: Ctx) -> PullRequest:
@@ -42,7 +42,7 @@ def list_pulls(ctx: Ctx) -> Any:
         and (head is None or f"{pr.head_repo.owner.login}:{pr.head_ref}".lower() == head.lower())
     ]
     found.sort(key=lambda pr: pr.number, reverse=ctx.query.get("direction", "desc") == "desc")
-    return ctx.page([ctx.shapes.pull(pr) for pr in found])
+    return [ctx.shapes.pull_simple(pr) for pr in ctx.page(found)]
 
 
 @route("GET", "/repos/{owner}/{repo}/pulls/{number}")
@@ -82,29 +82,14 @@ def pull_files(ctx: Ctx) -> Any:
     pr = _pr(ctx)
     git = pr.repo.git
     base = git.merge_base(ctx.world.branch_sha(pr.repo, pr.base_ref), pr.head_sha) or pr.head_sha
-    files = []
-    for f in git.diff_files(base, pr.head_sha):
-        blob = git.read_path(pr.head_sha, str(f["filename"]))
-        url = f"{ctx.shapes.api}/repos/{pr.repo.full_name}/contents/{f['filename']}?ref={pr.head_sha}"
-        files.append(
-            {
-                "sha": blob[0] if blob else None,
-                **f,
-                "changes": int(f["additions"]) + int(f["deletions"]),  # type: ignore[call-overload]
-                "blob_url": f"{ctx.shapes.api}/{pr.repo.full_name}/blob/{pr.head_sha}/{f['filename']}",
-                "raw_url": f"{ctx.shapes.api}/{pr.repo.full_name}/raw/{pr.head_sha}/{f['filename']}",
-                "contents_url": url,
-            }
-        )
-    return ctx.page(files)
+    return [ctx.shapes.diff_entry(pr.repo, pr.head_sha, f) for f in ctx.page(git.diff_files(base, pr.head_sha))]
 
 
 @route("GET", "/repos/{owner}/{repo}/pulls/{number}/commits")
 def pull_commits(ctx: Ctx) -> Any:
     pr = _pr(ctx)
-    git = pr.repo.git
-    shas = git.rev_list(pr.head_sha, ctx.world.branch_sha(pr.repo, pr.base_ref))
-    return ctx.page([{"sha": s, "commit": {"message": git.commit_info(s)["message"]}} for s in shas])
+    shas = pr.repo.git.rev_list(pr.head_sha, ctx.world.branch_sha(pr.repo, pr.base_ref))
+    return [ctx.shapes.commit(pr.repo, s) for s in ctx.page(shas)]
 
 
 @route("GET", "/repos/{owner}/{repo}/pulls/{number}/merge")
@@ -178,14 +163,21 @@ def compare(ctx: Ctx) -> Any:
     ahead, behind = repo.git.rev_list(head, merge_base), repo.git.rev_list(base, merge_base)
     files = repo.git.diff_files(merge_base, head)
     status = "identical" if base == head else ("ahead" if not behind else ("behind" if not ahead else "diverged"))
+    api, html = f"{ctx.shapes.api}/repos/{repo.full_name}", f"{ctx.shapes.api}/{repo.full_name}"
+    spec = ctx.params["basehead"]
     return {
-        "url": f"{ctx.shapes.api}/repos/{repo.full_name}/compare/{base_name}...{head_name}",
+        "url": f"{api}/compare/{spec}",
+        "html_url": f"{html}/compare/{spec}",
+        "permalink_url": f"{html}/compare/{repo.owner.login}:{base[:7]}...{repo.owner.login}:{head[:7]}",
+        "diff_url": f"{html}/compare/{spec}.diff",
+        "patch_url": f"{html}/compare/{spec}.patch",
+        "base_commit": ctx.shapes.commit(repo, base),
+        "merge_base_commit": ctx.shapes.commit(repo, merge_base),
         "status": status,
         "ahead_by": len(ahead),
         "behind_by": len(behind),
         "total_commits": len(ahead),
-        "base_commit": {"sha": base},
-        "merge_base_commit": {"sha": merge_base},
-        "commits": [{"sha": s} for s in ahead],
-        "files": files[:300],
+        # GitHub lists at most 250 commits and 300 files in a comparison.
+        "commits": [ctx.shapes.commit(repo, s) for s in ahead[:250]],
+        "files": [ctx.shapes.diff_entry(repo, head, f) for f in files[:300]],
     }

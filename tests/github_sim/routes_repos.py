@@ -6,27 +6,32 @@ import base64
 import posixpath
 from typing import Any
 
+from tests.github_sim.models import ApiError, Repository
 from tests.github_sim.routes_git import b64, commit_json, person_for
 from tests.github_sim.server import Ctx, route
-from tests.github_sim.world import ApiError, Repository
 
 
 @route("GET", "/repos/{owner}/{repo}")
 def get_repo(ctx: Ctx) -> Any:
-    return ctx.shapes.repo(ctx.repo())
+    return ctx.shapes.full_repo(ctx.repo())
 
 
 @route("POST", "/repos/{owner}/{repo}/forks")
 def create_fork(ctx: Ctx) -> Any:
-    return 202, ctx.shapes.repo(ctx.world.fork(ctx.repo(), ctx.need_user()))
+    return 202, ctx.shapes.full_repo(ctx.world.fork(ctx.repo(), ctx.need_user()))
 
 
 @route("GET", "/repos/{owner}/{repo}/branches")
 def list_branches(ctx: Ctx) -> Any:
     repo = ctx.repo()
     refs = sorted(repo.git.refs().items())
+    api = f"{ctx.shapes.api}/repos/{repo.full_name}"
     out = [
-        {"name": r.removeprefix("refs/heads/"), "commit": {"sha": s}, "protected": r[11:] in repo.protected}
+        {
+            "name": r.removeprefix("refs/heads/"),
+            "commit": {"sha": s, "url": f"{api}/commits/{s}"},
+            "protected": r[11:] in repo.protected,
+        }
         for r, s in refs
     ]
     return ctx.page(out)
@@ -37,36 +42,19 @@ def get_branch(ctx: Ctx) -> Any:
     repo = ctx.repo()
     name = ctx.params["branch"]
     sha = ctx.world.branch_sha(repo, name)
-    commit = {
-        "sha": sha,
-        "url": f"{ctx.shapes.api}/repos/{repo.full_name}/commits/{sha}",
-        "commit": commit_json(ctx, repo, sha),
+    api = f"{ctx.shapes.api}/repos/{repo.full_name}"
+    protection_url = f"{api}/branches/{name}/protection"
+    return {
+        "name": name,
+        "commit": ctx.shapes.commit(repo, sha),
+        "_links": {"self": f"{api}/branches/{name}", "html": f"{ctx.shapes.api}/{repo.full_name}/tree/{name}"},
+        "protected": name in repo.protected,
+        "protection": {"enabled": name in repo.protected, "url": protection_url},
+        "protection_url": protection_url,
     }
-    return {"name": name, "commit": commit, "protected": name in repo.protected}
 
 
 # --- Contents API -------------------------------------------------------------------------------
-def _content_json(
-    ctx: Ctx, repo: Repository, path: str, sha: str, data: bytes | None, kind: str = "file"
-) -> dict[str, Any]:
-    url = f"{ctx.shapes.api}/repos/{repo.full_name}/contents/{path}"
-    out: dict[str, Any] = {
-        "type": kind,
-        "name": posixpath.basename(path),
-        "path": path,
-        "sha": sha,
-        "size": len(data) if data is not None else 0,
-        "url": url,
-        "git_url": f"{ctx.shapes.api}/repos/{repo.full_name}/git/blobs/{sha}",
-        "html_url": f"{ctx.shapes.api}/{repo.full_name}/blob/{repo.default_branch}/{path}",
-        "download_url": None,
-        "_links": {"self": url},
-    }
-    if data is not None:
-        out.update(content=b64(data), encoding="base64")
-    return out
-
-
 @route("GET", "/repos/{owner}/{repo}/contents/{path:path}")
 def get_contents(ctx: Ctx) -> Any:
     repo = ctx.repo()
@@ -78,13 +66,16 @@ def get_contents(ctx: Ctx) -> Any:
     entries = repo.git.ls_tree(f"{commit}:{path}" if path else commit) if _is_dir(repo, commit, path) else None
     if entries is not None:
         return [
-            _content_json(ctx, repo, posixpath.join(path, e.path), e.sha, None, "dir" if e.type == "tree" else "file")
+            ctx.shapes.content(
+                repo, posixpath.join(path, e.path), e.sha, ref, "dir" if e.type == "tree" else "file", e.size or 0
+            )
             for e in entries
         ]
     found = repo.git.read_path(commit, path)
     if found is None:
         raise ApiError(404, "Not Found")
-    return _content_json(ctx, repo, path, found[0], found[1])
+    sha, data = found
+    return {**ctx.shapes.content(repo, path, sha, ref, size=len(data)), "content": b64(data), "encoding": "base64"}
 
 
 def _is_dir(repo: Repository, commit: str, path: str) -> bool:
@@ -121,7 +112,8 @@ def _write_file(ctx: Ctx, delete: bool) -> Any:
         return {"content": None, "commit": commit}
     blob = repo.git.read_path(sha, path)
     assert blob is not None
-    return (200 if current else 201), {"content": _content_json(ctx, repo, path, blob[0], None), "commit": commit}
+    content = ctx.shapes.content(repo, path, blob[0], branch, size=len(blob[1]))
+    return (200 if current else 201), {"content": content, "commit": commit}
 
 
 @route("PUT", "/repos/{owner}/{repo}/contents/{path:path}")
@@ -138,21 +130,19 @@ def delete_contents(ctx: Ctx) -> Any:
 def get_repo_commit(ctx: Ctx) -> Any:
     repo = ctx.repo()
     ref = ctx.params["ref"]
-    sha = repo.git.ref(ref) or repo.git.ref(f"refs/heads/{ref}")
+    sha = repo.git.ref(ref) or repo.git.ref(f"refs/heads/{ref}") or (ref if repo.git.has_commit(ref) else None)
     if sha is None:
         raise ApiError(422, f"No commit found for SHA: {ref}")
-    git_commit = commit_json(ctx, repo, sha)
-    parents = [
-        {"sha": p["sha"], "url": f"{ctx.shapes.api}/repos/{repo.full_name}/commits/{p['sha']}"}
-        for p in git_commit["parents"]
-    ]
-    return {
-        "sha": sha,
-        "node_id": f"C_{sha}",
-        "url": f"{ctx.shapes.api}/repos/{repo.full_name}/commits/{sha}",
-        "html_url": git_commit["html_url"],
-        "commit": {k: git_commit[k] for k in ("author", "committer", "message", "tree", "url", "verification")},
-        "parents": parents,
-        "author": None,
-        "committer": None,
-    }
+    return ctx.shapes.commit(repo, sha)
+
+
+@route("GET", "/repos/{owner}/{repo}/commits")
+def list_commits(ctx: Ctx) -> Any:
+    # https://docs.github.com/en/rest/commits/commits#list-commits: newest first, from `sha` (a branch or commit).
+    repo = ctx.repo()
+    start = ctx.query.get("sha") or repo.default_branch
+    tip = repo.git.ref(start) or repo.git.ref(f"refs/heads/{start}") or (start if repo.git.has_commit(start) else None)
+    if tip is None:
+        raise ApiError(404, "Not Found")
+    shas = repo.git.history(tip, ctx.query.get("path"))
+    return [ctx.shapes.commit(repo, s) for s in ctx.page(shas)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,10 +17,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.github_sim.contract import Contract, Violation
 from tests.github_sim.faults import Call, Faults
+from tests.github_sim.models import ApiError, App, Installation, Repository, Token, User
 from tests.github_sim.serving import ServerThread
 from tests.github_sim.shapes import Shapes
-from tests.github_sim.world import ApiError, App, Installation, Repository, Token, User, World
+from tests.github_sim.world import World
 
 RATE_LIMIT = 5000
 DOCS = "https://docs.github.com/rest"
@@ -142,24 +145,37 @@ def route(method: str, path: str) -> Callable[[Handler], Handler]:
 class Simulator:
     """A running simulator: `world`, `faults`, `base_url`; start() binds a free port on 127.0.0.1."""
 
-    def __init__(self, world: World, public_url: str | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        world: World,
+        public_url: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        validate: bool = False,
+    ) -> None:
         from tests.github_sim import routes_app, routes_git, routes_issues, routes_pulls, routes_repos  # noqa: F401
         from tests.github_sim.routes_html import web_routes
         from tests.github_sim.routes_oauth import OAuthServer
         from tests.github_sim.webhooks import WebhookSender
 
         self.world, self.faults = world, Faults()
-        self.asgi = Starlette(routes=[Route(p, self._endpoint(fn), methods=[m]) for m, p, fn in ROUTES])
-        self.asgi.router.routes.extend(web_routes(self))  # HTML pages and the App manifest flow
+        # With validate, every request, response and delivery is checked against GitHub's published contract.
+        self.contract = Contract() if validate else None
+        routes = [Route(p, self._endpoint(fn), methods=[m]) for m, p, fn in ROUTES]
+        routes.append(Route("/_sim/violations", self._violations, methods=["GET"]))
+        routes.extend(web_routes(self))  # HTML pages and the App manifest flow (before the catch-all)
         self.oauth = OAuthServer(world)  # the web flow for user access tokens (routes_oauth.py)
-        self.asgi.router.routes.extend(self.oauth.routes())
+        routes.extend(self.oauth.routes())
+        routes.append(Route("/{path:path}", self._unrouted, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]))
+        self.asgi = Starlette(routes=routes)
         self.http = ServerThread(self.asgi, host, port)
         self.port = self.http.port
         self.base_url = (public_url or f"http://{host}:{self.port}").rstrip("/")
         self.shapes = Shapes(world, self.base_url)
-        self.webhooks = WebhookSender(world, self.shapes, self.faults)
+        self.webhooks = WebhookSender(world, self.shapes, self.faults, self.contract)
         self.used: dict[str, int] = {}
         self.closers: list[Callable[[], None]] = []  # clients handed out, closed on stop
+        self.report_on_stop = False  # print the contract's violations to stderr on stop
 
     # --- lifecycle ------------------------------------------------------------------------------
     def start(self) -> Simulator:
@@ -171,6 +187,10 @@ class Simulator:
             close()
         self.webhooks.close()
         self.http.stop()
+        if self.report_on_stop and self.contract is not None:
+            print(f"contract: {len(self.contract.violations)} violation(s)", file=sys.stderr)
+            if self.contract.violations:
+                print(self.contract.report(), file=sys.stderr)
 
     def __enter__(self) -> Simulator:
         return self.start()
@@ -230,6 +250,8 @@ class Simulator:
                 raise self._fault_error(fault, extra)
             raw = await request.body()
             body = json.loads(raw) if raw else None
+            if self.contract is not None:
+                self.contract.add(self.contract.checker.request(request.method, request.url.path, body))
             ctx = Ctx(
                 self.world,
                 self.shapes,
@@ -242,6 +264,8 @@ class Simulator:
             )
             result = await run_in_threadpool(self._locked, fn, ctx)
             status, payload = result if isinstance(result, tuple) else (200, result)
+            if self.contract is not None:
+                await run_in_threadpool(self._check_response, request, status, payload)
             headers = {**extra, **ctx.headers}
             if payload is None:
                 return Response(status_code=status, headers=headers)
@@ -252,9 +276,31 @@ class Simulator:
         except ApiError as err:
             status = err.status
             body_out = {"message": err.message, "documentation_url": DOCS, **err.extra}
+            if self.contract is not None:
+                self._check_response(request, status, body_out)
             return JSONResponse(body_out, status_code=err.status, headers={**extra, **err.headers})
         finally:
             self.faults.record(Call(request.method, request.url.path, status, actor_label, request.url.query))
+
+    def _check_response(self, request: Request, status: int, payload: Any) -> None:
+        assert self.contract is not None
+        self.contract.add(self.contract.checker.response(request.method, request.url.path, status, payload))
+
+    async def _unrouted(self, request: Request) -> Response:
+        """A route the simulator lacks: GitHub's 404, and with validation, a violation naming the gap."""
+        if self.contract is not None:
+            checker = self.contract.checker
+            found = checker.request(request.method, request.url.path, None)
+            if not found:
+                target = f"{request.method} {request.url.path}"
+                found = [Violation("response", target, "-", "a documented operation the simulator does not implement")]
+            self.contract.add(found)
+        return JSONResponse({"message": "Not Found", "documentation_url": DOCS}, 404)
+
+    async def _violations(self, request: Request) -> Response:
+        """GET /_sim/violations: what a simulator run as a process found (for a test or CI to read)."""
+        found = self.contract.violations if self.contract is not None else []
+        return JSONResponse([{**v.__dict__, "text": str(v)} for v in found])
 
     def _locked(self, fn: Handler, ctx: Ctx) -> Any:
         with self.world.lock:

@@ -14,13 +14,20 @@ from typing import Any
 
 import httpx
 
+from tests.github_sim.contract import Contract
 from tests.github_sim.faults import Faults
+from tests.github_sim.models import Installation
 from tests.github_sim.shapes import Shapes
-from tests.github_sim.world import Installation, World
+from tests.github_sim.world import World
 
 
 def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def signature_sha1(secret: str, body: bytes) -> str:
+    # X-Hub-Signature: GitHub still sends the legacy SHA-1 HMAC beside the SHA-256 one.
+    return "sha1=" + hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
 
 
 @dataclass
@@ -35,6 +42,7 @@ class Delivery:
     url: str | None
     secret: str | None
     hook_id: int
+    app_id: int
     redelivery: bool = False
     status_code: int = 0
     status: str = "pending"
@@ -63,6 +71,7 @@ class WebhookSender:
     world: World
     shapes: Shapes
     faults: Faults
+    contract: Contract | None = None
     deliveries: list[Delivery] = field(default_factory=list)
     ids: int = 0
     pending: queue.Queue[Delivery | None] = field(default_factory=queue.Queue)
@@ -84,16 +93,21 @@ class WebhookSender:
             out["number"] = pr.number
             out["pull_request"] = self.shapes.pull(pr)
             sender = sender or (pr.merged_by if pr.merged else pr.user)
-        for key in ("_comment", "_check_run", "_issue"):
-            value = body.pop(key, None)
-            if key == "_comment" and value is not None:
-                out["comment"] = self.shapes.comment(value)
-                sender = sender or value.user
-            if key == "_check_run" and value is not None:
-                out["check_run"] = self.shapes.check_run(value)
-            if key == "_issue" and value is not None:
-                out["issue"] = self.shapes.issue(value.repo, value)
+        comment, run, suite, issue = (body.pop(k, None) for k in ("_comment", "_check_run", "_check_suite", "_issue"))
+        if comment is not None:
+            out["comment"] = self.shapes.comment(comment)
+            sender = sender or comment.user
+        if run is not None:
+            out["check_run"] = self.shapes.check_run(run, webhook=True)
+        if suite is not None:
+            out["check_suite"] = self.shapes.check_suite(suite, webhook=True)
+        if issue is not None:
+            out["issue"] = self.shapes.issue(issue)
         out.update(body)
+        if event == "push":  # its URLs are relative until here, where the base URL is known
+            out["compare"] = f"{self.shapes.api}/{out['compare']}"
+            for commit in [*out["commits"], *([out["head_commit"]] if out["head_commit"] else [])]:
+                commit["url"] = commit["url"] if "://" in commit["url"] else f"{self.shapes.api}/{commit['url']}"
         if repo is not None:
             out["repository"] = self.shapes.repo(repo)
         if inst is not None:
@@ -108,7 +122,10 @@ class WebhookSender:
         if inst is None:
             return  # only an App's installations get deliveries
         repo = body.get("_repo")
-        data = json.dumps(self.payload(event, action, dict(body), inst)).encode()
+        payload = self.payload(event, action, dict(body), inst)
+        if self.contract is not None:
+            self.contract.add(self.contract.checker.webhook(event, action, payload))
+        data = json.dumps(payload).encode()
         with self.world.lock:
             self.ids += 1
             app = inst.app
@@ -123,6 +140,7 @@ class WebhookSender:
                 app.webhook_url,
                 app.webhook_secret,
                 app.id * 10,
+                app.id,
             )
             self.deliveries.append(delivery)
         self.send(delivery)
@@ -145,6 +163,7 @@ class WebhookSender:
                 original.url,
                 original.secret,
                 original.hook_id,
+                original.app_id,
                 True,
             )
             self.deliveries.append(again)
@@ -185,8 +204,10 @@ class WebhookSender:
             "X-GitHub-Delivery": d.guid,
             "X-GitHub-Hook-ID": str(d.hook_id),
             "X-GitHub-Hook-Installation-Target-Type": "integration",
+            "X-GitHub-Hook-Installation-Target-ID": str(d.app_id),
         }
         if d.secret:
+            headers["X-Hub-Signature"] = signature_sha1(d.secret, d.body)
             headers["X-Hub-Signature-256"] = signature(d.secret, d.body)
         try:
             # GitHub waits 10 s for an answer, then records a failure and never retries on its own.

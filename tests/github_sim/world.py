@@ -15,6 +15,7 @@ from tests.github_sim.models import (
     ApiError,
     App,
     CheckRun,
+    CheckSuite,
     Comment,
     Installation,
     PullRequest,
@@ -24,6 +25,7 @@ from tests.github_sim.models import (
 )
 from tests.github_sim.pushes import push_event
 
+PERMISSIONS = {"contents": "write", "pull_requests": "write", "issues": "write", "checks": "write", "metadata": "read"}
 Listener = Callable[[str, str | None, dict[str, Any], "Installation | None"], None]
 
 
@@ -43,6 +45,7 @@ class World:
         self.pulls: dict[tuple[str, int], PullRequest] = {}
         self.comments: dict[int, Comment] = {}
         self.check_runs: dict[int, CheckRun] = {}
+        self.check_suites: dict[int, CheckSuite] = {}
         self.listeners: list[Listener] = []
 
     # --- time and ids ---------------------------------------------------------------------------
@@ -73,19 +76,13 @@ class World:
         with self.lock:
             app = App(self.next_id(), slug, slug.replace("-", " ").title(), owner, public_key, webhook_url, secret)
             app.bot = self.add_user(f"{slug}[bot]", type="Bot")
+            app.permissions = dict(PERMISSIONS)
             self.apps[app.id] = app
             return app
 
     def install(self, app: App, account: User, repos: list[str]) -> Installation:
         with self.lock:
-            perms = {
-                "contents": "write",
-                "pull_requests": "write",
-                "issues": "write",
-                "checks": "write",
-                "metadata": "read",
-            }
-            inst = Installation(self.next_id(), app, account, set(repos), perms)
+            inst = Installation(self.next_id(), app, account, set(repos), dict(app.permissions), self.now())
             self.installations[inst.id] = inst
         self.emit("installation", "created", {"repositories": [self.repo_brief(self.repo(r)) for r in repos]}, inst)
         return inst
@@ -94,7 +91,13 @@ class World:
         with self.lock:
             inst.repos |= set(repos)
         brief = [self.repo_brief(self.repo(r)) for r in repos]
-        self.emit("installation_repositories", "added", {"repositories_added": brief, "repositories_removed": []}, inst)
+        body = {
+            "repository_selection": "selected",
+            "repositories_added": brief,
+            "repositories_removed": [],
+            "requester": None,
+        }
+        self.emit("installation_repositories", "added", body, inst)
 
     def issue_installation_token(self, inst: Installation) -> Token:
         with self.lock:
@@ -115,10 +118,14 @@ class World:
     def create_repo(self, owner: User, name: str, files: dict[str, bytes], branch: str = "main") -> Repository:
         with self.lock:
             git = Repo.init(self.root / "repos" / owner.login / f"{name}.git", branch)
-            repo = Repository(self.next_id(), owner, name, branch, git, collaborators={owner.login.lower()})
+            repo = Repository(
+                self.next_id(), owner, name, branch, git, collaborators={owner.login.lower()}, created_at=self.now()
+            )
             self.repos[repo.full_name.lower()] = repo
             if files:
-                changes = {p: ("100644", git.write_blob(data)) for p, data in files.items()}
+                changes: dict[str, tuple[str, str] | None] = {
+                    p: ("100644", git.write_blob(data)) for p, data in files.items()
+                }
                 tree = git.tree_with(None, changes)
                 sha = git.commit_tree(tree, [], "Initial commit", owner.person, owner.person)
                 git.set_ref(f"refs/heads/{branch}", sha)
@@ -133,6 +140,7 @@ class World:
             repo = Repository(
                 self.next_id(), owner, parent.name, parent.default_branch, git, parent, {owner.login.lower()}
             )
+            repo.created_at = self.now()
             self.repos[repo.full_name.lower()] = repo
             return repo
 
@@ -216,6 +224,44 @@ class World:
         self.emit("pull_request", "opened", self.pr_event(pr), self.installation_for(repo))
         return pr
 
+    def comment_count(self, pr: PullRequest) -> int:
+        return sum(1 for c in self.comments.values() if c.repo is pr.repo and c.number == pr.number)
+
+    def pull_stats(self, pr: PullRequest, base: str) -> tuple[int, int, int, int]:
+        """(commits, additions, deletions, changed files) of a PR, from its merge base (cached per head and base)."""
+        if pr.stats_key != (base, pr.head_sha) and base:
+            pr.stats, pr.stats_key = pr.repo.git.pr_stats(base, pr.head_sha), (base, pr.head_sha)
+        return pr.stats
+
+    def check_suite(self, repo: Repository, app: App, head_sha: str) -> CheckSuite:
+        """The App's suite for this commit, made on first use (as GitHub makes one per App and commit)."""
+        for suite in self.check_suites.values():
+            if suite.repo is repo and suite.app is app and suite.head_sha == head_sha:
+                return suite
+        branch = next((r[11:] for r, s in repo.git.refs().items() if s == head_sha), None)
+        suite = CheckSuite(self.next_id(), repo, app, head_sha, branch, None, self.now(), self.now())
+        self.check_suites[suite.id] = suite
+        return suite
+
+    def rerequest_run(self, run: CheckRun, user: User) -> None:
+        """Someone pressed "Re-run" on a check run (GitHub's UI or the rerequest endpoint)."""
+        body = {"_check_run": run, "_repo": run.repo, "_sender": user}
+        self.emit("check_run", "rerequested", body, self.installation_for(run.repo))
+
+    def rerequest_suite(self, suite: CheckSuite, user: User) -> None:
+        """Someone pressed "Re-run all checks": the suite's App hears check_suite rerequested."""
+        self.emit(
+            "check_suite",
+            "rerequested",
+            {"_check_suite": suite, "_repo": suite.repo, "_sender": user},
+            self.installation_for(suite.repo),
+        )
+
+    def request_action(self, run: CheckRun, identifier: str, user: User) -> None:
+        """Someone pressed one of the run's action buttons (the App's `actions`): check_run requested_action."""
+        body = {"_check_run": run, "_repo": run.repo, "_sender": user, "requested_action": {"identifier": identifier}}
+        self.emit("check_run", "requested_action", body, self.installation_for(run.repo))
+
     def mergeability(self, pr: PullRequest) -> bool | None:
         """As on GitHub: None on the first read after a change, while it computes; then the answer."""
         base_sha = self.branch_sha(pr.repo, pr.base_ref)
@@ -249,4 +295,10 @@ class World:
         return {"number": pr.number, "_pull": pr, "_repo": pr.repo}
 
     def repo_brief(self, repo: Repository) -> dict[str, Any]:
-        return {"id": repo.id, "name": repo.name, "full_name": repo.full_name, "private": False}
+        return {
+            "id": repo.id,
+            "node_id": f"R_{repo.id}",
+            "name": repo.name,
+            "full_name": repo.full_name,
+            "private": False,
+        }

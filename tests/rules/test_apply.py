@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.rules import Author, evaluate
+from app.rules import Author, Change, evaluate
 from app.rules.apply import ApplyError, apply_changes
+from config import Config
 from tests.helpers import NOW, SEED_CONFIG_YAML, config, seed_text, with_line
 
 SEED = config(SEED_CONFIG_YAML)
@@ -13,7 +14,7 @@ ADA = "-  Ada Lovelace [@ada](https://github.com/ada)"
 BOB = "-  Bob Byte [@bob](https://github.com/bob)"
 
 
-def land(cfg, base: str, head: str, author: str):  # type: ignore[no-untyped-def]
+def land(cfg: Config, base: str, head: str, author: str) -> tuple[Change, ...]:
     verdict = evaluate(cfg, {"README.md": base}, {"README.md": head}, ["README.md"], Author(author), NOW)
     assert verdict.ok, verdict.problems
     return verdict.land

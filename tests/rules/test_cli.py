@@ -99,3 +99,17 @@ def test_verify_author_facts(repos: tuple[Path, Path]) -> None:
     assert unknown.returncode == 0
     assert "skipped: account-too-new" in unknown.stdout
     assert run(*args, "--author-created", "yesterday").returncode == 2
+
+
+def test_verify_reads_the_ledger_of_the_base(tmp_path: Path) -> None:
+    base, head = tmp_path / "base", tmp_path / "head"
+    (base / ".github").mkdir(parents=True)
+    (base / ".github" / "undersigned.yml").write_text("letter:\n  start_after: 'Signed,'\n  line: '- {name}'\n")
+    (base / ".github" / "undersigned-ledger.tsv").write_text("1\tada\t- Ada Lovelace\n")
+    (base / "README.md").write_text("Signed,\n\n- Ada Lovelace\n- Cy Pre\n")
+    shutil.copytree(base, head)
+    (head / "README.md").write_text("Signed,\n\n- Cy Pre\n")
+    own = run("verify", "--base", str(base), "--head", str(head), "--author", "ada", "--author-id", "1")
+    assert own.returncode == 0 and own.stdout.startswith("withdraw"), own.stdout + own.stderr
+    other = run("verify", "--base", str(base), "--head", str(head), "--author", "bob", "--author-id", "2")
+    assert other.returncode == 1 and "edits-others-line" in other.stdout

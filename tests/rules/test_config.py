@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import yaml
+from pydantic import BaseModel
 
 from config import Config, ConfigError, parse_config
 from config.model import LetterConfig
@@ -68,8 +69,9 @@ def test_bad_template_is_a_config_error() -> None:
     assert isinstance(err, ConfigError)
     assert err.issues[0].key == "letter" and err.issues[0].line == 2
     assert "unknown field {nam}" in err.issues[0].message
-    no_login = parse_config('letter:\n  line: "- {name}"\n')
-    assert isinstance(no_login, ConfigError) and "{login}" in no_login.issues[0].message
+    no_signer = parse_config('letter:\n  line: "- {affiliation}"\n')
+    assert isinstance(no_signer, ConfigError) and "{name} or {login}" in no_signer.issues[0].message
+    assert isinstance(parse_config('letter:\n  line: "- {name}"\n'), Config)  # names only: bound by the ledger
     bad_regex = parse_config("letter:\n  pattern: '(?P<name>'\n")
     assert isinstance(bad_regex, ConfigError) and "regex" in bad_regex.issues[0].message
 
@@ -86,12 +88,13 @@ def test_example_file_parses_and_documents_every_key() -> None:
     assert isinstance(cfg, Config), cfg
     documented = yaml.safe_load(text)
 
-    def keys(model: type, data: dict[str, object], prefix: str = "") -> None:
-        for name, field in model.model_fields.items():  # type: ignore[attr-defined]
+    def keys(model: type[BaseModel], data: dict[str, object], prefix: str = "") -> None:
+        for name, field in model.model_fields.items():
             assert name in data, f"{prefix}{name} is not in the example"
-            sub = field.annotation
-            if isinstance(sub, type) and hasattr(sub, "model_fields"):
-                keys(sub, data[name], f"{prefix}{name}.")  # type: ignore[arg-type]
+            sub, value = field.annotation, data[name]
+            if isinstance(sub, type) and issubclass(sub, BaseModel):
+                assert isinstance(value, dict)
+                keys(sub, value, f"{prefix}{name}.")
 
     keys(Config, documented)
 
@@ -109,3 +112,12 @@ def test_every_field_has_a_default_and_a_description() -> None:
 def test_exported_schema_is_current() -> None:
     on_disk = (ROOT / "config" / "undersigned.schema.json").read_text(encoding="utf-8")
     assert on_disk == render_schema(), "run `make schema` to regenerate config/undersigned.schema.json"
+
+
+def test_readme_gallery_configs_parse() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## For maintainers") : readme.index("## For signers")]
+    blocks = section.split("```yaml\n")[1:]
+    assert len(blocks) >= 10
+    for block in blocks:
+        assert isinstance(parse_config(block.split("```")[0]), Config), block

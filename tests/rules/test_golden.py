@@ -35,6 +35,7 @@ def _dir(path: str, text: str, author: str = "ada") -> Verdict:
 SORTED = config(
     "letter:\n  start_after: 'Signed,'\n  line: '- {name}, @{login}'\n  order: sorted\nmerge:\n  fix_placement: false\n"
 )
+NAMES = config("letter:\n  start_after: 'Signed,'\n  line: '- {name}'\n")
 SCENARIOS: dict[str, Verdict] = {
     "other-files-changed": _seed(with_line(seed_text(), ADA), changed=("README.md", "index.html")),
     "letter-text-changed": _seed(with_line(seed_text().replace("Signed,", "Signed by,\n\nSigned,"), ADA)),
@@ -75,6 +76,15 @@ SCENARIOS: dict[str, Verdict] = {
         NOW,
         {"README.md": seed_text().replace(LEA, "")},
     ),
+    "edits-unowned-line": evaluate(
+        NAMES,
+        {"README.md": "Signed,\n\n- Ada Lovelace\n- Bob Byte\n"},
+        {"README.md": "Signed,\n\n- Ada Lovelace\n"},
+        ["README.md"],
+        Author("bob", 2),
+        NOW,
+    ),
+    "list-start-changed": _seed(with_line(seed_text().replace("Signed,", "Signed by,"), ADA)),
     "letter-frozen": evaluate(
         SEED.model_copy(update={"frozen": True}),
         {"README.md": seed_text()},

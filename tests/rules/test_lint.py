@@ -8,7 +8,7 @@ from collections import Counter
 from app.rules.lineformat import mentioned_logins
 from app.rules.lint import lint_letter
 from bench.corpus_replay import load_config
-from tests.helpers import CORPUS, SEED_CONFIG_YAML, config, seed_text
+from tests.helpers import CORPUS, DIRECTORY_CONFIG_YAML, SEED_CONFIG_YAML, config, seed_text
 
 
 def test_seed_letter_lints_clean_apart_from_its_real_defects() -> None:
@@ -80,7 +80,7 @@ def test_sorted_order_is_checked() -> None:
 
 
 def test_directory_letter_lint() -> None:
-    cfg = load_config("rms-support-letter__rms-support-letter.github.io")
+    cfg = config(DIRECTORY_CONFIG_YAML)
     files = {
         "_data/signed/a.yaml": "name: A\nlink: https://github.com/a\n",
         "_data/signed/A.yaml": "name: A again\nlink: https://github.com/A\n",

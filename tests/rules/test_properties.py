@@ -11,6 +11,7 @@ from app.rules.lint import lint_letter
 from app.rules.text import name_has_control_chars, name_has_markup
 from bench.corpus_replay import LETTERS, load_config
 from config import parse_config
+from config.model import LetterConfig
 from tests.helpers import NOW, SEED_CONFIG_YAML, config
 
 TEMPLATES = [load_config(letter).letter for letter in LETTERS if load_config(letter).letter.directory is None]
@@ -33,10 +34,11 @@ affiliations = st.none() | st.text(name_chars, min_size=1, max_size=20).filter(
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(TEMPLATES), names, logins, affiliations)
-def test_rendered_lines_parse_back(letter: object, name: str, login: str, affiliation: str | None) -> None:
-    tpl = line_template(letter)  # type: ignore[arg-type]
+def test_rendered_lines_parse_back(letter: LetterConfig, name: str, login: str, affiliation: str | None) -> None:
+    tpl = line_template(letter)
     aff = affiliation if "affiliation" in tpl.fields else None
     line = tpl.render(name, login, aff)
+    assert line is not None
     parsed = tpl.parse(line)
     assert parsed is not None, line
     assert (parsed.name, parsed.login, parsed.affiliation) == (name, login, aff)

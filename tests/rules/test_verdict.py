@@ -142,10 +142,10 @@ def test_broken_link_gets_a_corrected_line() -> None:
     assert "`-  {name} [@{login}](https://github.com/{login})`" in verdict.problems[0].message
 
 
-def test_signing_for_someone_else_is_refused_with_own_login_suggested() -> None:
+def test_signing_for_someone_else_is_refused_and_no_line_offered() -> None:
     verdict = judge(with_line(seed_text(), ADA), author="mallory")
     assert codes(verdict) == ["author-mismatch"]
-    assert verdict.problems[0].suggestion == "-  Ada Lovelace [@mallory](https://github.com/mallory)"
+    assert verdict.problems[0].suggestion is None  # a fix never changes whose signature it is
     assert verdict.intent == "sign"
 
 

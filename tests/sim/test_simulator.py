@@ -97,13 +97,13 @@ def test_two_prs_appending_to_the_same_file_conflict_after_the_first_merges(sim:
     pr = repo.get_pull(int(first["number"]))  # type: ignore[call-overload]
     assert pr.mergeable is None and pr.mergeable_state == "unknown"  # computing, as on GitHub
     assert wait_mergeable(gh, demo.repo.full_name, pr.number) == (True, "clean")
-    assert wait_mergeable(gh, demo.repo.full_name, int(second["number"])) == (True, "clean")  # type: ignore[call-overload]
+    assert wait_mergeable(gh, demo.repo.full_name, int(second["number"])) == (True, "clean")
     status = pr.merge(sha=pr.head.sha, merge_method="merge")
     assert status.merged
     assert repo.get_pull(pr.number).merged
-    assert wait_mergeable(gh, demo.repo.full_name, int(second["number"])) == (False, "dirty")  # type: ignore[call-overload]
+    assert wait_mergeable(gh, demo.repo.full_name, int(second["number"])) == (False, "dirty")
     with pytest.raises(GithubException) as refused:
-        repo.get_pull(int(second["number"])).merge(merge_method="merge")  # type: ignore[call-overload]
+        repo.get_pull(int(second["number"])).merge(merge_method="merge")
     assert refused.value.status == 405
 
 
@@ -221,6 +221,11 @@ def test_comments_labels_and_check_runs(sim: Simulator, demo: Demo) -> None:
     with pytest.raises(GithubException) as refused:
         run.edit(output={"title": "t", "summary": "s", "annotations": too_many})
     assert refused.value.status == 422
+    # The request breaks the published contract too (maxItems 50), and the simulator says so.
+    assert sim.contract is not None
+    assert [(v.kind, v.operation) for v in sim.contract.take()] == [
+        ("request", "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}")
+    ]
 
 
 # --- webhooks ---------------------------------------------------------------------------------
@@ -261,8 +266,15 @@ def test_synchronize_reopen_close_and_rerequest_events(
     ada.close(demo.repo.full_name, number)
     ada.reopen(demo.repo.full_name, number)
     gh = installation_client(sim, demo)
-    run = gh.get_repo(demo.repo.full_name).create_check_run("undersigned", sim.world.pull(demo.repo, number).head_sha)
-    assert ada.http.post(f"/repos/{demo.repo.full_name}/check-runs/{run.id}/rerequest").status_code == 201
+    head = sim.world.pull(demo.repo, number).head_sha
+    run = gh.get_repo(demo.repo.full_name).create_check_run("undersigned", head, status="in_progress")
+    rerun = f"/repos/{demo.repo.full_name}/check-runs/{run.id}/rerequest"
+    assert ada.http.post(rerun).status_code == 422  # as on GitHub, only a completed run can be re-run
+    run.edit(conclusion="failure")
+    assert ada.http.post(rerun).status_code == 201
+    suite = sim.world.check_runs[run.id].suite
+    assert ada.http.post(f"/repos/{demo.repo.full_name}/check-suites/{suite.id}/rerequest").status_code == 201
+    sim.world.request_action(sim.world.check_runs[run.id], "fix", sim.world.user("ada"))
     assert sim.webhooks.wait()
     events = receiver[1].events()
     for expected in [
@@ -270,8 +282,11 @@ def test_synchronize_reopen_close_and_rerequest_events(
         ("pull_request", "closed"),
         ("pull_request", "reopened"),
         ("check_run", "rerequested"),
+        ("check_suite", "rerequested"),
+        ("check_run", "requested_action"),
     ]:
         assert expected in events
+    assert sim.contract is not None and sim.contract.violations == []  # each delivery valid against its schema
 
 
 def test_deliveries_can_be_listed_and_redelivered(sim: Simulator, demo: Demo, receiver: tuple[str, Received]) -> None:
