@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from app.rules import Author
 from app.web.markdown import render_markdown
@@ -101,8 +102,7 @@ def test_names_only_letters_go_by_the_ledger() -> None:
     assert made.ok and made.text == "- Ada Lovelace" and list(made.writes) == ["README.md"]  # no ledger in the PR
     ledger = "7\tada\t- Ada Lovelace\n"
     signed = _letter(NAMES_ONLY, {"README.md": made.writes["README.md"] or ""}, 2)
-    signed = Letter(*[getattr(signed, f) for f in ("repo", "installation_id", "default_branch", "sha", "config",
-                    "files", "text", "count", "fields")], ledger, parse_ledger(ledger))  # fmt: skip
+    signed = replace(signed, ledger=ledger, ownership=parse_ledger(ledger))
     mine = existing(signed, "ada", 7)
     assert mine is not None and mine.text == "- Ada Lovelace"
     assert existing(signed, "grace", 8) is None  # Grace's line is nobody's in the ledger
