@@ -93,8 +93,8 @@ def report(sim: Simulator, demo: Any, service: Service, opened: list[dict[str, A
     out += [
         "",
         f"The letter:  {sim.base_url}/{repo.full_name}/blob/{repo.default_branch}/README.md",
-        f"Status page: {service.base}/",
         f"Sign with GitHub: {service.base}/sign/{repo.full_name}  (sign in as margaret; ada can amend or withdraw)",
+        f"Status page: {service.base}/",
     ]
     return "\n".join(out)
 
