@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.rules import Author, Ownership, evaluate, parse_ledger
+from app.rules import Author, Ownership, Snapshots, evaluate, parse_ledger
 from app.rules.lint import lint_letter
 from app.rules.problems import Problem
 from config import CONFIG_PATH, Config, ConfigError, load_config_file
@@ -137,12 +137,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     author = Author(args.author, args.author_id, args.author_type, args.author_created)
     verdict = evaluate(
         config,
-        read_letter_files(config, base),
-        read_letter_files(config, head),
+        Snapshots(read_letter_files(config, base), read_letter_files(config, head)),
         changed_paths(base, head),
         author,
         args.now or datetime.now(UTC),
-        None,
         read_ledger(config, base),
     )
     if args.json:

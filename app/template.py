@@ -190,7 +190,7 @@ class Template:
             return r"[^\s\[\]()/,@<>.]+"
         return _FIELD_RE[field]
 
-    def _regex(self, parts: list[Part], backref: bool = False) -> str:
+    def _regex(self, parts: list[Part], *, backref: bool = False) -> str:
         """The regex of these parts; with `backref`, a second {login} must repeat the first exactly."""
         out = []
         # A run of spaces matches one or more (NBSP and tabs are already plain spaces); in a table row, any.
@@ -207,7 +207,7 @@ class Template:
                 else:
                     out.append(f"(?P<{group}>{self._field_regex(str(value))})")
             else:
-                out.append(f"(?:{self._regex(value, backref)})?")  # type: ignore[arg-type]
+                out.append(f"(?:{self._regex(value, backref=backref)})?")  # type: ignore[arg-type]
         return "".join(out)
 
     def parse(self, line: str) -> Parsed | None:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from app.rules import Author, Verdict, evaluate
+from app.rules import Author, Snapshots, Verdict, evaluate
 from config import Config, load_config_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,7 +131,7 @@ def replay_list(letter: str, config: Config) -> LetterResult:
         base_text = "\n".join(header + state) + "\n"
         head_text = "\n".join(head_header + head_state) + "\n"
         login, known = _author(pr, added)
-        verdict = evaluate(config, {path: base_text}, {path: head_text}, files, Author(login), NOW)
+        verdict = evaluate(config, Snapshots({path: base_text}, {path: head_text}), files, Author(login), NOW)
         result.outcomes.append(Outcome(pr.number, login, known, verdict))
         state = head_state
     return result
@@ -157,7 +157,7 @@ def replay_directory(letter: str, config: Config) -> LetterResult:
             elif f in head and not added:
                 del head[f]
         login, known = _author(pr, added)
-        verdict = evaluate(config, state, head, files, Author(login), NOW)
+        verdict = evaluate(config, Snapshots(state, head), files, Author(login), NOW)
         result.outcomes.append(Outcome(pr.number, login, known, verdict))
         state = head
     return result

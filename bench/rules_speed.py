@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from app.rules import Author, evaluate
+from app.rules import Author, Snapshots, evaluate
 from app.rules.lint import lint_letter
 from config import Config, parse_config
 
@@ -70,7 +70,9 @@ def main() -> None:
         assert report.signatures == SIGNATURES and report.clean
 
     def verify() -> None:
-        verdict = evaluate(cfg, {"README.md": base}, {"README.md": head}, ["README.md"], Author("ada-new"), now)
+        verdict = evaluate(
+            cfg, Snapshots({"README.md": base}, {"README.md": head}), ["README.md"], Author("ada-new"), now
+        )
         assert verdict.kind == "sign", verdict.problems
 
     lint()  # warm the template cache

@@ -16,7 +16,7 @@ from app.logs import event
 from app.review.config_check import waiting_comment, waiting_report
 from app.review.context import Context
 from app.review.render import check_report, comment_body
-from app.rules import Author, Verdict, evaluate
+from app.rules import Author, Snapshots, Verdict, evaluate
 from app.rules.apply import needs_ledger
 from app.rules.ledger import parse_ledger
 from config import Config, ConfigError
@@ -106,7 +106,7 @@ def decide(ctx: Context, config: Config) -> Verdict:
         touched = letter.file in changed  # else the head's letter is the base's: no read needed
         head = texts.letter(api, repo, pr.head_sha, letter.file) if touched else base
         current = texts.letter(api, repo, tip, letter.file) if touched and tip != merge_base else base
-        return evaluate(config, base, head, changed, author, datetime.now(UTC), current, ownership)
+        return evaluate(config, Snapshots(base, head, current), changed, author, datetime.now(UTC), ownership)
     prefix = letter.directory.rstrip("/") + "/"
     mine = [p for p in changed if p.startswith(prefix)]
     base_files = texts.folder(api, repo, merge_base, letter.directory)
@@ -114,4 +114,5 @@ def decide(ctx: Context, config: Config) -> Verdict:
     head_paths = sorted((set(base_files.paths) - set(mine)) | present)
     head_files = LazyFiles(api, texts, repo, pr.head_sha, head_paths)
     now_files = texts.folder(api, repo, tip, letter.directory) if tip != merge_base and mine else base_files
-    return evaluate(config, base_files, head_files, changed, author, datetime.now(UTC), now_files, ownership)
+    folder = Snapshots(base_files, head_files, now_files)
+    return evaluate(config, folder, changed, author, datetime.now(UTC), ownership)

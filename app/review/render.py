@@ -71,7 +71,7 @@ def config_error_report(error: ConfigError) -> CheckReport:
     return CheckReport("failure", title, error.markdown())
 
 
-def _problem_markdown(p: Problem, fence: str, in_diff: bool = False) -> str:
+def _problem_markdown(p: Problem, fence: str, *, in_diff: bool = False) -> str:
     where = f"`{p.path}` line {p.line}" if p.path and p.line else (f"`{p.path}`" if p.path else "this pull request")
     out = [f"- **{p.message}** ({where}, `{p.code}`)"]
     if p.suggestion:

@@ -1,7 +1,7 @@
 """The rules engine: pure functions from texts and facts to verdicts. No I/O happens here."""
 
 from app.rules.ledger import Ownership, parse_ledger, update_ledger
-from app.rules.model import Author, Change
+from app.rules.model import Author, Change, Snapshots
 from app.rules.problems import MESSAGES, Problem
 from app.rules.verdict import Verdict, evaluate
 
@@ -11,6 +11,7 @@ __all__ = [
     "Change",
     "Ownership",
     "Problem",
+    "Snapshots",
     "Verdict",
     "evaluate",
     "parse_ledger",

@@ -32,7 +32,7 @@ def apply_changes(config: Config, files: Mapping[str, str], changes: Sequence[Ch
             raise ApplyError(f"@{change.login} has signed already")
     out = _apply_letter(config, files, changes)
     before = files.get(ledger)
-    after = update_ledger(before, changes, config.letter.directory is not None)
+    after = update_ledger(before, changes, folder=config.letter.directory is not None)
     if after != (before or HEADER):
         out[ledger] = after
     return out

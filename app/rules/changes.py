@@ -12,7 +12,7 @@ from app.rules.diff import diff_texts, has_text
 from app.rules.ledger import Ownership
 from app.rules.letter import Bounds, Section, Signature, line_template, list_bounds, split_section
 from app.rules.lineformat import salvage
-from app.rules.model import Author, Change, Reading
+from app.rules.model import Author, Change, Reading, Snapshots
 from app.rules.placement import misplaced_sorted
 from app.rules.problems import Problem, problem
 from app.rules.text import is_valid_login, login_key, normalize_line, sort_key
@@ -95,14 +95,10 @@ def _joined(tpl: Template, added: str, removed: dict[str, tuple[int, str, _Owner
 
 
 def read_list(
-    config: Config,
-    path: str,
-    base_text: str,
-    head_text: str,
-    author: str | Author,
-    current_text: str | None = None,
-    ownership: Ownership | None = None,
+    config: Config, path: str, texts: Snapshots[str], author: str | Author, ownership: Ownership | None = None
 ) -> Reading:
+    """What a PR changes in the list at `path`: its base, head and (when known) current text."""
+    base_text, head_text, current_text = texts.base, texts.head, texts.current
     who = author if isinstance(author, Author) else Author(author)
     letter, rules, owned = config.letter, config.signers, ownership or Ownership()
     tpl = line_template(letter)
@@ -120,7 +116,9 @@ def read_list(
     trusted = {login_key(t) for t in rules.trusted}
     is_trusted, author_k = login_key(who.login) in trusted, login_key(who.login)
     outside = [(j, t) for j, t in diff.added if not head.holds(j)]
-    astray = _astray(tpl, outside, removed_lines, added_lines, len(diff.removed) - len(removed_lines), is_trusted)
+    astray = _astray(
+        tpl, outside, removed_lines, added_lines, len(diff.removed) - len(removed_lines), trusted=is_trusted
+    )
     text_changed = len(removed_lines) < len(diff.removed) or len(added_lines) + len(astray) < len(diff.added)
     if not removed_lines and not added_lines and not astray:
         return Reading()  # the list is as it was: a change of the letter's text, or of nothing
@@ -150,9 +148,11 @@ def read_list(
             text, misplaced = glued[1], "each signature goes on a line of its own"
         parsed = tpl.parse(text)
         if parsed is None:
-            problems += _unreadable(tpl, text, path, line, who.login, is_trusted, letter.line)
+            problems += _unreadable(tpl, text, path, line, who.login, trusted=is_trusted)
             continue
-        problems += line_problems(parsed, rules, path, line, fixer, who.login, "name" in tpl.fields)
+        problems += line_problems(
+            parsed, rules, (path, line), fixer, author=who.login, name_required="name" in tpl.fields
+        )
         key = login_key(parsed.login) if parsed.login else author_k
         login = parsed.login or who.login
         signatures.append(Signature(parsed.name, login, parsed.affiliation, path, line, text))
@@ -170,9 +170,9 @@ def read_list(
         if key in seen:
             problems.append(problem("duplicate-signer", path, line, login=login, where=" in this PR"))
         seen.add(key)
-        prior = _prior(base_text, base, tpl, login, who, owned, key == author_k)
+        prior = _prior(base_text, base, tpl, login, who, owned)
         if prior is None and now is not None and current_text is not None:
-            prior = _prior(current_text, now, tpl, login, who, owned, key == author_k)
+            prior = _prior(current_text, now, tpl, login, who, owned)
         if prior is not None:
             problems.append(problem("duplicate-signer", path, line, login=login, where=f" on line {prior + 1}"))
         changes.append(Change("add", path, login, text, None, skey, account))
@@ -206,6 +206,7 @@ def _astray(
     removed: list[tuple[int, str]],
     added: list[tuple[int, str]],
     text_removed: int,
+    *,
     trusted: bool,
 ) -> list[tuple[int, str]]:
     """Signature lines added to the letter's text instead of the list: the signer is told where they go.
@@ -221,10 +222,9 @@ def _astray(
     return outside if alone and tpl.parse(outside[0][1]) is not None else []
 
 
-def _unreadable(
-    tpl: Template, text: str, path: str, line: int, author: str, trusted: bool, template: str
-) -> list[Problem]:
+def _unreadable(tpl: Template, text: str, path: str, line: int, author: str, *, trusted: bool) -> list[Problem]:
     """A line that does not fit: the format fixed when that keeps whose it is, else no line offered."""
+    template = tpl.source  # the letter's `line`, as configured
     found = salvage(text)[1]
     if found and not trusted and login_key(found) != login_key(author) and is_valid_login(found):
         return [
@@ -234,12 +234,11 @@ def _unreadable(
     return [problem("line-format", path, line, suggest_line(tpl, text, author), template=template)]
 
 
-def _prior(
-    text: str, bounds: Bounds, tpl: Template, login: str, who: Author, owned: Ownership, own: bool
-) -> int | None:
-    """The line where this signer signed already: their login in a line, or a line the ledger binds to them."""
+def _prior(text: str, bounds: Bounds, tpl: Template, login: str, who: Author, owned: Ownership) -> int | None:
+    """The line where this signer signed already: their login in a line, or (when the line is the author's
+    own) a line the ledger binds to them."""
     hit = find_signer(text, bounds.first, bounds.last, tpl, login)
-    if hit is not None or not own:
+    if hit is not None or login_key(login) != login_key(who.login):
         return hit
     for key in owned.keys_of(who.login, who.id):
         at = _line_index(text, bounds, key)

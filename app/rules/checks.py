@@ -52,13 +52,14 @@ def line_fixer(tpl: Template) -> Fix:
 def line_problems(
     parsed: Parsed,
     rules: SignerRules,
-    path: str,
-    line: int,
+    at: tuple[str, int],
     fix: Fix,
+    *,
     author: str | None = None,
     name_required: bool = True,
 ) -> list[Problem]:
-    """What is wrong with a line that has the right shape: its name and its logins."""
+    """What is wrong with a line that has the right shape (`at`: its path and line): its name and its logins."""
+    path, line = at
     out: list[Problem] = []
     name = parsed.name
     if not name and not name_required:

@@ -17,7 +17,7 @@ from app.rules.letter import (
     slug_problem,
 )
 from app.rules.lineformat import salvage
-from app.rules.model import Author, Change, Reading
+from app.rules.model import Author, Change, Reading, Snapshots
 from app.rules.problems import Problem, problem
 from app.rules.text import clean_name, login_key
 from app.template import Parsed, Template
@@ -78,13 +78,13 @@ def _suggest_file(config: Config, text: str, author: str) -> str | None:
 
 def read_directory(
     config: Config,
-    base: Mapping[str, str],
-    head: Mapping[str, str],
+    texts: Snapshots[Mapping[str, str]],
     changed: Sequence[str],
     author: str | Author,
-    current: Mapping[str, str] | None = None,
     ownership: Ownership | None = None,
 ) -> Reading:
+    """What a PR changes in the signers' folder: `texts` map each file's path to its text."""
+    base, head, current = texts.base, texts.head, texts.current
     who = author if isinstance(author, Author) else Author(author)
     letter, rules, owned = config.letter, config.signers, ownership or Ownership()
     trusted = {login_key(t) for t in rules.trusted}
@@ -117,7 +117,7 @@ def read_directory(
             reason = parsed + ("" if want is None or path == want else f"; your file should be `{want}`")
             problems.append(problem("file-format", path, 1, fix, reason=reason))
             continue
-        problems += line_problems(parsed, rules, path, 1, fixer, who.login, name_required)
+        problems += line_problems(parsed, rules, (path, 1), fixer, author=who.login, name_required=name_required)
         login = parsed.login or who.login
         signatures.append(Signature(parsed.name, login, parsed.affiliation, path, 1, new))
         # Editing an existing file is judged by whose it was (ownership_problems).

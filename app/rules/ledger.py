@@ -70,7 +70,7 @@ def _entry(change: Change, key: str) -> str:
     return f"{ident}\t{change.login}\t{key}\n"
 
 
-def update_ledger(text: str | None, changes: Sequence[Change], folder: bool) -> str:
+def update_ledger(text: str | None, changes: Sequence[Change], *, folder: bool) -> str:
     """The ledger after landing `changes`: adds bound to their account, amendments re-keyed, withdrawals gone."""
     lines = (text or HEADER).splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):

@@ -101,7 +101,7 @@ def _lint_list(config: Config, files: Mapping[str, str]) -> LintReport:
             handles[index] = mentioned_logins(line)
         else:
             parsed_at[index] = parsed
-            problems += line_problems(parsed, rules, path, lineno, fixer, None, name_required)
+            problems += line_problems(parsed, rules, (path, lineno), fixer, name_required=name_required)
             handles[index] = parsed.logins
     count = len(parsed_at) + (read.clear if read is not None else 0)
     problems += _duplicates(path, offset, read, handles, len(lines))
@@ -207,7 +207,7 @@ def _lint_directory(config: Config, files: Mapping[str, str]) -> LintReport:
             problems.append(problem("file-format", path, 1, None, reason=parsed))
             continue
         count += 1
-        problems += line_problems(parsed, rules, path, 1, lambda _parsed, _login: None, None, name_required)
+        problems += line_problems(parsed, rules, (path, 1), lambda _parsed, _login: None, name_required=name_required)
         if not parsed.login:
             continue  # a file without a login is bound to its account in the ledger (see _owned_twice)
         first = seen.setdefault(login_key(parsed.login), path)

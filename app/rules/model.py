@@ -1,13 +1,26 @@
-"""The values the rules pass around: one change to land, and what a PR's diff reads as."""
+"""The values the rules pass around: the letter's texts, one change to land, and what a PR's diff reads as."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from app.rules.letter import Signature
 from app.rules.problems import Problem
+
+T = TypeVar("T", covariant=True)  # a folder of lazy files is still a folder of texts
+
+
+@dataclass(frozen=True)
+class Snapshots(Generic[T]):
+    """The letter at three points: where the PR branched off (its merge base), the PR's head, and the default
+    branch as it is now (None: not known, or the same as `base`). A list letter is one text; a folder maps paths
+    to texts (a missing path: absent)."""
+
+    base: T
+    head: T
+    current: T | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from app.rules.changes import classify, read_list
 from app.rules.directory import read_directory
 from app.rules.ledger import Ownership
 from app.rules.letter import Signature
-from app.rules.model import Author, Change, Reading
+from app.rules.model import Author, Change, Reading, Snapshots
 from app.rules.problems import Problem, letter_missing, problem
 from app.rules.text import login_key
 from config.model import Config
@@ -77,29 +77,27 @@ def author_problems(
 
 def evaluate(
     config: Config,
-    base: Mapping[str, str],
-    head: Mapping[str, str],
+    texts: Snapshots[Mapping[str, str]],
     changed_paths: Iterable[str],
     author: Author,
     now: datetime,
-    current: Mapping[str, str] | None = None,
     ownership: Ownership | None = None,
 ) -> Verdict:
-    """Decide what a PR is. `base`/`head` map letter paths to their text (missing: absent).
+    """Decide what a PR is. `texts.base`/`texts.head` map letter paths to their text (missing: absent).
 
-    `base` is the letter where the PR branched off (its merge base); `current`, when given, is the default
-    branch as it is now, so a signer who landed meanwhile is still caught as a duplicate. `ownership` is the
+    `texts.base` is the letter where the PR branched off (its merge base); `texts.current`, when given, is the
+    default branch as it is now, so a signer who landed meanwhile is still caught as a duplicate. `ownership` is the
     ledger as it is on the default branch now (app.rules.ledger.parse_ledger): who owns the lines or files
     that carry no login. Without it, such lines have no known owner and only trusted maintainers may touch
     them. A valid verdict's changes carry the account to record; apply_changes writes the ledger."""
-    letter = config.letter
+    letter, base, head, current = config.letter, texts.base, texts.head, texts.current
     changed = sorted(set(changed_paths))
     reading: Reading
     if letter.directory is not None:
         prefix = letter.directory.rstrip("/") + "/"
         others = [p for p in changed if not p.startswith(prefix)]
         in_dir = [p for p in changed if p.startswith(prefix)]
-        reading = read_directory(config, base, head, in_dir, author, current, ownership)
+        reading = read_directory(config, texts, in_dir, author, ownership)
     else:
         others = [p for p in changed if p != letter.file]
         base_text = base.get(letter.file)
@@ -107,7 +105,8 @@ def evaluate(
             missing = letter_missing(letter.file, letter.start_after)
             return Verdict("invalid", problems=(missing,))
         now_text = current.get(letter.file) if current is not None else None
-        reading = read_list(config, letter.file, base_text, head.get(letter.file, ""), author, now_text, ownership)
+        list_texts = Snapshots(base_text, head.get(letter.file, ""), now_text)
+        reading = read_list(config, letter.file, list_texts, author, ownership)
         if reading.missing_marker:
             missing = letter_missing(letter.file, letter.start_after)
             return Verdict("invalid", problems=(missing,))

@@ -18,7 +18,7 @@ from tests.github_sim.world import World
 
 
 def start(
-    state: Path, public_url: str | None = None, host: str = "127.0.0.1", port: int = 0, validate: bool | None = None
+    state: Path, public_url: str | None = None, host: str = "127.0.0.1", port: int = 0, *, validate: bool | None = None
 ) -> Simulator:
     """Start a simulator with its git repositories under `state`; `validate` checks traffic against GitHub's
     contract (default: SIM_VALIDATE=1 in the environment, e.g. for a benchmark; stop() then reports to stderr)."""

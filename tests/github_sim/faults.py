@@ -6,7 +6,7 @@ import random
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 Kind = Literal["latency", "error", "secondary", "primary", "drop_webhook"]
 
@@ -24,6 +24,17 @@ class Fault:
     retry_after: int = 1
     reset_in: int = 1
     hits: int = 0
+
+
+class Effect(TypedDict, total=False):
+    """How a fault strikes: the fields of a Fault after its kind and route, all optional."""
+
+    status: int
+    latency: float
+    rate: float
+    times: int | None
+    retry_after: int
+    reset_in: int
 
 
 @dataclass(frozen=True)
@@ -44,19 +55,8 @@ class Faults:
     rng: random.Random = field(default_factory=lambda: random.Random(1234))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(
-        self,
-        kind: Kind,
-        route: str = ".*",
-        *,
-        status: int = 500,
-        latency: float = 0.0,
-        rate: float = 1.0,
-        times: int | None = None,
-        retry_after: int = 1,
-        reset_in: int = 1,
-    ) -> Fault:
-        fault = Fault(kind, re.compile(route), status, latency, rate, times, retry_after, reset_in)
+    def add(self, kind: Kind, route: str = ".*", **effect: Unpack[Effect]) -> Fault:
+        fault = Fault(kind, re.compile(route), **effect)
         with self.lock:
             self.rules.append(fault)
         return fault

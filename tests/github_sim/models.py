@@ -6,7 +6,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.github_sim.git import Person, Repo
+from tests.github_sim.git import Repo
+from tests.github_sim.git_cli import Person
 
 
 class ApiError(Exception):

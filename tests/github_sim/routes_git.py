@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from tests.github_sim.git import EMPTY_TREE, GitError, Person
+from tests.github_sim.git import EMPTY_TREE
+from tests.github_sim.git_cli import GitError, Person
 from tests.github_sim.models import ApiError, Repository, User
 from tests.github_sim.server import Ctx, route
 
@@ -64,8 +65,8 @@ def get_blob(ctx: Ctx) -> Any:
     }
 
 
-def _tree_json(ctx: Ctx, repo: Repository, sha: str, recursive: bool) -> dict[str, Any]:
-    entries = repo.git.ls_tree(sha, recursive)
+def _tree_json(ctx: Ctx, repo: Repository, sha: str, *, recursive: bool) -> dict[str, Any]:
+    entries = repo.git.ls_tree(sha, recursive=recursive)
     items = [
         {
             "path": e.path,
@@ -103,7 +104,7 @@ def create_tree(ctx: Ctx) -> Any:
         else:
             changes[path] = (item.get("mode", "100644"), item["sha"])
     sha = repo.git.tree_with(base or EMPTY_TREE, changes)
-    return 201, _tree_json(ctx, repo, sha, False)
+    return 201, _tree_json(ctx, repo, sha, recursive=False)
 
 
 @route("GET", "/repos/{owner}/{repo}/git/trees/{sha}")
@@ -111,7 +112,9 @@ def get_tree(ctx: Ctx) -> Any:
     repo = ctx.repo()
     if repo.git.object_type(ctx.params["sha"]) not in ("tree", "commit"):
         raise ApiError(404, "Not Found")
-    return _tree_json(ctx, repo, ctx.params["sha"], ctx.query.get("recursive") not in (None, "", "0", "false"))
+    return _tree_json(
+        ctx, repo, ctx.params["sha"], recursive=ctx.query.get("recursive") not in (None, "", "0", "false")
+    )
 
 
 @route("POST", "/repos/{owner}/{repo}/git/commits")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.github_sim.git import Person
+from tests.github_sim.git_cli import Person
 from tests.github_sim.models import ApiError, PullRequest
 from tests.github_sim.server import Ctx, route
 

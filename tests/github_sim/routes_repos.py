@@ -82,7 +82,7 @@ def _is_dir(repo: Repository, commit: str, path: str) -> bool:
     return not path or repo.git.object_type(f"{commit}:{path}") == "tree"
 
 
-def _write_file(ctx: Ctx, delete: bool) -> Any:
+def _write_file(ctx: Ctx, *, delete: bool) -> Any:
     repo = ctx.repo()
     user = ctx.need_write(repo)
     path = ctx.params["path"].strip("/")

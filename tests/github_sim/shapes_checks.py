@@ -28,7 +28,7 @@ class CheckShapes(BaseShapes):
             if pr.repo is repo and pr.head_sha == sha and pr.head_repo is pr.repo
         ]
 
-    def check_suite(self, suite: CheckSuite, webhook: bool = False) -> JSON:
+    def check_suite(self, suite: CheckSuite, *, webhook: bool = False) -> JSON:
         runs = [r for r in self.world.check_runs.values() if r.suite is suite]
         url = f"{self.api}/repos/{suite.repo.full_name}/check-suites/{suite.id}"
         info: Any = suite.repo.git.commit_info(suite.head_sha)
@@ -61,7 +61,7 @@ class CheckShapes(BaseShapes):
             out.update(repository=self.repo(suite.repo), rerequestable=True, runs_rerequestable=True)
         return out
 
-    def check_run(self, run: CheckRun, webhook: bool = False) -> JSON:
+    def check_run(self, run: CheckRun, *, webhook: bool = False) -> JSON:
         url = f"{self.api}/repos/{run.repo.full_name}/check-runs/{run.id}"
         suite = run.suite
         brief: JSON = {"id": suite.id}

@@ -139,7 +139,7 @@ class IssueShapes(BaseShapes):
             "draft": False,
         }
 
-    def pull(self, pr: PullRequest, mergeable: bool | None = None, compute: bool = False) -> JSON:
+    def pull(self, pr: PullRequest, *, mergeable: bool | None = None, compute: bool = False) -> JSON:
         """pull-request (REST) and pull-request (webhooks): the simple shape, with counts and merge state."""
         if compute and pr.state == "open":
             mergeable = self.world.mergeability(pr)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.rules import Author, Verdict, evaluate, parse_ledger
+from app.rules import Author, Snapshots, Verdict, evaluate, parse_ledger
 from app.rules.apply import apply_changes
 from config import Config
 from tests.helpers import NOW, config
@@ -91,7 +91,7 @@ def judge(cfg: Config, before: Mapping[str, str], after: Mapping[str, str], who:
     changed = sorted(p for p in {*before, *after} if before.get(p) != after.get(p))
     letter = {p: t for p, t in before.items() if p != cfg.letter.ledger}
     head = {p: t for p, t in after.items() if p != cfg.letter.ledger}
-    return evaluate(cfg, letter, head, changed, who, NOW, None, parse_ledger(before.get(cfg.letter.ledger)))
+    return evaluate(cfg, Snapshots(letter, head), changed, who, NOW, parse_ledger(before.get(cfg.letter.ledger)))
 
 
 def land(cfg: Config, files: Mapping[str, str], verdict: Verdict) -> dict[str, str]:

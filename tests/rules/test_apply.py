@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.rules import Author, Change, evaluate
+from app.rules import Author, Change, Snapshots, evaluate
 from app.rules.apply import ApplyError, apply_changes
 from config import Config
 from tests.helpers import NOW, SEED_CONFIG_YAML, config, seed_text, with_line
@@ -15,7 +15,7 @@ BOB = "-  Bob Byte [@bob](https://github.com/bob)"
 
 
 def land(cfg: Config, base: str, head: str, author: str) -> tuple[Change, ...]:
-    verdict = evaluate(cfg, {"README.md": base}, {"README.md": head}, ["README.md"], Author(author), NOW)
+    verdict = evaluate(cfg, Snapshots({"README.md": base}, {"README.md": head}), ["README.md"], Author(author), NOW)
     assert verdict.ok, verdict.problems
     return verdict.land
 

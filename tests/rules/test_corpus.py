@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from app.rules import Author, evaluate
+from app.rules import Author, Snapshots, evaluate
 from bench.corpus_replay import LETTERS, REPORT, LetterResult, load_config, render_report, replay
 from tests.helpers import NOW
 
@@ -65,7 +65,7 @@ def test_qubist_line_is_a_login_mismatch() -> None:
     cfg = load_config("selfagency__microsoft-drop-ice")
     base = "Signed/Firmados,\n\n1.  Lea Verou [@leaverou](https://github.com/leaverou)\n"
     head = base + "1.  Robert Fridzema [@qubist](https://github.com/fridzema)\n"
-    verdict = evaluate(cfg, {"README.md": base}, {"README.md": head}, ["README.md"], Author("fridzema"), NOW)
+    verdict = evaluate(cfg, Snapshots({"README.md": base}, {"README.md": head}), ["README.md"], Author("fridzema"), NOW)
     assert next(p.code for p in verdict.problems) == "login-mismatch"
 
 
@@ -81,5 +81,7 @@ def test_qubist_line_is_a_login_mismatch() -> None:
 def test_harmless_real_defects_are_accepted(line: str) -> None:
     cfg = load_config("selfagency__microsoft-drop-ice")
     base = "Signed/Firmados,\n\n1.  Lea Verou [@leaverou](https://github.com/leaverou)\n"
-    verdict = evaluate(cfg, {"README.md": base}, {"README.md": base + line + "\n"}, ["README.md"], Author("ada"), NOW)
+    verdict = evaluate(
+        cfg, Snapshots({"README.md": base}, {"README.md": base + line + "\n"}), ["README.md"], Author("ada"), NOW
+    )
     assert verdict.kind == "sign", verdict.problems

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.rules import Author, Verdict, evaluate
+from app.rules import Author, Snapshots, Verdict, evaluate
 from app.rules.apply import apply_changes
 from app.template import Template
 from config import Config
@@ -14,7 +14,7 @@ DEAR = config("letter:\n  start_after: 'Signed,'\n  line: '- {name}, @{login}{? 
 
 
 def judge(base: str, head: str, author: str = "ada", cfg: Config = SEED) -> Verdict:
-    return evaluate(cfg, {"README.md": base}, {"README.md": head}, ["README.md"], Author(author), NOW)
+    return evaluate(cfg, Snapshots({"README.md": base}, {"README.md": head}), ["README.md"], Author(author), NOW)
 
 
 def codes(verdict: Verdict) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.rules import Author, Verdict, evaluate
+from app.rules import Author, Snapshots, Verdict, evaluate
 from tests.helpers import DIRECTORY_CONFIG_YAML, NOW, config
 
 CFG = config(DIRECTORY_CONFIG_YAML)
@@ -20,7 +20,7 @@ def judge(head_extra: dict[str, str | None], author: str = "ada", changed: list[
             head.pop(path, None)
         else:
             head[path] = text
-    return evaluate(CFG, BASE, head, changed or list(head_extra), Author(author), NOW)
+    return evaluate(CFG, Snapshots(BASE, head), changed or list(head_extra), Author(author), NOW)
 
 
 def codes(v: Verdict) -> list[str]:
@@ -85,17 +85,16 @@ def test_text_template_files() -> None:
         'letter:\n  directory: signatures\n  filename: "{login}.md"\n  content: "---\\nname: {name}\\ngithub: {login}\\n---"\n'
     )
     good = "---\nname: Ada Lovelace\ngithub: ada\n---\n"
-    verdict = evaluate(cfg, {}, {"signatures/ada.md": good}, ["signatures/ada.md"], Author("ada"), NOW)
+    verdict = evaluate(cfg, Snapshots({}, {"signatures/ada.md": good}), ["signatures/ada.md"], Author("ada"), NOW)
     assert verdict.kind == "sign"
     assert verdict.signatures[0].name == "Ada Lovelace"
     other = evaluate(
         cfg,
-        {},
-        {"signatures/ada.md": good.replace("github: ada", "github: bob")},
+        Snapshots({}, {"signatures/ada.md": good.replace("github: ada", "github: bob")}),
         ["signatures/ada.md"],
         Author("ada"),
         NOW,
     )
     assert [p.code for p in other.problems] == ["login-mismatch"]
-    bad = evaluate(cfg, {}, {"signatures/ada.md": "name: Ada\n"}, ["signatures/ada.md"], Author("ada"), NOW)
+    bad = evaluate(cfg, Snapshots({}, {"signatures/ada.md": "name: Ada\n"}), ["signatures/ada.md"], Author("ada"), NOW)
     assert [p.code for p in bad.problems] == ["file-format"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.rules import MESSAGES, Author, Verdict, evaluate
+from app.rules import MESSAGES, Author, Snapshots, Verdict, evaluate
 from app.rules.lint import lint_letter
 from config import Config
 from tests.helpers import DIRECTORY_CONFIG_YAML, NOW, SEED_CONFIG_YAML, assert_golden, config, seed_text, with_line
@@ -24,12 +24,12 @@ def _seed(
     head: str, author: Author | str = "ada", cfg: Config = SEED, changed: tuple[str, ...] = ("README.md",)
 ) -> Verdict:
     who = author if isinstance(author, Author) else Author(author)
-    return evaluate(cfg, {"README.md": seed_text()}, {"README.md": head}, changed, who, NOW)
+    return evaluate(cfg, Snapshots({"README.md": seed_text()}, {"README.md": head}), changed, who, NOW)
 
 
 def _dir(path: str, text: str, author: str = "ada") -> Verdict:
     cfg = config(DIRECTORY_CONFIG_YAML)
-    return evaluate(cfg, {}, {path: text}, [path], Author(author), NOW)
+    return evaluate(cfg, Snapshots({}, {path: text}), [path], Author(author), NOW)
 
 
 SORTED = config(
@@ -39,7 +39,9 @@ NAMES = config("letter:\n  start_after: 'Signed,'\n  line: '- {name}'\n")
 SCENARIOS: dict[str, Verdict] = {
     "other-files-changed": _seed(with_line(seed_text(), ADA), changed=("README.md", "index.html")),
     "letter-text-changed": _seed(with_line(seed_text().replace("Signed,", "Signed by,\n\nSigned,"), ADA)),
-    "letter-missing": evaluate(SEED, {"README.md": "no list\n"}, {"README.md": "x\n"}, ["README.md"], Author("a"), NOW),
+    "letter-missing": evaluate(
+        SEED, Snapshots({"README.md": "no list\n"}, {"README.md": "x\n"}), ["README.md"], Author("a"), NOW
+    ),
     "line-format": _seed(with_line(seed_text(), "- Ada Lovelace, @ada")),
     "file-format": _dir("_data/signed/ada.yml", "name: Ada Lovelace\nlink: https://github.com/ada\n"),
     "invalid-login": _seed(with_line(seed_text(), "-  Ada [@lady_ada_king](https://github.com/lady_ada_king)")),
@@ -50,8 +52,10 @@ SCENARIOS: dict[str, Verdict] = {
     "too-many-lines": _seed(with_line(seed_text(), ADA, ADA.replace("ada", "bob")), cfg=_cfg(author_must_match=False)),
     "wrong-position": evaluate(
         SORTED,
-        {"README.md": "Signed,\n\n- Ana B, @ab\n- Cy D, @cd\n"},
-        {"README.md": "Signed,\n\n- Ana B, @ab\n- Cy D, @cd\n- Al A, @aa\n"},
+        Snapshots(
+            {"README.md": "Signed,\n\n- Ana B, @ab\n- Cy D, @cd\n"},
+            {"README.md": "Signed,\n\n- Ana B, @ab\n- Cy D, @cd\n- Al A, @aa\n"},
+        ),
         ["README.md"],
         Author("aa"),
         NOW,
@@ -69,17 +73,20 @@ SCENARIOS: dict[str, Verdict] = {
     ),
     "line-gone": evaluate(
         SEED,
-        {"README.md": seed_text()},
-        {"README.md": seed_text().replace("Lea Verou", "Léa Verou")},
+        Snapshots(
+            {"README.md": seed_text()},
+            {"README.md": seed_text().replace("Lea Verou", "Léa Verou")},
+            {"README.md": seed_text().replace(LEA, "")},
+        ),
         ["README.md"],
         Author("leaverou"),
         NOW,
-        {"README.md": seed_text().replace(LEA, "")},
     ),
     "edits-unowned-line": evaluate(
         NAMES,
-        {"README.md": "Signed,\n\n- Ada Lovelace\n- Bob Byte\n"},
-        {"README.md": "Signed,\n\n- Ada Lovelace\n"},
+        Snapshots(
+            {"README.md": "Signed,\n\n- Ada Lovelace\n- Bob Byte\n"}, {"README.md": "Signed,\n\n- Ada Lovelace\n"}
+        ),
         ["README.md"],
         Author("bob", 2),
         NOW,
@@ -87,8 +94,7 @@ SCENARIOS: dict[str, Verdict] = {
     "list-start-changed": _seed(with_line(seed_text().replace("Signed,", "Signed by,"), ADA)),
     "letter-frozen": evaluate(
         SEED.model_copy(update={"frozen": True}),
-        {"README.md": seed_text()},
-        {"README.md": with_line(seed_text(), ADA)},
+        Snapshots({"README.md": seed_text()}, {"README.md": with_line(seed_text(), ADA)}),
         ["README.md"],
         Author("ada"),
         NOW,

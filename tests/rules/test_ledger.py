@@ -37,10 +37,10 @@ def test_two_people_with_the_same_line_each_own_one() -> None:
     text = update_ledger(
         None,
         [Change("add", "R", "ada", "- Ada", None, None, 1), Change("add", "R", "ada2", "- Ada", None, None, 2)],
-        False,
+        folder=False,
     )
     assert parse_ledger(text).owners("- Ada") == (Owner(1, "ada"), Owner(2, "ada2"))
-    text = update_ledger(text, [Change("remove", "R", "ada2", None, "- Ada", None, 2)], False)
+    text = update_ledger(text, [Change("remove", "R", "ada2", None, "- Ada", None, 2)], folder=False)
     assert parse_ledger(text).owners("- Ada") == (Owner(1, "ada"),)
 
 

@@ -45,7 +45,9 @@ def reference(cfg: Config, files: Mapping[str, str]) -> LintReport:
             logins = mentioned_logins(line)
         else:
             count += 1
-            problems += line_problems(parsed, rules, path, lineno, line_fixer(tpl), None, "name" in tpl.fields)
+            problems += line_problems(
+                parsed, rules, (path, lineno), line_fixer(tpl), name_required="name" in tpl.fields
+            )
             logins = parsed.logins
             if letter.order == "sorted":
                 keyed.append((sort_key(parsed.name, parsed.login, letter.sort_key), lineno, parsed.name))

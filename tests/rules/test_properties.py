@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.rules import Author, evaluate
+from app.rules import Author, Snapshots, evaluate
 from app.rules.letter import line_template
 from app.rules.lint import lint_letter
 from app.rules.text import name_has_control_chars, name_has_markup
@@ -50,7 +50,9 @@ def test_rendered_lines_parse_back(letter: LetterConfig, name: str, login: str, 
 def test_random_text_never_raises(noise: str, login: str) -> None:
     cfg = config(SEED_CONFIG_YAML)
     base = "Letter\n\nSigned,\n\n-  Ada [@ada](https://github.com/ada)\n"
-    verdict = evaluate(cfg, {"README.md": base}, {"README.md": base + noise}, ["README.md"], Author(login), NOW)
+    verdict = evaluate(
+        cfg, Snapshots({"README.md": base}, {"README.md": base + noise}), ["README.md"], Author(login), NOW
+    )
     assert verdict.kind in ("sign", "withdraw", "amend", "not_a_signature", "invalid")
     lint_letter(cfg, {"README.md": noise})
 

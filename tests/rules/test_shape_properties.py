@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.rules import MESSAGES, Author, Verdict, evaluate, parse_ledger
+from app.rules import MESSAGES, Author, Snapshots, Verdict, evaluate, parse_ledger
 from app.rules.lint import lint_letter
 from config import Config
 from tests.helpers import NOW
@@ -70,7 +70,9 @@ def test_random_edits_to_a_list_letter_never_raise(
                 lines[at] += data.draw(st.sampled_from([ada, bob]) | noise)
     head = "\n".join(lines)
     path = cfg.letter.file
-    verdict = evaluate(cfg, {path: before}, {path: head}, [path], who, NOW, {path: before}, parse_ledger(ledger))
+    verdict = evaluate(
+        cfg, Snapshots({path: before}, {path: head}, {path: before}), [path], who, NOW, parse_ledger(ledger)
+    )
     _check(verdict)
     lint_letter(cfg, {path: head})
 
@@ -89,13 +91,17 @@ def test_random_edits_to_a_folder_letter_never_raise(
         if data.draw(st.booleans()):
             head.pop(data.draw(st.sampled_from(sorted(head))), None)
     changed = sorted(p for p in {*before, *head} if before.get(p) != head.get(p))
-    _check(evaluate(cfg, before, head, changed, who, NOW, before, parse_ledger(ledger)))
+    _check(evaluate(cfg, Snapshots(before, head, before), changed, who, NOW, parse_ledger(ledger)))
     lint_letter(cfg, head)
 
 
 def test_no_text_no_tree_no_config() -> None:
     for cfg in (Config(), *(c for c, *_ in LIST_LETTERS.values()), *(c for c, *_ in FOLDER_LETTERS.values())):
         for base, head in (({}, {}), ({}, {"x": ""}), ({cfg.letter.file: ""}, {})):
-            _check(evaluate(cfg, base, head, [], Author(""), NOW))
-            _check(evaluate(cfg, base, head, ["x", cfg.letter.file], Author("ada", 1), NOW, {}, parse_ledger("")))
+            _check(evaluate(cfg, Snapshots(base, head), [], Author(""), NOW))
+            _check(
+                evaluate(
+                    cfg, Snapshots(base, head, {}), ["x", cfg.letter.file], Author("ada", 1), NOW, parse_ledger("")
+                )
+            )
         lint_letter(cfg, {})
