@@ -27,6 +27,7 @@ from app.rules.letter import (
     signature_path,
     split_section,
 )
+from app.rules.model import Snapshots
 from app.rules.problems import problem
 from app.rules.text import normalize_line, sort_key
 from config import Config
@@ -220,5 +221,5 @@ def plan(letter: Letter, author: Author, action: Action, name: str = "", affilia
     head = Layered(letter.files)
     head.write(writes)
     now = datetime.now(UTC)
-    verdict = evaluate(config, letter.files, head, writes.keys(), author, now, ownership=letter.ownership)
+    verdict = evaluate(config, Snapshots(letter.files, head), writes.keys(), author, now, letter.ownership)
     return Plan(action, path, text, old, writes, verdict.problems, verdict)
