@@ -199,3 +199,8 @@ class Config(_Strict):
     # How undersigned talks on the PR.
     report: ReportConfig = Field(default_factory=ReportConfig)
     frozen: bool = Field(False, description="The letter is closed: no signature is accepted.")
+    signing_page: bool = Field(
+        False,
+        description="Offer the 'Sign with GitHub' page at /sign/{owner}/{repo}: people who do not use git sign "
+        "there, and undersigned opens the pull request as them.",
+    )

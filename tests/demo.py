@@ -33,7 +33,11 @@ def start(state: Path, sim_port: int, port: int) -> tuple[Simulator, Any, Servic
     state.mkdir(parents=True)
     sim = Simulator(World(state / "github"), port=sim_port).start()
     demo = seed_demo(sim.world, signers=3, webhook_url=None, webhook_secret=SECRET)
+    client_id, client_secret = sim.oauth.credentials(demo.app)  # the signing page's OAuth client
+    sim.world.add_user("margaret", name="Margaret Hamilton")  # who has not signed yet: try the signing page
     settings = Settings(
+        client_id=client_id,
+        client_secret=SecretStr(client_secret),
         app_id=demo.app.id,
         private_key=SecretStr(demo.private_key),
         webhook_secret=SecretStr(SECRET),
@@ -89,6 +93,7 @@ def report(sim: Simulator, demo: Any, service: Service, opened: list[dict[str, A
     out += [
         "",
         f"The letter:  {sim.base_url}/{repo.full_name}/blob/{repo.default_branch}/README.md",
+        f"Sign with GitHub: {service.base}/sign/{repo.full_name}  (sign in as margaret; ada can amend or withdraw)",
         f"Status page: {service.base}/",
     ]
     return "\n".join(out)

@@ -17,6 +17,7 @@ from app.web.intake import Intake, WebhookFirst
 from app.web.limits import BodyLimit
 from app.web.outage import StoreOutage
 from app.web.setup import build_setup
+from app.web.sign import signing_app
 from app.web.status import Status
 
 
@@ -46,6 +47,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.add_middleware(StoreOutage)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(build_setup(rt))
+    app.mount("/sign", signing_app(rt))  # the "Sign with GitHub" page (issue 14)
 
     # The webhook route is plain ASGI, ahead of routing: verify, parse, fsync (group commit), answer. The
     # secret is read per delivery, so one stored by the setup page works without a restart.

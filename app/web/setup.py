@@ -27,7 +27,7 @@ from app.web.pages import e, page
 log = logging.getLogger("undersigned.setup")
 EVENTS = ["pull_request", "issue_comment", "check_run", "push"]  # installation events come to every App
 PERMISSIONS = {"contents": "write", "pull_requests": "write", "issues": "write", "checks": "write", "metadata": "read"}
-OAUTH_CALLBACK = "/auth/callback"  # the signing page's OAuth callback
+OAUTH_CALLBACK = "/sign/callback"  # the signing page's OAuth callback (app/web/sign.py serves it)
 STATE_TTL = 3600.0
 
 

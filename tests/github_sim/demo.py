@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from tests.github_sim.keys import app_key
 from tests.github_sim.models import App, Installation, Repository, User
@@ -19,6 +20,7 @@ letter:
   start_after: "Signed,"
   line: "-  {name} [@{login}](https://github.com/{login})"
   order: append
+signing_page: true
 """
 SIGNER_NAMES = ["ada", "grace", "linus", "margaret", "alan", "barbara", "dennis", "frances", "ken", "radia"]
 
@@ -35,6 +37,7 @@ class Demo:
 
     def description(self, sim: Simulator, key_path: Path) -> dict[str, Any]:
         users = {u.login: u.token for u in [self.maintainer, *self.signers]}
+        client_id, client_secret = sim.oauth.credentials(self.app)  # for UNDERSIGNED_CLIENT_ID / _SECRET
         return {
             "base_url": sim.base_url,
             "app_id": self.app.id,
@@ -44,6 +47,10 @@ class Demo:
             "users": users,
             "maintainer": self.maintainer.login,
             "signers": [s.login for s in self.signers],
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "sign_path": f"/sign/{self.repo.full_name}",  # the signing page, on the service's own address
+            "sign_url": urljoin(self.app.webhook_url, f"/sign/{self.repo.full_name}") if self.app.webhook_url else None,
         }
 
 

@@ -95,8 +95,9 @@ class Manifests:
         secret = secrets.token_hex(20)
         app = world.add_app(slug, owner, public, manifest["hook_attributes"]["url"], secret)
         app.name = name
-        created = Created(app, manifest, private, f"Iv1.{secrets.token_hex(8)}", secrets.token_hex(20),
-                          secrets.token_hex(10), time.time())  # fmt: skip
+        # The OAuth client the signing page signs people in with (routes_oauth.py knows it).
+        client_id, client_secret = self.sim.oauth.credentials(app)
+        created = Created(app, manifest, private, client_id, client_secret, secrets.token_hex(10), time.time())
         self.by_code[created.code] = self.by_slug[slug] = created
         query = urlencode({"code": created.code, "state": first(values, "state")})
         return RedirectResponse(f"{manifest['redirect_url']}?{query}", 302)

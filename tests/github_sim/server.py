@@ -156,6 +156,7 @@ class Simulator:
     ) -> None:
         from tests.github_sim import routes_app, routes_git, routes_issues, routes_pulls, routes_repos  # noqa: F401
         from tests.github_sim.routes_html import web_routes
+        from tests.github_sim.routes_oauth import OAuthServer
         from tests.github_sim.webhooks import WebhookSender
 
         self.world, self.faults = world, Faults()
@@ -164,6 +165,8 @@ class Simulator:
         routes = [Route(p, self._endpoint(fn), methods=[m]) for m, p, fn in ROUTES]
         routes.append(Route("/_sim/violations", self._violations, methods=["GET"]))
         routes.extend(web_routes(self))  # HTML pages and the App manifest flow (before the catch-all)
+        self.oauth = OAuthServer(world)  # the web flow for user access tokens (routes_oauth.py)
+        routes.extend(self.oauth.routes())
         routes.append(Route("/{path:path}", self._unrouted, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]))
         self.asgi = Starlette(routes=routes)
         self.http = ServerThread(self.asgi, host, port)

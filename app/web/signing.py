@@ -1,0 +1,225 @@
+"""The signing page's view of a letter (read through the App) and a signer's plan, judged by the rules engine."""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from github import GithubException
+
+from app.github.api import Api
+from app.github.caches import ConfigCache, TextCache
+from app.github.client import GitHubApp
+from app.landing.layered import Layered
+from app.rules import Author, Change, Problem, Verdict, evaluate
+from app.rules.apply import ApplyError, apply_changes, needs_ledger
+from app.rules.changes import find_signer
+from app.rules.ledger import Ownership, parse_ledger
+from app.rules.letter import (
+    line_template,
+    list_bounds,
+    parse_signature_file,
+    render_signature_file,
+    signature_path,
+    split_section,
+)
+from app.rules.model import Snapshots
+from app.rules.problems import problem
+from app.rules.text import normalize_line, sort_key
+from config import Config
+
+Action = Literal["sign", "withdraw", "amend"]
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One letter as the signing page shows it: read from the default branch at `sha`."""
+
+    repo: str
+    installation_id: int
+    default_branch: str
+    sha: str
+    config: Config
+    files: Mapping[str, str]  # what the rules take: {file: text}, or the signers' folder
+    text: str  # the letter's words (the part before the list), markdown
+    count: int
+    fields: tuple[str, ...]  # what the form asks for, besides the login
+    ledger: str | None = None  # the ledger's text, for letters whose signatures may carry no login
+    ownership: Ownership | None = None  # the ledger read: who owns which line or file
+
+
+@dataclass(frozen=True)
+class Existing:
+    """A signer's signature as it is on the default branch."""
+
+    path: str
+    text: str
+    name: str
+    affiliation: str | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What submitting would change, and the rules' verdict on it; `ok` means it may be sent."""
+
+    action: Action
+    path: str
+    text: str | None  # the new line or file (None: withdrawn)
+    old: str | None
+    writes: dict[str, str | None]  # new content of each changed path (None: delete)
+    problems: tuple[Problem, ...]
+    verdict: Verdict | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.verdict is not None and self.verdict.kind == self.action
+
+
+class UnavailableError(Exception):
+    """The page cannot be shown for this repo; the message says why, in words."""
+
+
+class Letters:
+    """Reads letters through the App's installation on each repo, with the service's caches."""
+
+    def __init__(self, github: GitHubApp, config_ttl: float) -> None:
+        self.github = github
+        self.texts, self.configs = TextCache(64), ConfigCache(config_ttl)
+        self.installations: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def api(self, repo: str) -> tuple[int, Api]:
+        key = repo.lower()
+        with self.lock:
+            found = self.installations.get(key)
+        if found is None:
+            owner, _, name = repo.partition("/")
+            try:
+                found = int(self.github.integration.get_repo_installation(owner, name).id)
+            except GithubException as exc:
+                raise UnavailableError("undersigned is not installed on this repository.") from exc
+            with self.lock:
+                self.installations[key] = found
+        return found, self.github.api(found)
+
+    def load(self, repo: str) -> Letter:
+        installation_id, api = self.api(repo)
+        try:
+            default = api.repository(repo).default_branch
+            sha = api.branch_sha(repo, default)
+        except GithubException as exc:
+            raise UnavailableError("This repository cannot be read.") from exc
+        config = self.configs.get(api, repo, default)
+        if not isinstance(config, Config) or not config.signing_page:
+            raise UnavailableError("This letter does not offer a signing page.")
+        letter = config.letter
+        if letter.directory is not None:
+            files: Mapping[str, str] = self.texts.folder(api, repo, sha, letter.directory)
+            text, count = self.texts.get(api, repo, sha, letter.file) or "", len(files)
+        else:
+            files = self.texts.letter(api, repo, sha, letter.file)
+            text, count = _words_and_count(config, files.get(letter.file, ""))
+        ledger = self.texts.get(api, repo, sha, letter.ledger) if needs_ledger(letter) else None
+        ownership = parse_ledger(ledger) if needs_ledger(letter) else None
+        fields = form_fields(config)
+        return Letter(repo, installation_id, default, sha, config, files, text, count, fields, ledger, ownership)
+
+
+def _words_and_count(config: Config, text: str) -> tuple[str, int]:
+    section = split_section(config.letter.file, text, config.letter)
+    if not section.found:
+        return text, 0
+    tpl = line_template(config.letter)
+    count = sum(1 for raw in section.lines if raw.strip() and tpl.parse(normalize_line(raw)) is not None)
+    return "\n".join(section.head + (section.tail if config.letter.end_before else ())), count
+
+
+def form_fields(config: Config) -> tuple[str, ...]:
+    """The template's fields a person types: name always, affiliation when the letter has it."""
+    letter = config.letter
+    sources = [letter.line] if letter.directory is None else [*(letter.fields or {}).values(), letter.content or ""]
+    has_affiliation = any("{affiliation}" in s for s in sources) or (
+        letter.directory is None and letter.pattern is not None and "?P<affiliation>" in letter.pattern
+    )
+    return ("name", "affiliation") if has_affiliation else ("name",)
+
+
+def existing(letter: Letter, login: str, account: int | None = None) -> Existing | None:
+    """The signer's signature on the default branch: by the login it carries, or by the ledger's binding."""
+    cfg = letter.config.letter
+    owned = letter.ownership.keys_of(login, account) if letter.ownership is not None else []
+    if cfg.directory is not None:
+        wanted = {k.casefold() for k in owned}
+        path_of = signature_path(cfg, login)
+        if path_of is not None:
+            wanted.add(path_of.casefold())
+        path = next((p for p in letter.files if p.casefold() in wanted), None)
+        if path is None:
+            return None
+        body = letter.files[path]
+        parsed = parse_signature_file(path, body, cfg)
+        if isinstance(parsed, str):
+            return Existing(path, body, "", None)
+        return Existing(path, body, parsed.name, parsed.affiliation)
+    text = letter.files.get(cfg.file)
+    bounds = list_bounds(text, cfg) if text is not None else None
+    if text is None or bounds is None:
+        return None
+    tpl = line_template(cfg)
+    index = find_signer(text, bounds.first, bounds.last, tpl, login)
+    lines = text.split("\n")
+    if index is None:
+        keys = set(owned)
+        index = next(
+            (i for i in range(bounds.first, min(len(lines), bounds.last + 1)) if normalize_line(lines[i]) in keys), None
+        )
+    if index is None:
+        return None
+    line = normalize_line(lines[index])
+    read = tpl.parse(line)
+    return Existing(cfg.file, line, read.name if read else "", read.affiliation if read else None)
+
+
+def plan(letter: Letter, author: Author, action: Action, name: str = "", affiliation: str = "") -> Plan:
+    """Build the change a signer asks for and judge it with the same rules as every pull request."""
+    config, cfg, login = letter.config, letter.config.letter, author.login
+    name, affiliation = name.strip(), affiliation.strip()
+    mine = existing(letter, login, author.id)
+    if action != "sign" and mine is None:
+        return Plan(action, cfg.file, None, None, {}, (problem("line-gone", cfg.file, None, login=login),))
+    if action == "sign" and mine is not None:
+        return Plan(action, mine.path, None, None, {}, (problem("duplicate-signer", login=login, where=""),))
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name + affiliation):
+        return Plan(action, cfg.file, None, None, {}, (problem("name-has-control-chars"),))
+    if action != "withdraw" and not name:
+        return Plan(action, cfg.file, None, None, {}, (problem("name-missing"),))
+    text: str | None = None
+    if action != "withdraw":
+        if cfg.directory is not None:
+            text = render_signature_file(cfg, name, login, affiliation or None)
+        else:
+            text = line_template(cfg).render(name, login, affiliation or None, letter.count + 1)
+    path = mine.path if mine is not None else (signature_path(cfg, login, name) if cfg.directory else cfg.file)
+    if path is None or (action != "withdraw" and text is None):
+        reason = "this letter's signatures cannot be written from the signing page; please open a pull request"
+        return Plan(action, cfg.file, None, None, {}, (problem("file-format", cfg.file, reason=reason),))
+    kind = {"sign": "add", "amend": "replace", "withdraw": "remove"}[action]
+    old = mine.text if mine else None
+    change = Change(kind, path, login, text, old, sort_key(name, login, cfg.sort_key), author.id)  # type: ignore[arg-type]
+    known = Layered(letter.files)
+    if letter.ledger is not None:
+        known.write({cfg.ledger: letter.ledger})  # apply_changes checks the ledger's bindings too
+    try:
+        writes = apply_changes(config, known, [change])
+    except ApplyError as exc:
+        return Plan(action, path, text, old, {}, (problem("file-format", path, reason=str(exc)),))
+    writes.pop(cfg.ledger, None)  # the PR changes the letter only: undersigned writes the ledger when it lands
+    head = Layered(letter.files)
+    head.write(writes)
+    now = datetime.now(UTC)
+    verdict = evaluate(config, Snapshots(letter.files, head), writes.keys(), author, now, letter.ownership)
+    return Plan(action, path, text, old, writes, verdict.problems, verdict)
