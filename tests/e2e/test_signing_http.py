@@ -117,7 +117,7 @@ def test_the_cookie_is_secure_behind_https(tmp_path: Path) -> None:
     runtime = Runtime(settings)
     with TestClient(create_app(settings, runtime), base_url="https://signing.example") as client:
         answer = client.get(f"/sign/{REPO}/login", follow_redirects=False)
-    runtime.queue.huey.storage.close()
+    runtime.queue.close()
     assert answer.status_code == 302
     assert answer.headers["location"].startswith("https://github.com/login/oauth/authorize?")
     assert "redirect_uri=https%3A%2F%2Fsigning.example%2Fsign%2Fcallback" in answer.headers["location"]
