@@ -2,74 +2,13 @@
 
 from __future__ import annotations
 
-import concurrent.futures
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from app.jobs.job import Job
-from app.rules.lint import lint_letter
-from config import Config, parse_config
-from tests.github_sim import Demo, Simulator, person, seed_demo
-from tests.service import Service, settings_for, settle, wait_until
-
-REPO = "maintainer/microsoft-drop-ice"
-LINE = "-  {name} [@{login}](https://github.com/{login})"
-World = tuple[Simulator, Demo, Service]
-
-
-def letter(sim: Simulator, path: str = "README.md") -> str:
-    repo = sim.world.repo(REPO)
-    found = repo.git.read_path("refs/heads/main", path)
-    assert found is not None
-    return found[1].decode()
-
-
-def burst(sim: Simulator, count: int, prefix: str = "signer") -> list[int]:
-    """`count` people fork, sign and open PRs at the same time."""
-    logins = [f"{prefix}{i:03d}" for i in range(count)]
-    for login in logins:
-        sim.world.add_user(login)
-
-    def sign(login: str) -> int:
-        return int(
-            person(sim, login).sign(REPO, "README.md", LINE.format(name=f"Person {login}", login=login))["number"]
-        )
-
-    with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        return list(pool.map(sign, logins))
-
-
-def assert_landed_exactly_once(sim: Simulator, numbers: list[int], initial: str) -> None:
-    text = letter(sim)
-    repo = sim.world.repo(REPO)
-    for number in numbers:
-        pr = sim.world.pull(repo, number)
-        assert pr.merged, f"#{number} did not land"
-        login = pr.user.login
-        assert text.count(f"[@{login}](https://github.com/{login})") == 1, login
-    cfg = parse_config(
-        (Path(__file__).resolve().parents[1] / "github_sim" / "demo.py")
-        .read_text()
-        .split('DEMO_CONFIG = """')[1]
-        .split('"""')[0]
-    )
-    assert isinstance(cfg, Config)
-    report = lint_letter(cfg, {"README.md": text})
-    assert report.clean, report.problems  # well formed, nobody twice
-    tip = repo.git.ref("refs/heads/main")
-    assert tip is not None and repo.git.is_ancestor(initial, tip)  # nothing forced: history only grew
-    writers = {c.actor for c in sim.faults.log if c.method != "GET" and c.path.startswith(f"/repos/{REPO}/")}
-    assert all(
-        w.startswith("installation:") for w in writers - {f"user:{p.user.login}" for p in sim.world.pulls.values()}
-    )
+from tests.e2e.landing_support import LINE, REPO, World, assert_landed_exactly_once, burst, letter
+from tests.github_sim import Simulator, person, seed_demo
+from tests.service import Service, settings_for, settle
 
 
 def test_fifty_concurrent_signatures_all_land_exactly_once(app_world: World) -> None:
@@ -201,98 +140,6 @@ def test_refused_merge_commit_falls_back_to_a_credited_bot_commit(app_world: Wor
         sha = note.split()[2]
         assert repo.git.is_ancestor(sha, "refs/heads/main")
         assert f"Co-authored-by: {pr.user.login} " in str(repo.git.commit_info(sha)["message"])
-
-
-# --- Redis: two worker processes share one queue and one lock -----------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _answers(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), 0.2).close()
-        return True
-    except OSError:
-        return False
-
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.fail("redis-server is not installed (.ci/run installs it from Debian's packages)")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until(lambda: _answers(port), 10, "redis to listen")
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
-def test_two_worker_processes_on_one_redis_land_fifty_exactly_once(
-    sim: Simulator, tmp_path: Path, redis_url: str
-) -> None:
-    demo = seed_demo(sim.world, signers=0, webhook_secret="e2e-webhook-secret")
-    settings = settings_for(sim, demo, tmp_path / "data", redis_url=redis_url, workers=0)
-    service = Service(settings).start()  # intake only: the workers are other processes
-    demo.app.webhook_url = service.url
-    key = tmp_path / "app.pem"
-    key.write_text(demo.private_key)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("UNDERSIGNED_")}
-    env.update(
-        UNDERSIGNED_APP_ID=str(demo.app.id),
-        UNDERSIGNED_PRIVATE_KEY_PATH=str(key),
-        UNDERSIGNED_WEBHOOK_SECRET="e2e-webhook-secret",
-        UNDERSIGNED_GITHUB_API_URL=sim.base_url,
-        UNDERSIGNED_REDIS_URL=redis_url,
-        UNDERSIGNED_MUTATION_INTERVAL="0",
-        UNDERSIGNED_RETRY_BACKOFF="0.05",
-        UNDERSIGNED_CONFIG_TTL="0",
-        UNDERSIGNED_LOG_LEVEL="WARNING",
-    )
-    workers = [
-        subprocess.Popen([sys.executable, "-m", "app.cli", "worker", "--threads", "3"], env=env, stderr=subprocess.PIPE)
-        for _ in range(2)
-    ]
-    try:
-        initial = sim.world.repo(REPO).git.ref("refs/heads/main")
-        assert initial is not None
-        numbers = burst(sim, 50)
-        assert sim.webhooks.wait(60)
-        wait_until(
-            lambda: all(sim.world.pull(sim.world.repo(REPO), n).merged for n in numbers), 180, "every PR to land"
-        )
-        assert_landed_exactly_once(sim, numbers, initial)
-        landers = {c.actor for c in sim.faults.log if c.method == "PATCH" and "/git/refs/" in c.path}
-        assert landers <= {f"installation:{demo.installation.id}"}
-    finally:
-        for proc in workers:
-            proc.terminate()
-        for proc in workers:
-            proc.wait(20)
-            assert proc.stderr is not None
-            proc.stderr.close()
-        service.stop()
 
 
 def test_prs_invalid_for_n_days_are_closed_by_the_sweep(app_world: World) -> None:

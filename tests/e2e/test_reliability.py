@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.landing_support import REPO, assert_landed_exactly_once, burst
 from tests.e2e.processes import Proc
-from tests.e2e.test_landing import REPO, assert_landed_exactly_once, burst, redis_url  # noqa: F401
 from tests.github_sim import Demo, Simulator, seed_demo
 from tests.service import Service, settings_for, wait_until
 
@@ -74,7 +74,7 @@ def test_kill_9_three_times_mid_burst_on_sqlite(sim: Simulator, tmp_path: Path) 
     assert "Traceback" not in service.log_text()
 
 
-def test_redis_kill_9_one_of_two_workers_mid_burst(sim: Simulator, tmp_path: Path, redis_url: str) -> None:  # noqa: F811
+def test_redis_kill_9_one_of_two_workers_mid_burst(sim: Simulator, tmp_path: Path, redis_url: str) -> None:
     demo, initial = _world(sim)
     settings = settings_for(sim, demo, tmp_path / "data", redis_url=redis_url, workers=0, job_lease=4)
     service = Service(settings).start()  # intake only: the workers are other processes

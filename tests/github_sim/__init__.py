@@ -24,10 +24,10 @@ def start(
     contract (default: SIM_VALIDATE=1 in the environment, e.g. for a benchmark; stop() then reports to stderr)."""
     if validate is None:
         validate = os.environ.get("SIM_VALIDATE") == "1"
-        sim = Simulator(World(state), public_url, host, port, validate)
+        sim = Simulator(World(state), public_url, host, port, validate=validate)
         sim.report_on_stop = validate
         return sim.start()
-    return Simulator(World(state), public_url, host, port, validate).start()
+    return Simulator(World(state), public_url, host, port, validate=validate).start()
 
 
 def person(sim: Simulator, login: str) -> Person:

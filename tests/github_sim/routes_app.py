@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.github_sim.models import ApiError, Installation
-from tests.github_sim.server import Ctx, route
+from tests.github_sim.request import Ctx, route
 from tests.github_sim.shapes import iso
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from tests.github_sim.git import EMPTY_TREE
 from tests.github_sim.git_cli import GitError, Person
 from tests.github_sim.models import ApiError, Repository, User
-from tests.github_sim.server import Ctx, route
+from tests.github_sim.request import Ctx, route
 
 
 def b64(data: bytes) -> str:

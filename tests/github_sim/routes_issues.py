@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol, TypeVar
 
 from tests.github_sim.models import ApiError, CheckRun, CheckSuite, Comment, PullRequest, Repository
-from tests.github_sim.server import Ctx, route
+from tests.github_sim.request import Ctx, route
 
 
 def _issue(ctx: Ctx) -> PullRequest:

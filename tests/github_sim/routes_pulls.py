@@ -6,7 +6,7 @@ from typing import Any
 
 from tests.github_sim.git_cli import Person
 from tests.github_sim.models import ApiError, PullRequest
-from tests.github_sim.server import Ctx, route
+from tests.github_sim.request import Ctx, route
 
 
 def _pr(ctx: Ctx) -> PullRequest:

@@ -7,8 +7,8 @@ import posixpath
 from typing import Any
 
 from tests.github_sim.models import ApiError, Repository
+from tests.github_sim.request import Ctx, route
 from tests.github_sim.routes_git import b64, commit_json, person_for
-from tests.github_sim.server import Ctx, route
 
 
 @route("GET", "/repos/{owner}/{repo}")
