@@ -31,7 +31,8 @@ SIGNERS = [
 def start(state: Path, sim_port: int, port: int) -> tuple[Simulator, Any, Service]:
     shutil.rmtree(state, ignore_errors=True)  # a fresh world each time: the demo's own folder only
     state.mkdir(parents=True)
-    sim = Simulator(World(state / "github"), port=sim_port).start()
+    # Checked against GitHub's published contract as it runs: the report says how it went.
+    sim = Simulator(World(state / "github"), port=sim_port, validate=True).start()
     demo = seed_demo(sim.world, signers=3, webhook_url=None, webhook_secret=SECRET)
     client_id, client_secret = sim.oauth.credentials(demo.app)  # the signing page's OAuth client
     sim.world.add_user("margaret", name="Margaret Hamilton")  # who has not signed yet: try the signing page
@@ -96,6 +97,9 @@ def report(sim: Simulator, demo: Any, service: Service, opened: list[dict[str, A
         f"Sign with GitHub: {service.base}/sign/{repo.full_name}  (sign in as margaret; ada can amend or withdraw)",
         f"Status page: {service.base}/",
     ]
+    found = sim.contract.violations if sim.contract is not None else []
+    out.insert(1, f"GitHub's published contract: {len(found)} violation(s) in the demo's traffic")
+    out[2:2] = [f"  {v}" for v in found[:20]]
     return "\n".join(out)
 
 

@@ -59,6 +59,7 @@ def test_make_demo_prints_what_happened_with_links_that_work(tmp_path: Path) -> 
                 break
         text = "".join(lines)
         assert "Press Ctrl-C to stop." in text, text
+        assert "GitHub's published contract: 0 violation(s) in the demo's traffic" in text, text
         assert re.search(r"ada +#1 \(valid\): merged", text), text
         assert re.search(r"grace +#2 \(invalid\): failure: 1 problem to fix", text), text
         assert re.search(r"linus +#3 \(conflicting\): merged", text), text
