@@ -9,24 +9,23 @@ from app.review.context import Context
 from app.review.evaluate import review
 from config import Config
 
-REVIEW_WAIT = 30.0  # an evaluation takes well under a second; past this the holder is gone or stuck
-REVIEW_STALE_AFTER = 60.0
+REVIEW_WAIT = 15.0  # an evaluation takes well under a second; a dead holder's lock lapses within one lease
 
 
 def review_number(ctx: Context, number: int) -> None:
     """Evaluate PR `number`, one evaluation of it at a time across workers and processes: a scan and a
-    job for the same PR would otherwise both find no check run and both create one."""
-    lock = Keys.review_lock(ctx.repo, number)
+    job for the same PR would otherwise both find no check run and both create one. The lock names its
+    owner and lapses within one lease if that process dies."""
     deadline = time.monotonic() + REVIEW_WAIT
-    while not ctx.store.claim(lock, stale_after=REVIEW_STALE_AFTER):
+    while True:
+        with ctx.store.lock(Keys.review_lock(ctx.repo, number)) as mine:
+            if mine:
+                review(ctx.with_pr(ctx.api.pull(ctx.repo, number)))
+                return
         if time.monotonic() > deadline:
             ctx.queue("evaluate", number)  # come back later rather than hold a worker
             return
         time.sleep(0.05)
-    try:
-        review(ctx.with_pr(ctx.api.pull(ctx.repo, number)))
-    finally:
-        ctx.store.delete(lock)
 
 
 def review_sha(ctx: Context, sha: str) -> None:
