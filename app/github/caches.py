@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from app.github.api import Api
 from app.github.config_source import load_config
+from app.jobs.store import Keys, Store
 from config import Config, ConfigError
 
 
@@ -72,21 +73,29 @@ class LazyFiles(Mapping[str, str]):
 
 
 class ConfigCache:
-    """Each repo's config, re-read at most every `ttl` seconds; parsed once per blob."""
+    """Each repo's config, re-read at most every `ttl` seconds; parsed once per blob. With a shared
+    `store`, a push that changed the config (recorded there by whichever process saw it) drops the cached
+    copy at once, in every process and for every reader of this cache."""
 
-    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl, self.clock, self.lock = ttl, clock, threading.Lock()
+    def __init__(self, ttl: float, store: Store | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl, self.store, self.clock, self.lock = ttl, store, clock, threading.Lock()
         self.entries: dict[str, tuple[float, Config | ConfigError | None]] = {}
         self.parsed: dict[str, Config | ConfigError] = {}
+        self.pushes: dict[str, str] = {}  # repo -> the last config push this cache has acted on
 
     def get(self, api: Api, repo: str, branch: str) -> Config | ConfigError | None:
+        key = repo.lower()
+        marker = self.store.get(Keys.config_changed(repo)) if self.store is not None else None
         with self.lock:
-            entry = self.entries.get(repo.lower())
+            if marker is not None and self.pushes.get(key) != marker:
+                self.pushes[key] = marker
+                self.entries.pop(key, None)  # changed since we read it
+            entry = self.entries.get(key)
             if entry is not None and self.clock() - entry[0] < self.ttl:
                 return entry[1]
         result = load_config(api, repo, branch, self.parsed)  # the default branch (+ `_extends`), never the PR
         with self.lock:
-            self.entries[repo.lower()] = (self.clock(), result)
+            self.entries[key] = (self.clock(), result)
         return result
 
     def forget(self, repo: str) -> None:

@@ -11,7 +11,6 @@ from app.github.models import PullRequest
 from app.jobs.job import Job, JobKind
 from app.jobs.ready import ReadySet
 from app.jobs.store import Store
-from app.review.freshness import fresh_config
 from app.review.report import Reporter
 from config import Config, ConfigError
 
@@ -43,7 +42,7 @@ class Context:
 
     def config(self, default_branch: str) -> Config | ConfigError | None:
         """The repo's `.github/undersigned.yml`, read from the default branch only (never from a PR)."""
-        return fresh_config(self.store, self.configs, self.api, self.repo, default_branch)
+        return self.configs.get(self.api, self.repo, default_branch)
 
     def queue(self, kind: JobKind, number: int | None = None) -> bool:
         """Ask for another job on this repo (a landing, a fresh evaluation)."""

@@ -45,7 +45,7 @@ class SigningPage:
         if self.rt.github is None:
             raise UnavailableError("undersigned is not set up yet: the App's ID and private key are missing.")
         if self._letters is None or self._letters.github is not self.rt.github:  # the setup page changed the App
-            self._letters = Letters(self.rt.github, self.settings.config_ttl)
+            self._letters = Letters(self.rt.github, self.rt.queue.store, self.settings.config_ttl)
         return self._letters
 
     def oauth(self) -> Any:

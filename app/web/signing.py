@@ -14,6 +14,7 @@ from github import GithubException
 from app.github.api import Api
 from app.github.caches import ConfigCache, TextCache
 from app.github.client import GitHubApp
+from app.jobs.store import Store
 from app.landing.layered import Layered
 from app.rules import Author, Change, Problem, Verdict, evaluate
 from app.rules.apply import ApplyError, apply_changes, needs_ledger
@@ -86,9 +87,9 @@ class UnavailableError(Exception):
 class Letters:
     """Reads letters through the App's installation on each repo, with the service's caches."""
 
-    def __init__(self, github: GitHubApp, config_ttl: float) -> None:
+    def __init__(self, github: GitHubApp, store: Store, config_ttl: float) -> None:
         self.github = github
-        self.texts, self.configs = TextCache(64), ConfigCache(config_ttl)
+        self.texts, self.configs = TextCache(64), ConfigCache(config_ttl, store)  # a config push drops it at once
         self.installations: dict[str, int] = {}
         self.lock = threading.Lock()
 

@@ -23,7 +23,7 @@ class Dispatcher:
 
     def __init__(self, github: GitHubApp, store: Store, enqueue: Callable[[Job], bool], config_ttl: float) -> None:
         self.github, self.store, self.enqueue = github, store, enqueue
-        self.texts, self.configs, self.ready = TextCache(), ConfigCache(config_ttl), ReadySet(store)
+        self.texts, self.configs, self.ready = TextCache(), ConfigCache(config_ttl, store), ReadySet(store)
 
     def context(self, job: Job) -> Context:
         api = self.github.api(job.installation_id)
