@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.rules import Problem, Verdict
-from config import ConfigError
 
 CHECK_NAME = "undersigned"
 MARKER = "<!-- undersigned:comment -->"
@@ -65,12 +64,6 @@ def check_report(verdict: Verdict, letter_path: str, *, lands: bool = True) -> C
     return CheckReport("failure", title, "\n".join(body).rstrip(), annotations)
 
 
-def config_error_report(error: ConfigError) -> CheckReport:
-    count = len(error.issues)
-    title = f"{error.path} has {count} error{'s' if count != 1 else ''}"
-    return CheckReport("failure", title, error.markdown())
-
-
 def _problem_markdown(p: Problem, fence: str, *, in_diff: bool = False) -> str:
     where = f"`{p.path}` line {p.line}" if p.path and p.line else (f"`{p.path}`" if p.path else "this pull request")
     out = [f"- **{p.message}** ({where}, `{p.code}`)"]
@@ -97,7 +90,3 @@ def comment_body(verdict: Verdict, author: str, landed: str | None = None) -> st
             "Comment `/recheck` to have it checked again."
         )
     return f"{MARKER}\n{text}\n"
-
-
-def config_comment(error: ConfigError) -> str:
-    return f"{MARKER}\n{error.markdown()}\n"

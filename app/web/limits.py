@@ -11,7 +11,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 class BodyLimit:
     """ASGI middleware. A declared Content-Length over `limit` is answered 413 at once, without reading the
     body. A chunked body is counted as it streams: past `limit` the request is cut short and answered 413.
-    GitHub caps webhook payloads at 25 MB (https://docs.github.com/en/webhooks/webhook-events-and-payloads)."""
+    This guards the pages' forms; webhooks are answered before it, by intake, which applies the same limit
+    (GitHub caps payloads at 25 MB: https://docs.github.com/en/webhooks/webhook-events-and-payloads)."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app, self.limit = app, limit

@@ -1,5 +1,6 @@
-"""While the queue's store (Redis, SQLite) is unreachable, webhooks are answered 503, not 500 with a
-traceback per delivery: GitHub records the failure, and the delivery can be redelivered once it is back."""
+"""While the queue's store (Redis, SQLite) is unreachable, the pages that read it (status, setup, signing)
+answer 503, not 500 with a traceback per request. Webhooks never reach this: intake answers them first and
+keeps them in its own log on disk (app.web.intake)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ class StoreOutage:
             log.error("the job queue's store is unreachable", exc_info=exc)
             if tracked.started:
                 raise
-            body = json.dumps({"error": "the job queue is unreachable; redeliver this later"}).encode()
+            body = json.dumps({"error": "the job queue's store is unreachable; try again in a minute"}).encode()
             headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
             await send({"type": "http.response.start", "status": 503, "headers": [*headers, (b"retry-after", b"60")]})
             await send({"type": "http.response.body", "body": body})
