@@ -45,6 +45,15 @@ def merge_endpoint(ctx: Context, config: Config, item: Ready, pr: PullRequest) -
     https://docs.github.com/en/rest/pulls/pulls#merge-a-pull-request (405 not mergeable, 409 head moved)"""
     if item.placement_fixed or pr.mergeable_state == "dirty" or needs_ledger(config.letter):
         return None  # the bot writes the letter (and the ledger, which must change in the same commit)
+    # GitHub's merge knows nothing of our rules: the change must still apply to the tip as it is now (the
+    # same signer's other PR, `ADA.yaml` beside `ada.yaml`, may have landed since this one was judged).
+    # Landings are one per repo at a time, so only a maintainer can move the tip between here and the merge.
+    try:
+        apply_changes(
+            config, current_files(ctx, config, ctx.api.branch_sha(ctx.repo, pr.default_branch)), item.change_list()
+        )
+    except ApplyError:
+        return None  # our own merge commit path reports it (cannot_apply)
     try:
         return str(ctx.api.merge(ctx.repo, item.number, item.sha, config.merge.method)["sha"])
     except GithubException as exc:
