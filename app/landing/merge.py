@@ -84,7 +84,7 @@ def merge_commit(
             try:
                 result = apply_changes(config, current, item.change_list())
             except ApplyError as exc:
-                rejected.append((item, str(exc)))
+                rejected.append((item, f"{exc} (`{exc.code}`)"))
                 continue
             changed.update(result)
             current.write(result)

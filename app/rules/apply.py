@@ -14,7 +14,12 @@ from config.model import Config, LetterConfig
 
 
 class ApplyError(ValueError):
-    """The change no longer fits the current letter (the line to edit is gone, say)."""
+    """The change no longer fits the current letter (the line to edit is gone, say). `code` is the problem
+    code the verdict gives the same situation, so a refusal at landing names it too."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def apply_changes(config: Config, files: Mapping[str, str], changes: Sequence[Change]) -> dict[str, str | None]:
@@ -29,7 +34,7 @@ def apply_changes(config: Config, files: Mapping[str, str], changes: Sequence[Ch
     owned = parse_ledger(files.get(ledger))
     for change in changes:
         if change.action == "add" and _signed_already(config, files, owned, change):
-            raise ApplyError(f"@{change.login} has signed already")
+            raise ApplyError(f"@{change.login} has signed already", "duplicate-signer")
     out = _apply_letter(config, files, changes)
     before = files.get(ledger)
     after = update_ledger(before, changes, folder=config.letter.directory is not None)
@@ -70,10 +75,10 @@ def _apply_letter(config: Config, files: Mapping[str, str], changes: Sequence[Ch
     path = letter.file
     text = files.get(path)
     if text is None:
-        raise ApplyError(f"{path} does not exist")
+        raise ApplyError(f"{path} does not exist", "letter-missing")
     section = split_section(path, text, letter)
     if not section.found:
-        raise ApplyError(f"{path} has no `{letter.start_after}` line")
+        raise ApplyError(f"{path} has no `{letter.start_after}` line", "list-start-changed")
     lines = list(section.lines)
     tpl = line_template(letter)
     crlf = any(x.endswith("\r") for x in lines[-3:])
@@ -90,14 +95,14 @@ def _apply_letter(config: Config, files: Mapping[str, str], changes: Sequence[Ch
         new = change.text + ("\r" if crlf else "")
         if change.action == "replace":
             if at is None:
-                raise ApplyError(f"the line of @{change.login} is no longer in {path}")
+                raise ApplyError(f"the line of @{change.login} is no longer in {path}", "line-gone")
             lines[at] = new
             continue
         if at is not None:
             continue  # already there: landing twice changes nothing
         hit = find_signer("\n".join(lines), 0, len(lines) - 1, tpl, change.login)
         if hit is not None:
-            raise ApplyError(f"@{change.login} has signed already")
+            raise ApplyError(f"@{change.login} has signed already", "duplicate-signer")
         lines.insert(_insertion_point(config, lines, change), new)
     return {path: section.text_with(lines)}
 
@@ -111,9 +116,9 @@ def _apply_to_folder(files: Mapping[str, str], changes: Sequence[Change]) -> dic
         if change.action == "add" and existing is not None:
             if existing == change.path and files.get(existing) == change.text:
                 continue  # already there: landing twice changes nothing
-            raise ApplyError(f"@{change.login} has signed already")
+            raise ApplyError(f"@{change.login} has signed already", "duplicate-signer")
         if change.action == "replace" and existing is None:
-            raise ApplyError(f"the file of @{change.login} is no longer there")
+            raise ApplyError(f"the file of @{change.login} is no longer there", "line-gone")
         if change.action == "remove" and existing is None:
             continue
         out[change.path] = change.text
