@@ -11,7 +11,7 @@ from github import GithubException
 from app.github.api import AppApi
 from app.github.client import GitHubApp
 from app.github.keys import key_problem
-from app.jobs.intake_log import IntakeLog, Record
+from app.jobs.intake_log import IntakeLog
 from app.jobs.job import Job, JobGoneError
 from app.jobs.queue import JobQueue, Periodic
 from app.logs import event, register_secret
@@ -37,7 +37,8 @@ class Runtime:
         self.queue = JobQueue(settings, self.run_job, periodic)
         self.started, self.lock = False, threading.Lock()
         self.github: GitHubApp | None = None
-        self.intake = IntakeLog(settings.data_dir / "intake", self.feed, self.queue.backend.checkpoint)
+        redis_url = settings.redis_url.get_secret_value() if settings.redis_url is not None else None
+        self.intake = IntakeLog(settings.data_dir / "intake", settings.data_dir, redis_url, self.queue.fed)
         self.queue.unfed = lambda: self.intake.unfed
         self.dispatcher: Dispatcher | None = None
         self.reload(settings)
@@ -56,13 +57,6 @@ class Runtime:
                 self.dispatcher = Dispatcher(self.github, self.queue.store, self.queue.enqueue, settings.config_ttl)
             if self.started and self.dispatcher is not None and not self.queue.threads:
                 self.queue.start_consumer(settings.workers)
-
-    def feed(self, records: list[Record]) -> None:
-        """Intake log -> job queue: deliveries not seen before, their jobs and their GUIDs in one write."""
-        by_guid = {r.delivery: r for r in records}
-        fresh = self.queue.unseen(list(by_guid))
-        jobs = [Job.loads(text) for guid in fresh for text in by_guid[guid].jobs]
-        self.queue.push(jobs, fresh, durable=False)  # the intake log keeps them until a checkpoint
 
     def run_job(self, job: Job) -> None:
         if self.dispatcher is None:

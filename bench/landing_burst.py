@@ -2,9 +2,10 @@
 
 Run: python -m bench.landing_burst [--prs 300] [--pacing off|on|both]
 The simulator runs here; undersigned runs as its own process (`undersigned serve`: intake and job workers),
-so its resident memory is its own. Prints, per run: time until all landed, requests and mutating requests
-per signature (the App's own), check runs posted, whether every signer has an outcome (merged, or a check
-run on the head), and the service's RSS (idle, peak of samples every 50 ms, and the kernel's high-water mark).
+so its resident memory is its own (summed with its two small intake child processes). Prints, per run: time
+until all landed, requests and mutating requests per signature (the App's own), check runs posted, whether
+every signer has an outcome (merged, or a check run on the head), and the service's RSS (idle, peak of
+samples every 50 ms, and the sum of the processes' high-water marks).
 """
 
 from __future__ import annotations

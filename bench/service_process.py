@@ -34,11 +34,22 @@ def status_kb(pid: int, field: str) -> int:
     return 0
 
 
-class ServiceProcess:
-    """`undersigned serve` (web intake and job workers, one process) on a free port, env from `settings`.
+def family_kb(pid: int, field: str) -> int:
+    """`status_kb` summed over the process and its children (the intake's syncer and feeder)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return status_kb(pid, field) + sum(status_kb(int(child), field) for child in children)
 
-    A thread samples the process's RSS every `every` seconds; `peak_mb` is the largest sample, and
-    `hwm_mb` the kernel's own high-water mark (VmHWM), which also catches peaks between samples."""
+
+class ServiceProcess:
+    """`undersigned serve` (web intake and job workers, with the intake's two small child processes) on a free
+    port, env from `settings`.
+
+    A thread samples the RSS of the process and its children every `every` seconds; `peak_mb` is the largest
+    sample, and `hwm_mb` the sum of their kernel high-water marks (VmHWM): an upper bound that also catches
+    peaks between samples."""
 
     def __init__(self, settings: dict[str, str], log: Path, every: float = 0.05) -> None:
         self.port = _free_port()
@@ -67,18 +78,18 @@ class ServiceProcess:
             time.sleep(0.05)
         else:
             raise RuntimeError("undersigned serve did not become ready")
-        self.idle_mb = status_kb(self.proc.pid, "VmRSS") / 1024
+        self.idle_mb = family_kb(self.proc.pid, "VmRSS") / 1024
         self.sampling.set()
         self.sampler.start()
         return self
 
     def _sample(self) -> None:
         while self.sampling.is_set():
-            self.samples.append(status_kb(self.proc.pid, "VmRSS"))
+            self.samples.append(family_kb(self.proc.pid, "VmRSS"))
             time.sleep(self.every)
 
     def stop_sampling(self) -> None:
-        self.hwm_mb = status_kb(self.proc.pid, "VmHWM") / 1024
+        self.hwm_mb = family_kb(self.proc.pid, "VmHWM") / 1024
         self.sampling.clear()
         if self.sampler.is_alive():
             self.sampler.join()

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from app.jobs.job import Job
 from handlers.models import CheckRunEvent
-from handlers.router import Payload, Router
+from handlers.router import Router
 
 router = Router()
 CHECK_NAME = "undersigned"
 
 
-@router.register("check_run", "rerequested")
-def rerun(payload: Payload) -> list[Job]:
-    event = CheckRunEvent.model_validate(payload)
+@router.register("check_run", "rerequested", model=CheckRunEvent)
+def rerun(event: CheckRunEvent) -> list[Job]:
     run = event.check_run
     if event.installation is None or event.repository is None or run.name != CHECK_NAME:
         return []

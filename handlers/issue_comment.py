@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.jobs.job import Job
 from handlers.models import IssueCommentEvent
-from handlers.router import Payload, Router
+from handlers.router import Router
 
 router = Router()
 COMMAND = "/recheck"
@@ -12,9 +12,8 @@ COMMAND = "/recheck"
 MAINTAINERS = {"OWNER", "MEMBER", "COLLABORATOR"}
 
 
-@router.register("issue_comment", "created")
-def recheck(payload: Payload) -> list[Job]:
-    event = IssueCommentEvent.model_validate(payload)
+@router.register("issue_comment", "created", model=IssueCommentEvent)
+def recheck(event: IssueCommentEvent) -> list[Job]:
     issue, comment = event.issue, event.comment
     if event.installation is None or event.repository is None or issue.pull_request is None:
         return []

@@ -22,6 +22,18 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+class Envelope(_Model):
+    """Every event's model: the action routes it (GitHub's events without actions, such as push, have none)."""
+
+    action: Annotated[StrictStr, Field(max_length=100)] | None = None
+
+
+class Ping(_Model):
+    """https://docs.github.com/en/webhooks/webhook-events-and-payloads#ping"""
+
+    zen: Any = None
+
+
 class Installation(_Model):
     id: Id
 
@@ -34,7 +46,7 @@ class UserRef(_Model):
     login: Annotated[StrictStr, Field(max_length=100)] = ""
 
 
-class Event(_Model):
+class Event(Envelope):
     """What every repository event carries: which installation, which repo."""
 
     installation: Installation | None = None
@@ -80,12 +92,12 @@ class InstalledRepo(_Model):
     full_name: RepoName
 
 
-class InstallationEvent(_Model):
+class InstallationEvent(Envelope):
     installation: Installation
     repositories: list[InstalledRepo] | None = None
 
 
-class InstallationReposEvent(_Model):
+class InstallationReposEvent(Envelope):
     installation: Installation
     repositories_added: list[InstalledRepo] = []
 
@@ -100,7 +112,7 @@ class PushRepository(Repository):
     default_branch: Annotated[StrictStr, Field(max_length=255)] = ""
 
 
-class PushEvent(_Model):
+class PushEvent(Envelope):
     """https://docs.github.com/en/webhooks/webhook-events-and-payloads#push"""
 
     installation: Installation | None = None

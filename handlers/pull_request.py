@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from app.jobs.job import Job
 from handlers.models import PullRequestEvent
-from handlers.router import Payload, Router
+from handlers.router import Router
 
 router = Router()
 
 
 # https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request
-@router.register("pull_request", "opened", "synchronize", "edited", "reopened")
-def evaluate_pull_request(payload: Payload) -> list[Job]:
-    event = PullRequestEvent.model_validate(payload)
+@router.register("pull_request", "opened", "synchronize", "edited", "reopened", model=PullRequestEvent)
+def evaluate_pull_request(event: PullRequestEvent) -> list[Job]:
     if event.installation is None or event.repository is None:
         return []
     return [Job("evaluate", event.installation.id, event.repository.full_name, event.number)]

@@ -6,16 +6,15 @@ from __future__ import annotations
 from app.jobs.job import Job
 from config import CONFIG_PATH
 from handlers.models import PushEvent
-from handlers.router import Payload, Router
+from handlers.router import Router
 
 router = Router()
 LISTED = 20  # GitHub lists at most 20 commits in a push: a longer push may have changed it unseen
 
 
 # https://docs.github.com/en/webhooks/webhook-events-and-payloads#push
-@router.register("push")
-def config_pushed(payload: Payload) -> list[Job]:
-    push = PushEvent.model_validate(payload)
+@router.register("push", model=PushEvent)
+def config_pushed(push: PushEvent) -> list[Job]:
     if push.installation is None or push.repository is None or push.deleted or push.after is None:
         return []
     if push.ref != f"refs/heads/{push.repository.default_branch}":

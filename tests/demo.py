@@ -63,6 +63,7 @@ def act(sim: Simulator, demo: Any, service: Service) -> list[dict[str, Any]]:
         pr = person(sim, login).sign(repo, "README.md", line)
         opened.append({"login": login, "kind": kind, "number": int(pr["number"]), "html_url": pr["html_url"]})
     assert sim.webhooks.wait(30)
+    service.fed()
     service.runtime.queue.start_consumer(service.settings.workers)
     settle(sim, service, timeout=60)
     return opened

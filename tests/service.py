@@ -58,6 +58,10 @@ class Service:
     def idle(self) -> bool:
         return self.runtime.queue.idle()
 
+    def fed(self) -> None:
+        """Wait until every delivery answered so far is on the job queue (the intake feeds it a moment later)."""
+        wait_until(lambda: self.runtime.intake.unfed == 0, 10, "the intake to feed the queue")
+
 
 def wait_until(condition: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout

@@ -1,14 +1,11 @@
-"""The intake log: a delivery's jobs are appended to a file and fsynced before the delivery is answered.
+"""The intake log: a delivery's jobs are written to a segment file and answered 2xx only once fsynced.
 
-Group commit: one writer thread takes every record that arrived while it was busy, writes them, and makes
-one fsync for them all; then it wakes their requests. A feeder thread puts the fsynced records on the job
-queue (deduplicated by delivery GUID, in one write per batch), and deletes a segment file once all of it is
-on the queue. After a crash, the segments left are replayed at start-up: nothing answered 2xx is lost.
-
-A record: 4-byte length, 4-byte CRC-32, JSON {"d": delivery GUID, "j": [job, ...]}. A torn last record (a
-crash mid-write) fails its CRC and is dropped: it was never fsynced, so never answered. Segments are written
-full of zeros (and fsynced) before use, so an fdatasync after a write flushes data only, never the file's
-size: on this kind of disk that halves the fsync's tail latency. A zero length ends a segment.
+The event loop writes the records of one loop iteration together (no thread, no lock) and tells the syncer
+child (app.jobs.intake_sync) how far the segment now goes. The syncer fsyncs once for everything it was told
+meanwhile (group commit) and answers with the sequence number it reached; the loop answers those deliveries
+and tells the feeder child, which puts them on the job queue. After a crash, the feeder feeds what the
+segments still hold before the service takes deliveries: nothing answered 2xx is lost. A child that dies is
+replaced, and the new one picks up where the files say.
 """
 
 from __future__ import annotations
@@ -19,75 +16,52 @@ import fcntl
 import json
 import logging
 import os
-import struct
+import select
+import subprocess
+import sys
 import threading
-import zlib
+import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from app.jobs.intake_feed import FEED_EVERY
+from app.jobs.push import Pushed
+from app.jobs.segments import SEGMENT_BYTES, Record, prepare, segment_name
 
 log = logging.getLogger("undersigned.intake")
-HEADER = struct.Struct("<II")
-SEGMENT_BYTES = 4 * 1024 * 1024
+BUSY = 64  # jobs in one write to the queue that make the intake pace its lines to the feeder
+READY_TIMEOUT = 120.0  # seconds a new child may take to feed what a crash left
+__all__ = ["IntakeLog", "Record"]
 
 
 @dataclass
-class Record:
-    delivery: str
-    jobs: list[str]  # Job.dumps() texts
-
-    def encode(self) -> bytes:
-        data = json.dumps({"d": self.delivery, "j": self.jobs}, separators=(",", ":")).encode()
-        return HEADER.pack(len(data), zlib.crc32(data)) + data
+class _Write:
+    seq: int
+    futures: list[asyncio.Future[None]]
+    end: tuple[str, int]  # (segment, end) written
 
 
-Feed = Callable[[list[Record]], None]
-FEED_MAX = 2000  # records per write to the queue
-
-
-@dataclass
-class _Batch:
-    records: list[Record]
-    segment: Path
-    closes: bool = False  # the last batch of its segment: delete the file once fed
-
-
-@dataclass
-class _Waiting:
-    data: bytes
-    record: Record
-    done: Callable[[BaseException | None], None] | None = None
-    future: asyncio.Future[None] | None = None  # or this is settled on its loop, one wake-up per batch
-
-
-def read_segment(path: Path) -> list[Record]:
-    """The whole records of a segment, up to a torn or corrupt tail."""
-    raw = path.read_bytes()
-    out, at = [], 0
-    while at + HEADER.size <= len(raw):
-        size, crc = HEADER.unpack_from(raw, at)
-        data = raw[at + HEADER.size : at + HEADER.size + size]
-        if size == 0 or len(data) < size or zlib.crc32(data) != crc:
-            break
-        item = json.loads(data)
-        out.append(Record(str(item["d"]), [str(j) for j in item["j"]]))
-        at += HEADER.size + size
-    return out
-
-
-@dataclass
 class IntakeLog:
-    folder: Path
-    feed: Feed  # onto the queue; need not be fsynced on its own:
-    checkpoint: Callable[[], None]  # makes all that was fed durable (before a segment is deleted)
-    segment_bytes: int = SEGMENT_BYTES
-    waiting: list[_Waiting] = field(default_factory=list)
-    fed: deque[_Batch] = field(default_factory=deque)
-    cond: threading.Condition = field(default_factory=threading.Condition)
-    unfed: int = 0  # jobs appended, not yet on the queue
-    stopping: bool = False
+    def __init__(self, folder: Path, data_dir: Path, redis_url: str | None, fed: Callable[[Pushed], None]) -> None:
+        self.folder, self.data_dir, self.redis_url, self.fed = folder, data_dir, redis_url, fed
+        self.segment_bytes = SEGMENT_BYTES
+        self.unfed = 0  # jobs appended, not yet on the queue
+        self.gathering: dict[asyncio.AbstractEventLoop, list[tuple[bytes, int, asyncio.Future[None]]]] = {}
+        self.waiting: deque[_Write] = deque()
+        self.seq = 0
+        self.syncer = _Child("app.jobs.intake_sync", [str(folder)], self._child_env())
+        self.feeder = _Child("app.jobs.intake_feed", [str(folder)], self._child_env())
+        self.durable: tuple[str, int] | None = None  # (segment, end) the syncer last answered for
+        self.loop: asyncio.AbstractEventLoop | None = None  # where the children's answers are read
+        self.stopping = False
+        self.failed_at = 0.0
+        self.feed_due = False  # a line to the feeder is scheduled
+        self.feeding = False  # the feeder has a line it has not answered yet
+        self.busy = False  # its last answer covered many records: deliveries are pouring in
+        self.told: tuple[str, int] | None = None  # how far the feeder was told
+        self.told_at = 0.0  # when (on the loop's clock)
 
     def start(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -99,194 +73,273 @@ class IntakeLog:
             raise RuntimeError(f"another undersigned process takes webhooks with {self.folder}") from None
         segments = sorted(self.folder.glob("*.log"))
         self.number = int(segments[-1].stem) + 1 if segments else 1
-        for path in segments:  # what a crash left: replayed before anything new
-            records = read_segment(path)
-            for at in range(0, len(records), FEED_MAX):
-                self.feed(records[at : at + FEED_MAX])
-            self.checkpoint()
-            path.unlink()
-            log.info("intake replayed", extra={"fields": {"segment": path.name, "records": len(records)}})
         self._open()
-        self.threads = [
-            threading.Thread(target=self._write_loop, name="undersigned-intake-writer", daemon=True),
-            threading.Thread(target=self._feed_loop, name="undersigned-intake-feeder", daemon=True),
-        ]
-        for thread in self.threads:
-            thread.start()
+        self._spawn()
 
     def _open(self) -> None:
-        """Start the next segment: the one prepared ahead (zero-filled, fsynced), renamed into place."""
-        self.path = self.folder / f"{self.number:012d}.log"
+        """Start the next segment: the one prepared ahead (zero-filled, fsynced), renamed into place. The child
+        fsyncs the folder before it acknowledges anything written to it."""
+        self.path = self.folder / segment_name(self.number)
         spare = self.folder / "next.spare"
         preparing: threading.Thread | None = getattr(self, "preparing", None)
         if preparing is not None:
             preparing.join()
         if not spare.exists():
-            _prepare(spare, self.segment_bytes)
+            prepare(spare, self.segment_bytes)
         os.rename(spare, self.path)
-        _sync_dir(self.folder)  # the new name is durable before any record in it is acknowledged
         self.fd = os.open(self.path, os.O_WRONLY)
         self.size = 0
-        self.preparing = threading.Thread(target=_prepare, args=(spare, self.segment_bytes), daemon=True)
+        self.preparing = threading.Thread(target=prepare, args=(spare, self.segment_bytes), daemon=True)
         self.preparing.start()
 
-    # --- appending -----------------------------------------------------------------------------
-    def submit(
-        self,
-        record: Record,
-        done: Callable[[BaseException | None], None] | None = None,
-        future: asyncio.Future[None] | None = None,
-    ) -> None:
-        """Queue `record` for the next group commit; `done` is called (on the writer thread), or `future`
-        settled (on its loop), once it is on disk, or with the error that kept it off."""
-        item = _Waiting(record.encode(), record, done, future)
-        with self.cond:
+    # --- the children ------------------------------------------------------------------------------
+    def _spawn(self) -> None:
+        """Start whichever child is not running. The feeder first: it feeds what a crash left (and, after one
+        died, everything the segments hold: the queue drops repeats) before anything new is taken."""
+        if not self.feeder.alive():
+            self.feeding, self.told = False, None
+            self.feeder.start([str(self.data_dir), self.path.name], self._heard)
+            self._feed_soon()
+        if not self.syncer.alive():
+            self.syncer.start([], self._heard)
+            if self.waiting:  # after one died: make what was written durable, answer those waiting
+                self.syncer.tell(f"W {self.seq} {self.path.name} {self.size}")
+        if self.loop is not None:
+            self._listen(self.loop)
+
+    def _child_env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k != "UNDERSIGNED_REDIS_URL"}
+        if self.redis_url is not None:
+            env["UNDERSIGNED_REDIS_URL"] = self.redis_url
+        source = str(Path(__file__).resolve().parents[2])  # `app` importable wherever the service runs from
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (source, env.get("PYTHONPATH", "")) if p)
+        return env
+
+    def _listen(self, loop: asyncio.AbstractEventLoop) -> None:
+        for child in (self.syncer, self.feeder):
+            if child.proc is not None and not child.listening:
+                loop.add_reader(child.fd, self._on_child, child)
+                child.listening = True
+
+    def _on_child(self, child: _Child) -> None:
+        """A child's answers, read on the event loop; its exit starts another."""
+        if not child.read(self._heard):
+            assert self.loop is not None
+            self.loop.remove_reader(child.fd)
+            code = child.close()
             if self.stopping:
-                raise RuntimeError("intake is stopping")
-            self.waiting.append(item)
-            self.unfed += len(record.jobs)
-            self.cond.notify_all()
+                return
+            log.error("intake child exited", extra={"fields": {"role": child.role, "code": code}})
+            try:
+                self._spawn()
+            except (OSError, RuntimeError) as exc:
+                self.failed_at = time.monotonic()
+                log.error("intake child cannot start", extra={"fields": {"error": str(exc)}})
+                while self.waiting:
+                    _settle(self.waiting.popleft().futures, exc)
 
-    def append(self, record: Record) -> None:
-        """Append and wait until it is fsynced (for callers that are not on an event loop)."""
-        finished = threading.Event()
-        error: list[BaseException] = []
+    def _feed_soon(self) -> None:
+        """Tell the feeder how far the log is durable, one line at a time: at once while the intake is quiet;
+        while deliveries pour in, once per FEED_EVERY, so that each of its writes to the queue takes more."""
+        if self.durable in (None, self.told) or self.feeding or self.feed_due or self.loop is None:
+            return
+        self.feed_due = True
+        when = self.told_at + FEED_EVERY if self.busy else 0.0
+        self.loop.call_at(max(self.loop.time(), when), self._tell_feeder)
 
-        def done(exc: BaseException | None) -> None:
-            if exc is not None:
-                error.append(exc)
-            finished.set()
+    def _tell_feeder(self) -> None:
+        self.feed_due = False
+        if self.durable is None:
+            return
+        self.feeder.tell(f"D {self.durable[0]} {self.durable[1]}")
+        self.told, self.feeding = self.durable, True
+        self.told_at = self.loop.time() if self.loop is not None else 0.0
 
-        self.submit(record, done)
-        finished.wait()
-        if error:
-            raise error[0]
+    def _heard(self, line: str) -> None:
+        kind, _, rest = line.partition(" ")
+        if kind == "A":
+            reached = int(rest)
+            while self.waiting and self.waiting[0].seq <= reached:
+                write = self.waiting.popleft()
+                _settle(write.futures, None)
+                self.durable = write.end
+            self._feed_soon()
+        elif kind == "F":  # one per line the feeder was told (and some while it catches up at start)
+            report = json.loads(rest)
+            self.unfed = max(0, self.unfed - int(report["jobs"]))
+            self.fed(Pushed(dict(report["enqueued"]), int(report["coalesced"])))
+            self.feeding, self.busy = False, int(report["jobs"]) >= BUSY
+            self._feed_soon()
 
+    # --- appending ---------------------------------------------------------------------------------
     async def append_async(self, record: Record) -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.submit(record, future=future)
+        """Append, and return once the record is fsynced. The records of one loop iteration are written
+        together: one write, one line to the child."""
+        loop = asyncio.get_running_loop()
+        if self.loop is None:
+            self.loop = loop
+            self._listen(loop)
+        future: asyncio.Future[None] = loop.create_future()
+        gathered = self.gathering.get(loop)
+        if gathered is None:
+            gathered = self.gathering[loop] = []
+            loop.call_soon(self._flush, loop)
+        gathered.append((record.encode(), len(record.jobs), future))
         await future
 
-    def _write_loop(self) -> None:
-        while True:
-            with self.cond:
-                while not self.waiting and not self.stopping:
-                    self.cond.wait()
-                if not self.waiting:
-                    return
-                batch, self.waiting = self.waiting, []
-            error: BaseException | None = None
-            try:
-                data = b"".join(item.data for item in batch)
-                if self.size + len(data) + HEADER.size > self.segment_bytes:
-                    self._roll()
-                os.pwrite(self.fd, data, self.size)
-                os.fdatasync(self.fd)
-                self.size += len(data)
-            except OSError as exc:
-                error = exc
-                log.error("intake write failed", extra={"fields": {"error": str(exc)}})
-            _notify(batch, error)
-            with self.cond:
-                if error is not None:
-                    self.unfed -= sum(len(i.record.jobs) for i in batch)
-                    continue
-                self.fed.append(_Batch([i.record for i in batch], self.path))
-                self.cond.notify_all()
+    def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        items = self.gathering.pop(loop)
+        futures = [future for _, _, future in items]
+        if not self.syncer.alive() and not self.stopping and time.monotonic() - self.failed_at > 1.0:
+            with contextlib.suppress(OSError, RuntimeError):
+                self._spawn()  # the last one could not start: try again, at most once a second
+        if self.stopping or not self.syncer.alive():
+            _settle(futures, RuntimeError("intake is stopping" if self.stopping else "intake is unavailable"))
+            return
+        data = b"".join(encoded for encoded, _, _ in items)
+        try:
+            if self.size + len(data) > self.segment_bytes:
+                self._roll()
+            os.pwrite(self.fd, data, self.size)
+        except OSError as exc:
+            log.error("intake write failed", extra={"fields": {"error": str(exc)}})
+            _settle(futures, exc)
+            return
+        self.size += len(data)
+        self.seq += 1
+        self.unfed += sum(jobs for _, jobs, _ in items)
+        self.waiting.append(_Write(self.seq, futures, (self.path.name, self.size)))
+        self.syncer.tell(f"W {self.seq} {self.path.name} {self.size}")
 
     def _roll(self) -> None:
-        """The current segment is full: the feeder deletes it once it has fed the batches before this."""
-        with self.cond:
-            self.fed.append(_Batch([], self.path, closes=True))
-            self.cond.notify_all()
+        """The segment is full: continue in the next. The child takes a newer name as the end of the older."""
         os.close(self.fd)
         self.number += 1
         self._open()
 
-    def _feed_loop(self) -> None:
-        while True:
-            with self.cond:
-                while not self.fed and not (self.stopping and not self.waiting and not self.writer_busy()):
-                    self.cond.wait(0.5)
-                if not self.fed:
-                    return
-                batches = [self.fed.popleft()]  # all that waits, in one write to the queue
-                while self.fed and sum(len(b.records) for b in batches) < FEED_MAX:
-                    batches.append(self.fed.popleft())
-            records = [r for b in batches for r in b.records]
-            while records:
-                try:
-                    self.feed(records)
-                    break
-                except Exception:  # the queue is down: keep the records, try again
-                    log.exception("intake feed failed")
-                    threading.Event().wait(1.0)
-            with self.cond:
-                self.unfed -= sum(len(r.jobs) for r in records)
-                self.cond.notify_all()
-            done = [b.segment for b in batches if b.closes]
-            if done:
-                self.checkpoint()  # what was fed is durable in the queue: the segment may go
-                for segment in done:
-                    segment.unlink(missing_ok=True)
-
-    def writer_busy(self) -> bool:
-        return self.threads[0].is_alive()
-
     def stop(self) -> None:
-        """Finish what was submitted, feed it, and close (a segment fully fed is deleted)."""
-        with self.cond:
-            self.stopping = True
-            self.cond.notify_all()
-        for thread in self.threads:
-            thread.join(timeout=30)
+        """The syncer exits; the feeder feeds what was written, deletes the segments and exits; then the folder
+        is free."""
+        self.stopping = True
+        self._tell_feeder()
+        for child in (self.syncer, self.feeder):
+            if child.listening and self.loop is not None:
+                with contextlib.suppress(Exception):  # the loop may be closed already
+                    self.loop.remove_reader(child.fd)
+            child.finish(self._heard)
         os.close(self.fd)
-        if self.unfed == 0:
-            self.checkpoint()
-            self.path.unlink(missing_ok=True)
         os.close(self.lock_fd)
 
 
-def _prepare(path: Path, size: int) -> None:
-    """A segment to be: `size` zero bytes, on disk, under a name replay ignores."""
-    temp = path.with_suffix(".tmp")
-    fd = os.open(temp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+class _Child:
+    """One child process and its pipes: lines to its stdin, lines from its stdout."""
+
+    def __init__(self, module: str, args: list[str], env: dict[str, str]) -> None:
+        self.role, self.args, self.env = module.rsplit("_", 1)[-1], ["-m", module, *args], env
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.heard = b""
+        self.listening = False
+
+    def start(self, more: list[str], heard: Callable[[str], None]) -> None:
+        """Start it and wait for its "R" (the feeder feeds what a crash left first), passing other lines on."""
+        args = [sys.executable, *self.args, *more]
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=self.env)
+        self.heard, self.listening = b"", False
+        deadline = time.monotonic() + READY_TIMEOUT
+        while (line := self._line(deadline)) != "R":
+            if line is None:
+                code = self.close(kill=True)
+                raise RuntimeError(f"the intake's {self.role} process did not start (exit code {code})")
+            heard(line)
+        os.set_blocking(self.fd, False)
+
+    @property
+    def fd(self) -> int:
+        assert self.proc is not None
+        assert self.proc.stdout is not None
+        return self.proc.stdout.fileno()
+
+    def alive(self) -> bool:
+        return self.proc is not None
+
+    def tell(self, line: str) -> None:
+        if self.proc is not None and self.proc.stdin is not None:
+            with contextlib.suppress(BrokenPipeError):  # it died: its reader sees that and starts another
+                os.write(self.proc.stdin.fileno(), (line + "\n").encode())
+
+    def read(self, heard: Callable[[str], None]) -> bool:
+        """What it said since the last read; False once it has exited."""
+        try:
+            data = os.read(self.fd, 1 << 16)
+        except BlockingIOError:
+            return True
+        if not data:
+            return False
+        *lines, self.heard = (self.heard + data).split(b"\n")
+        for line in lines:
+            heard(line.decode())
+        return True
+
+    def _line(self, deadline: float) -> str | None:
+        """One line, read blocking (start and stop only); None at its exit or the deadline."""
+        while b"\n" not in self.heard:
+            if not select.select([self.fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                return None
+            data = os.read(self.fd, 1 << 16)
+            if not data:
+                return None
+            self.heard += data
+        line, self.heard = self.heard.split(b"\n", 1)
+        return line.decode()
+
+    def finish(self, heard: Callable[[str], None]) -> None:
+        """Close its stdin, pass on what it says until it exits (a minute at most)."""
+        if self.proc is None or self.proc.stdin is None:
+            return
+        self.proc.stdin.close()
+        os.set_blocking(self.fd, True)
+        deadline = time.monotonic() + 60
+        while (line := self._line(deadline)) is not None:
+            heard(line)
+        self.close()
+
+    def close(self, *, kill: bool = False) -> int:
+        proc, self.proc, self.listening = self.proc, None, False
+        assert proc is not None
+        if kill:
+            proc.kill()
+        try:
+            code = proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+        if proc.stdin is not None and not proc.stdin.closed:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+        return code
+
+
+def _settle(futures: list[asyncio.Future[None]], exc: BaseException | None) -> None:
+    """Settle futures of any loop: at once on the running one, through call_soon_threadsafe on others."""
     try:
-        block = b"\0" * (1024 * 1024)
-        for at in range(0, size, len(block)):
-            os.pwrite(fd, block[: min(len(block), size - at)], at)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.rename(temp, path)
-
-
-def _sync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _notify(batch: list[_Waiting], error: BaseException | None) -> None:
-    """Tell each waiter; the futures of one event loop are settled with one call onto that loop."""
-    by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
-    for item in batch:
-        if item.done is not None:
-            item.done(error)
-        if item.future is not None:
-            by_loop.setdefault(item.future.get_loop(), []).append(item.future)
-    for loop, futures in by_loop.items():
-        with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits any more
-            loop.call_soon_threadsafe(_settle, futures, error)
-
-
-def _settle(futures: list[asyncio.Future[Any]], exc: BaseException | None) -> None:
+        running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
     for future in futures:
-        if future.done():
-            continue
-        if exc is None:
-            future.set_result(None)
+        loop = future.get_loop()
+        if loop is running:
+            _set(future, exc)
         else:
-            future.set_exception(exc)
+            with contextlib.suppress(RuntimeError):  # that loop is closed: nobody waits any more
+                loop.call_soon_threadsafe(_set, future, exc)
+
+
+def _set(future: asyncio.Future[None], exc: BaseException | None) -> None:
+    if future.done():
+        return
+    if exc is None:
+        future.set_result(None)
+    else:
+        future.set_exception(exc)

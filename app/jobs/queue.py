@@ -8,17 +8,20 @@ Huey, used before, removes a task when a worker takes it: a job running at a cra
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from prometheus_client import Counter
 
 from app.jobs.backend import Backend, Taken
 from app.jobs.job import Job, JobDeferredError, JobGoneError
 from app.jobs.lease import PROCESS, Heartbeat
+from app.jobs.push import Pushed, backend_at, push_jobs, pushed
 from app.jobs.quiet import OUTAGE_LOGGER, STORE_ERRORS
 from app.jobs.store import Keys, Store
 from app.logs import event
@@ -29,20 +32,18 @@ outage = logging.getLogger(OUTAGE_LOGGER)
 ENQUEUED = Counter("undersigned_jobs_enqueued_total", "Jobs put on the queue", ["kind"])
 COALESCED = Counter("undersigned_jobs_coalesced_total", "Jobs folded into one already waiting")
 DONE = Counter("undersigned_jobs_done_total", "Jobs finished", ["outcome"])
-SEEN_TTL = 7 * 86400  # GitHub redelivers a delivery (same GUID) for up to 3 days
 MAX_ATTEMPTS = 5
 POLL = 0.1  # seconds an idle worker waits before looking again (enqueues in this process wake it at once)
 
 
+@functools.cache
+def _enqueued(kind: str) -> Any:
+    return ENQUEUED.labels(kind)
+
+
 def open_backend(settings: Settings) -> Backend:
-    if settings.redis_url is not None:
-        from app.jobs.redis_backend import RedisBackend
-
-        return RedisBackend(settings.redis_url.get_secret_value())
-    from app.jobs.sqlite_backend import SqliteBackend
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteBackend(settings.data_dir / "queue.db")
+    redis_url = settings.redis_url.get_secret_value() if settings.redis_url is not None else None
+    return backend_at(settings.data_dir, redis_url)
 
 
 @dataclass(frozen=True)
@@ -77,14 +78,6 @@ class JobQueue:
     def seen(self, delivery: str) -> bool:
         return self.store.get(Keys.delivery(delivery)) is not None
 
-    def unseen(self, deliveries: list[str]) -> list[str]:
-        """The deliveries not seen before, in order, each once."""
-        known = self.backend.present([Keys.delivery(d) for d in deliveries])
-        return [d for d in dict.fromkeys(deliveries) if Keys.delivery(d) not in known]
-
-    def mark_seen(self, delivery: str) -> None:
-        self.store.put(Keys.delivery(delivery), "1", SEEN_TTL)
-
     def enqueue(self, job: Job, delay: float = 0.0) -> bool:
         """Queue `job` unless the same job is already waiting. True when a new job was queued."""
         return self.push([job], [], delay)[0]
@@ -92,30 +85,26 @@ class JobQueue:
     def push(self, jobs: list[Job], deliveries: list[str], delay: float = 0.0, *, durable: bool = True) -> list[bool]:
         """Queue jobs and mark deliveries seen, in one write (durable unless the caller keeps its own copy
         until `checkpoint()`, as the intake log does)."""
-        unique = list({job.key: job for job in jobs}.values())
-        new = self.backend.push(
-            [(j.key, j.dumps(), delay) for j in unique],
-            [Keys.delivery(d) for d in deliveries],
-            SEEN_TTL,
-            durable=durable,
-        )
-        for job, fresh in zip(unique, new, strict=True):
-            if fresh:
-                ENQUEUED.labels(job.kind).inc()
-            else:
-                COALESCED.inc()
-        if unique:
+        fresh = push_jobs(self.backend, jobs, deliveries, delay, durable=durable)
+        self.fed(pushed(jobs, fresh))
+        return fresh
+
+    def fed(self, done: Pushed) -> None:
+        """Jobs reached the queue (here, or in the intake's feeder process): count them, wake the workers."""
+        for kind, n in done.enqueued.items():
+            _enqueued(kind).inc(n)
+        COALESCED.inc(done.coalesced)
+        if done.enqueued or done.coalesced:
             with self.wake:
                 self.wake.notify_all()
-        by_key = dict(zip([j.key for j in unique], new, strict=True))
-        return [by_key[j.key] for j in jobs]
 
     def ping(self) -> bool:
         """Whether the queue's storage answers (readiness)."""
         return self.backend.ping()
 
     def pending(self) -> int:
-        """Jobs not yet done: on the queue (waiting or running) and accepted at intake but not fed yet."""
+        """Jobs not yet done: on the queue (waiting or running) and accepted at intake but not fed yet. While
+        the intake's feeder reports a write, its jobs count twice for a moment: never fewer than there are."""
         return self.backend.size() + self.unfed()
 
     def idle(self) -> bool:

@@ -9,11 +9,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Receive, Scope, Send
 
 from app.jobs.activity import attach, detach
 from app.runtime import Runtime
 from app.settings import Settings
-from app.web.intake import Intake, WebhookFirst
+from app.web.intake import Intake
 from app.web.limits import BodyLimit
 from app.web.outage import StoreOutage
 from app.web.setup import build_setup
@@ -25,7 +26,24 @@ class StartupError(RuntimeError):
     """The service cannot start; the message is one line for the operator."""
 
 
-def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
+class Service(FastAPI):
+    """The FastAPI app, with webhook deliveries sent to intake before any framework layer sees them.
+
+    Starlette wraps every request in its error, exception and middleware layers (a `send` wrapper each); a
+    delivery needs none of them, and skipping them is about a fifth of intake's time per request.
+    """
+
+    intake_route: tuple[str, Intake] | None = None  # (path, endpoint)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        front = self.intake_route
+        if front is not None and scope["type"] == "http" and scope["path"] == front[0]:
+            await front[1](scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
     """Build the service. Nothing happens at import time; the consumer starts with the app."""
     if settings.webhook_secret is None and settings.app_id is not None:
         raise StartupError("UNDERSIGNED_WEBHOOK_SECRET is not set: refusing to accept unsigned webhooks")
@@ -42,21 +60,21 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
             rt.stop()
             detach(handler)
 
-    app = FastAPI(title="undersigned", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = Service(title="undersigned", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = rt
     app.add_middleware(StoreOutage)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(build_setup(rt))
     app.mount("/sign", signing_app(rt))  # the "Sign with GitHub" page (issue 14)
 
-    # The webhook route is plain ASGI, ahead of routing: verify, parse, fsync (group commit), answer. The
+    # The webhook route is plain ASGI, ahead of every layer: verify, parse, fsync (group commit), answer. The
     # secret is read per delivery, so one stored by the setup page works without a restart.
     def secret() -> bytes | None:
         value = rt.settings.webhook_secret
         return value.get_secret_value().encode() if value is not None else None
 
     intake = Intake(secret, rt.router, rt.intake, settings.max_body_bytes)
-    app.add_middleware(WebhookFirst, path=settings.webhook_path, intake=intake)
+    app.intake_route = (settings.webhook_path, intake)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

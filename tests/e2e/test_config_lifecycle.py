@@ -57,6 +57,7 @@ def test_broken_config_fails_on_its_commit_signers_wait_and_the_fix_counts_at_on
     maint.write(REPO, CONFIG, BROKEN, "main", "Try a new key")
     broke = head(sim)
     assert sim.webhooks.wait()
+    service.fed()
     service.runtime.queue.start_consumer(2)
     settle(sim, service)
 

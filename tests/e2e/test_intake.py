@@ -100,6 +100,7 @@ def test_a_job_accepted_before_a_restart_runs_after_it(sim: Simulator, tmp_path:
     demo.app.webhook_url = first.url
     number = sign(sim, "ada", "Ada Lovelace")
     assert sim.webhooks.wait()
+    first.fed()
     assert first.runtime.queue.pending() == 1
     first.stop()
     assert runs(sim, pr_state(sim, number).head_sha) == []

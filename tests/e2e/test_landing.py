@@ -66,6 +66,7 @@ def test_conflicting_pair_is_resolved_without_touching_the_fork(app_world: World
         for x in ("ada", "grace")
     ]
     assert sim.webhooks.wait()
+    service.fed()
     service.runtime.queue.start_consumer(2)
     settle(sim, service)
     initial = sim.world.repo(REPO).git.commit_info("refs/heads/main")["parents"]
@@ -118,6 +119,7 @@ def test_refused_merge_commit_falls_back_to_a_credited_bot_commit(app_world: Wor
         for x in ("ada", "grace")
     ]
     assert sim.webhooks.wait()
+    service.fed()
     sim.faults.add("error", r"^POST /repos/[^/]+/[^/]+/git/commits$", status=422, times=1)
     service.runtime.queue.start_consumer(2)
     settle(sim, service)
@@ -190,6 +192,7 @@ def test_one_file_per_signer_letter_lands_once_per_person(sim: Simulator, tmp_pa
         grace.write(gfork, "_data/signed/grace.yaml", "name: Grace Hopper\nlink: https://github.com/grace\n", "sign")
         numbers.append(int(grace.open_pr(REPO, "sign", "Sign", fork=gfork)["number"]))
         assert sim.webhooks.wait()
+        service.fed()
         service.runtime.queue.start_consumer(2)
         settle(sim, service)
         repo = sim.world.repo(REPO)

@@ -64,7 +64,9 @@ def test_merge_turned_off_before_the_landing_judges_again_and_reports(app_world:
     settle(sim, service)  # the start-up passes (reconciliation) first, so only this PR's jobs are counted
     queue.stop_consumer()
     number = sign(sim, "ada")
-    assert sim.webhooks.wait() and queue.pending() == 1
+    assert sim.webhooks.wait()
+    service.fed()
+    assert queue.pending() == 1
     wait_until(queue.run_one, 10, "the evaluation")  # the PR's evaluation, here and now: valid, so it waits to land
     assert queue.pending() == 1  # the landing
     assert runs(sim, pr_state(sim, number).head_sha) == []

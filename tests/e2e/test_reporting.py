@@ -152,6 +152,7 @@ def test_withdraw_and_amend_at_once_end_with_no_line(app_world: World) -> None:
     withdraw = _lea_pr(sim, "bye", lambda t: t.replace(LEA_LINE, ""))
     amend = _lea_pr(sim, "accent", lambda t: t.replace("Lea Verou", "Léa Verou"))
     assert sim.webhooks.wait()
+    service.fed()
     service.runtime.queue.start_consumer(2)
     settle(sim, service)
     text = sim.world.repo(REPO).git.read_path("refs/heads/main", "README.md")[1].decode()  # type: ignore[index]
