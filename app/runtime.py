@@ -120,4 +120,6 @@ class Runtime:
             problems.append(bad_key)
         if not self.queue.ping():
             problems.append("the job queue does not answer")
+        if self.started and (down := self.intake.down()):
+            problems.append(f"the intake's {' and '.join(down)} process is not running (see the log)")
         return problems

@@ -74,7 +74,11 @@ class IntakeLog:
         segments = sorted(self.folder.glob("*.log"))
         self.number = int(segments[-1].stem) + 1 if segments else 1
         self._open()
-        self._spawn()
+        self._spawn(wait=True)
+
+    def down(self) -> list[str]:
+        """The children not running (each is replaced at once when it dies: this lasts only if it cannot start)."""
+        return [child.role for child in (self.syncer, self.feeder) if not child.alive()]
 
     def _open(self) -> None:
         """Start the next segment: the one prepared ahead (zero-filled, fsynced), renamed into place. The child
@@ -93,15 +97,16 @@ class IntakeLog:
         self.preparing.start()
 
     # --- the children ------------------------------------------------------------------------------
-    def _spawn(self) -> None:
-        """Start whichever child is not running. The feeder first: it feeds what a crash left (and, after one
-        died, everything the segments hold: the queue drops repeats) before anything new is taken."""
+    def _spawn(self, *, wait: bool) -> None:
+        """Start whichever child is not running. At start-up (`wait`), the feeder first feeds what a crash
+        left, before anything new is taken; a feeder started later feeds everything the segments hold in the
+        background (the queue drops repeats), and a syncer started later answers what waited."""
         if not self.feeder.alive():
             self.feeding, self.told = False, None
-            self.feeder.start([str(self.data_dir), self.path.name], self._heard)
+            self.feeder.start([str(self.data_dir), self.path.name], self._heard, wait=wait)
             self._feed_soon()
         if not self.syncer.alive():
-            self.syncer.start([], self._heard)
+            self.syncer.start([], self._heard, wait=wait)
             if self.waiting:  # after one died: make what was written durable, answer those waiting
                 self.syncer.tell(f"W {self.seq} {self.path.name} {self.size}")
         if self.loop is not None:
@@ -122,19 +127,29 @@ class IntakeLog:
                 child.listening = True
 
     def _on_child(self, child: _Child) -> None:
-        """A child's answers, read on the event loop; its exit starts another."""
-        if not child.read(self._heard):
-            assert self.loop is not None
-            self.loop.remove_reader(child.fd)
-            code = child.close()
-            if self.stopping:
-                return
-            log.error("intake child exited", extra={"fields": {"role": child.role, "code": code}})
-            try:
-                self._spawn()
-            except (OSError, RuntimeError) as exc:
-                self.failed_at = time.monotonic()
-                log.error("intake child cannot start", extra={"fields": {"error": str(exc)}})
+        """A child's answers, read on the event loop. When it exits, another starts (after a second, if it
+        lived less than a few: one that cannot start must not be restarted in a tight loop)."""
+        if child.read(self._heard):
+            return
+        assert self.loop is not None
+        self.loop.remove_reader(child.fd)
+        lived = child.age()
+        code = child.close()
+        if self.stopping:
+            return
+        log.error("intake child exited", extra={"fields": {"role": child.role, "code": code}})
+        self.loop.call_later(0.0 if lived > 5 else 1.0, self._respawn)
+
+    def _respawn(self) -> None:
+        if self.stopping or not self.down():
+            return
+        try:
+            self._spawn(wait=False)
+            self.failed_at = 0.0
+        except OSError as exc:
+            self.failed_at = time.monotonic()
+            log.error("intake child cannot start", extra={"fields": {"error": str(exc)}})
+            if not self.syncer.alive():
                 while self.waiting:
                     _settle(self.waiting.popleft().futures, exc)
 
@@ -190,9 +205,8 @@ class IntakeLog:
     def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
         items = self.gathering.pop(loop)
         futures = [future for _, _, future in items]
-        if not self.syncer.alive() and not self.stopping and time.monotonic() - self.failed_at > 1.0:
-            with contextlib.suppress(OSError, RuntimeError):
-                self._spawn()  # the last one could not start: try again, at most once a second
+        if self.failed_at and not self.syncer.alive() and time.monotonic() - self.failed_at > 1.0:
+            self._respawn()  # the last one could not be started: try again, at most once a second
         if self.stopping or not self.syncer.alive():
             _settle(futures, RuntimeError("intake is stopping" if self.stopping else "intake is unavailable"))
             return
@@ -239,14 +253,16 @@ class _Child:
         self.proc: subprocess.Popen[bytes] | None = None
         self.heard = b""
         self.listening = False
+        self.started = 0.0
 
-    def start(self, more: list[str], heard: Callable[[str], None]) -> None:
-        """Start it and wait for its "R" (the feeder feeds what a crash left first), passing other lines on."""
+    def start(self, more: list[str], heard: Callable[[str], None], *, wait: bool) -> None:
+        """Start it; with `wait`, until its "R" (the feeder feeds what a crash left first), passing other lines
+        on. Without, its "R" comes with its other answers."""
         args = [sys.executable, *self.args, *more]
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=self.env)
-        self.heard, self.listening = b"", False
+        self.heard, self.listening, self.started = b"", False, time.monotonic()
         deadline = time.monotonic() + READY_TIMEOUT
-        while (line := self._line(deadline)) != "R":
+        while wait and (line := self._line(deadline)) != "R":
             if line is None:
                 code = self.close(kill=True)
                 raise RuntimeError(f"the intake's {self.role} process did not start (exit code {code})")
@@ -261,6 +277,9 @@ class _Child:
 
     def alive(self) -> bool:
         return self.proc is not None
+
+    def age(self) -> float:
+        return time.monotonic() - self.started
 
     def tell(self, line: str) -> None:
         if self.proc is not None and self.proc.stdin is not None:

@@ -54,6 +54,7 @@ def run(data: Path, scenario: Callable[[IntakeLog], object]) -> list[Pushed]:
 
 def test_records_are_fed_once_and_a_clean_stop_leaves_no_segment(tmp_path: Path) -> None:
     async def scenario(log: IntakeLog) -> None:
+        assert log.down() == []
         await asyncio.gather(*(log.append_async(record(n)) for n in range(1, 51)))
         await until(lambda: log.unfed == 0, "the first feed")
         # A redelivery has the GUID it had: its jobs are not queued again, whatever it carries.
