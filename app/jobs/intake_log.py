@@ -156,7 +156,7 @@ class IntakeLog:
     def _feed_soon(self) -> None:
         """Tell the feeder how far the log is durable, one line at a time: at once while the intake is quiet;
         while deliveries pour in, once per FEED_EVERY, so that each of its writes to the queue takes more."""
-        if self.durable in (None, self.told) or self.feeding or self.feed_due or self.loop is None:
+        if self.durable in (None, self.told) or self.feeding or self.feed_due or self.loop is None or self.stopping:
             return
         self.feed_due = True
         when = self.told_at + FEED_EVERY if self.busy else 0.0
@@ -207,7 +207,7 @@ class IntakeLog:
         futures = [future for _, _, future in items]
         if self.failed_at and not self.syncer.alive() and time.monotonic() - self.failed_at > 1.0:
             self._respawn()  # the last one could not be started: try again, at most once a second
-        if self.stopping or not self.syncer.alive():
+        if self.stopping or (self.failed_at and not self.syncer.alive()):  # a syncer on its way is waited for
             _settle(futures, RuntimeError("intake is stopping" if self.stopping else "intake is unavailable"))
             return
         data = b"".join(encoded for encoded, _, _ in items)
