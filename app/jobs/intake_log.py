@@ -16,9 +16,6 @@ import fcntl
 import json
 import logging
 import os
-import select
-import subprocess
-import sys
 import threading
 import time
 from collections import deque
@@ -26,13 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.jobs.child import Child
 from app.jobs.intake_feed import FEED_EVERY
 from app.jobs.push import Pushed
 from app.jobs.segments import SEGMENT_BYTES, Record, prepare, segment_name
 
 log = logging.getLogger("undersigned.intake")
 BUSY = 64  # jobs in one write to the queue that make the intake pace its lines to the feeder
-READY_TIMEOUT = 120.0  # seconds a new child may take to feed what a crash left
 __all__ = ["IntakeLog", "Record"]
 
 
@@ -51,8 +48,8 @@ class IntakeLog:
         self.gathering: dict[asyncio.AbstractEventLoop, list[tuple[bytes, int, asyncio.Future[None]]]] = {}
         self.waiting: deque[_Write] = deque()
         self.seq = 0
-        self.syncer = _Child("app.jobs.intake_sync", [str(folder)], self._child_env())
-        self.feeder = _Child("app.jobs.intake_feed", [str(folder)], self._child_env())
+        self.syncer = Child("app.jobs.intake_sync", [str(folder)], self._child_env())
+        self.feeder = Child("app.jobs.intake_feed", [str(folder)], self._child_env())
         self.durable: tuple[str, int] | None = None  # (segment, end) the syncer last answered for
         self.loop: asyncio.AbstractEventLoop | None = None  # where the children's answers are read
         self.stopping = False
@@ -126,7 +123,7 @@ class IntakeLog:
                 loop.add_reader(child.fd, self._on_child, child)
                 child.listening = True
 
-    def _on_child(self, child: _Child) -> None:
+    def _on_child(self, child: Child) -> None:
         """A child's answers, read on the event loop. When it exits, another starts (after a second, if it
         lived less than a few: one that cannot start must not be restarted in a tight loop)."""
         if child.read(self._heard):
@@ -243,101 +240,6 @@ class IntakeLog:
             child.finish(self._heard)
         os.close(self.fd)
         os.close(self.lock_fd)
-
-
-class _Child:
-    """One child process and its pipes: lines to its stdin, lines from its stdout."""
-
-    def __init__(self, module: str, args: list[str], env: dict[str, str]) -> None:
-        self.role, self.args, self.env = module.rsplit("_", 1)[-1], ["-m", module, *args], env
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.heard = b""
-        self.listening = False
-        self.started = 0.0
-
-    def start(self, more: list[str], heard: Callable[[str], None], *, wait: bool) -> None:
-        """Start it; with `wait`, until its "R" (the feeder feeds what a crash left first), passing other lines
-        on. Without, its "R" comes with its other answers."""
-        args = [sys.executable, *self.args, *more]
-        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=self.env)
-        self.heard, self.listening, self.started = b"", False, time.monotonic()
-        deadline = time.monotonic() + READY_TIMEOUT
-        while wait and (line := self._line(deadline)) != "R":
-            if line is None:
-                code = self.close(kill=True)
-                raise RuntimeError(f"the intake's {self.role} process did not start (exit code {code})")
-            heard(line)
-        os.set_blocking(self.fd, False)
-
-    @property
-    def fd(self) -> int:
-        assert self.proc is not None
-        assert self.proc.stdout is not None
-        return self.proc.stdout.fileno()
-
-    def alive(self) -> bool:
-        return self.proc is not None
-
-    def age(self) -> float:
-        return time.monotonic() - self.started
-
-    def tell(self, line: str) -> None:
-        if self.proc is not None and self.proc.stdin is not None:
-            with contextlib.suppress(BrokenPipeError):  # it died: its reader sees that and starts another
-                os.write(self.proc.stdin.fileno(), (line + "\n").encode())
-
-    def read(self, heard: Callable[[str], None]) -> bool:
-        """What it said since the last read; False once it has exited."""
-        try:
-            data = os.read(self.fd, 1 << 16)
-        except BlockingIOError:
-            return True
-        if not data:
-            return False
-        *lines, self.heard = (self.heard + data).split(b"\n")
-        for line in lines:
-            heard(line.decode())
-        return True
-
-    def _line(self, deadline: float) -> str | None:
-        """One line, read blocking (start and stop only); None at its exit or the deadline."""
-        while b"\n" not in self.heard:
-            if not select.select([self.fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
-                return None
-            data = os.read(self.fd, 1 << 16)
-            if not data:
-                return None
-            self.heard += data
-        line, self.heard = self.heard.split(b"\n", 1)
-        return line.decode()
-
-    def finish(self, heard: Callable[[str], None]) -> None:
-        """Close its stdin, pass on what it says until it exits (a minute at most)."""
-        if self.proc is None or self.proc.stdin is None:
-            return
-        self.proc.stdin.close()
-        os.set_blocking(self.fd, True)
-        deadline = time.monotonic() + 60
-        while (line := self._line(deadline)) is not None:
-            heard(line)
-        self.close()
-
-    def close(self, *, kill: bool = False) -> int:
-        proc, self.proc, self.listening = self.proc, None, False
-        assert proc is not None
-        if kill:
-            proc.kill()
-        try:
-            code = proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            code = proc.wait()
-        if proc.stdout is not None:
-            proc.stdout.close()
-        if proc.stdin is not None and not proc.stdin.closed:
-            with contextlib.suppress(OSError):
-                proc.stdin.close()
-        return code
 
 
 def _settle(futures: list[asyncio.Future[None]], exc: BaseException | None) -> None:
