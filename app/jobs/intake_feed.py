@@ -28,9 +28,9 @@ from app import logs
 from app.jobs.backend import Backend
 from app.jobs.intake_sync import lines, say
 from app.jobs.job import Job
+from app.jobs.keys import Keys
 from app.jobs.push import Pushed, backend_at, push_jobs, pushed
 from app.jobs.segments import Record, read_records
-from app.jobs.store import Keys
 
 log = logging.getLogger("undersigned.intake")
 # Seconds between the service's lines to the feeder while deliveries pour in (otherwise each goes at once).

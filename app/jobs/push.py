@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.jobs.backend import Backend
 from app.jobs.job import Job
-from app.jobs.store import Keys
+from app.jobs.keys import Keys
 
 SEEN_TTL = 7 * 86400  # GitHub redelivers a delivery (same GUID) for up to 3 days
 
