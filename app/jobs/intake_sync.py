@@ -17,6 +17,7 @@ All the lines waiting are answered with one fsync per segment (group commit). St
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import sys
@@ -27,7 +28,10 @@ from app.jobs.segments import sync_dir
 
 
 def say(line: str) -> None:
-    os.write(1, (line + "\n").encode())
+    """One line to the service. If it died (kill -9), nobody reads any more: the work goes on regardless (the
+    feeder still feeds what is left), so a closed pipe is no error."""
+    with contextlib.suppress(BrokenPipeError):
+        os.write(1, (line + "\n").encode())
 
 
 def lines(*, wait: float | None = None) -> Iterator[list[str]]:

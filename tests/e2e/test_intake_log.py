@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -103,4 +105,20 @@ def test_what_a_crash_left_is_fed_before_anything_new_up_to_a_torn_record(tmp_pa
 
     run(tmp_path, scenario)
     assert queued(tmp_path) == 6
+    assert not list(folder.glob("*.log"))
+
+
+def test_a_feeder_whose_service_died_feeds_what_is_left_and_exits_quietly(tmp_path: Path) -> None:
+    folder = tmp_path / "intake"
+    folder.mkdir()
+    (folder / segment_name(1)).write_bytes(b"".join(record(n).encode() for n in range(1, 4)) + b"\0" * 64)
+    args = [sys.executable, "-m", "app.jobs.intake_feed", str(folder), str(tmp_path), segment_name(1)]
+    feeder = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert feeder.stdin is not None and feeder.stdout is not None and feeder.stderr is not None
+    feeder.stdout.close()  # the service is gone (kill -9): nobody reads its answers
+    feeder.stdin.close()
+    with feeder.stderr:
+        stderr = feeder.stderr.read()
+    assert feeder.wait(30) == 0 and b"Traceback" not in stderr, stderr.decode()
+    assert queued(tmp_path) == 3
     assert not list(folder.glob("*.log"))
