@@ -41,6 +41,8 @@ def review(ctx: Context) -> Verdict | None:
         ctx.reporter.comment(pr, waiting_comment(), only_if_exists=True)
         return None
     verdict = decide(ctx, config)
+    if verdict is None:
+        return None  # its head reached the default branch meanwhile (it just landed): GitHub shows it merged
     VERDICTS.labels(verdict.kind).inc()
     problems = [p.code for p in verdict.problems]
     event(log, "decision", repo=ctx.repo, pr=pr.number, head_sha=pr.head_sha, kind=verdict.kind, problems=problems)
@@ -85,14 +87,17 @@ def close_if_stale(ctx: Context, config: Config, verdict: Verdict) -> None:
     event(log, "closed stale", repo=ctx.repo, pr=pr.number, days=days)
 
 
-def decide(ctx: Context, config: Config) -> Verdict:
-    """The verdict on `ctx.pr`'s head, from the letter at the merge base, the head and the current tip."""
+def decide(ctx: Context, config: Config) -> Verdict | None:
+    """The verdict on `ctx.pr`'s head, from the letter at the merge base, the head and the current tip; None
+    when the head is already in the default branch (the PR landed while this evaluation ran)."""
     pr, api, repo = ctx.pull, ctx.api, ctx.repo
     default = pr.default_branch
     if pr.base.ref != default:
         return Verdict("not_a_signature")  # signatures land on the default branch only
     compared = api.compare(repo, default, pr.head_sha)
     merge_base, tip = compared.merge_base_commit.sha, compared.base_commit.sha
+    if merge_base == pr.head_sha:  # read as open, then landed: an empty diff must not read "not a signature"
+        return None
     changed = compared.changed_paths
     created = None
     if config.signers.min_account_age_days:
