@@ -13,7 +13,7 @@ from app.github.client import GitHubApp
 from app.github.keys import key_problem
 from app.jobs.intake_log import IntakeLog
 from app.jobs.job import Job, JobGoneError
-from app.jobs.queue import JobQueue, Periodic
+from app.jobs.queue import JobQueue, Periodic, redis_url_of
 from app.logs import event, register_secret
 from app.settings import Settings
 from app.worker.dispatch import Dispatcher
@@ -37,8 +37,8 @@ class Runtime:
         self.queue = JobQueue(settings, self.run_job, periodic)
         self.started, self.lock = False, threading.Lock()
         self.github: GitHubApp | None = None
-        redis_url = settings.redis_url.get_secret_value() if settings.redis_url is not None else None
-        self.intake = IntakeLog(settings.data_dir / "intake", settings.data_dir, redis_url, self.queue.fed)
+        intake = settings.data_dir / "intake"
+        self.intake = IntakeLog(intake, settings.data_dir, redis_url_of(settings), self.queue.fed)
         self.queue.unfed = lambda: self.intake.unfed
         self.dispatcher: Dispatcher | None = None
         self.reload(settings)

@@ -48,8 +48,9 @@ class IntakeLog:
         self.gathering: dict[asyncio.AbstractEventLoop, list[tuple[bytes, int, asyncio.Future[None]]]] = {}
         self.waiting: deque[_Write] = deque()
         self.seq = 0
-        self.syncer = Child("app.jobs.intake_sync", [str(folder)], self._child_env())
-        self.feeder = Child("app.jobs.intake_feed", [str(folder)], self._child_env())
+        env = self._child_env()
+        self.syncer = Child("app.jobs.intake_sync", [str(folder)], env)
+        self.feeder = Child("app.jobs.intake_feed", [str(folder)], env)
         self.durable: tuple[str, int] | None = None  # (segment, end) the syncer last answered for
         self.loop: asyncio.AbstractEventLoop | None = None  # where the children's answers are read
         self.stopping = False

@@ -41,9 +41,12 @@ def _enqueued(kind: str) -> Any:
     return ENQUEUED.labels(kind)
 
 
+def redis_url_of(settings: Settings) -> str | None:
+    return settings.redis_url.get_secret_value() if settings.redis_url is not None else None
+
+
 def open_backend(settings: Settings) -> Backend:
-    redis_url = settings.redis_url.get_secret_value() if settings.redis_url is not None else None
-    return backend_at(settings.data_dir, redis_url)
+    return backend_at(settings.data_dir, redis_url_of(settings))
 
 
 @dataclass(frozen=True)
