@@ -36,13 +36,13 @@ def sign_in(page: Any, service: Service, login: str, *, shots: bool = False) -> 
         shoot(page, "2-github-login")
     page.get_by_label("Username").fill(login)
     page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{service.base}/sign/{REPO}")
+    page.wait_for_url(f"{service.base}/sign/{REPO}#sign")  # at the form, not the top of the letter
     assert page.get_by_text(f"Signed in as @{login}").is_visible()
 
 
 def wait_landed(page: Any, timeout: float = 30) -> float:
-    """Wait until the progress page says the signature landed; returns when it did (monotonic)."""
-    page.get_by_text("Landed in").wait_for(timeout=timeout * 1000)
+    """Wait until the progress page says the change landed; returns when it did (monotonic)."""
+    page.locator("#step-landed.done").wait_for(timeout=timeout * 1000)
     return time.monotonic()
 
 
@@ -173,7 +173,7 @@ def test_keyboard_and_narrow_screen(signing_world: World, browser_page: Any) -> 
     page.wait_for_url("**/login/oauth/authorize**")
     page.get_by_label("Username").fill("ada")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{service.base}/sign/{REPO}")
+    page.wait_for_url(f"{service.base}/sign/{REPO}#sign")
     page.get_by_label("Your name").fill("Ada Lovelace")
     page.get_by_role("button", name="Preview").click()
     shoot(page, "12-narrow-preview")
