@@ -7,6 +7,8 @@
   var stale = document.getElementById("stale");
   if (!preview || !form || !stale) { return; }
   var accepted = preview.querySelector(".accepted");
+  var title = document.getElementById("preview-title");
+  var fresh = title ? title.textContent : "";
 
   function typed(name) {
     var field = form.elements.namedItem(name);
@@ -19,6 +21,7 @@
     preview.classList.toggle("stale", changed);
     stale.hidden = !changed;
     if (accepted) { accepted.hidden = changed; }
+    if (title) { title.textContent = changed ? title.getAttribute("data-stale") : fresh; }
   }
 
   form.addEventListener("input", check);

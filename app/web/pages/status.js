@@ -15,7 +15,6 @@
   button.type = "button";
   button.className = "secondary";
   button.textContent = "Pause updates";
-  button.setAttribute("aria-pressed", "false");
   bar.appendChild(said);
   bar.appendChild(button);
   live.parentNode.insertBefore(bar, live);
@@ -27,7 +26,7 @@
 
   button.addEventListener("click", function () {
     paused = !paused;
-    button.setAttribute("aria-pressed", paused ? "true" : "false");
+    button.textContent = paused ? "Resume updates" : "Pause updates";
     say();
   });
 
