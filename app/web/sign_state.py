@@ -77,7 +77,7 @@ def progress_words(p: Progress) -> dict[str, str]:
     elif gone:
         heading = "Your signature was removed"
     else:
-        heading = "Your change has landed" if p.action == "amend" else "Your signature has landed"
+        heading = "Your signature has landed" if p.action == "sign" else "Your change has landed"
     if gone:
         return {"heading": heading, "landed_text": "Removed in ", "landing": "Removing…"}
     return {"heading": heading, "landed_text": "Landed in ", "landing": "Landing…"}
