@@ -1,10 +1,12 @@
 """Headless Chromium for browser tests (Debian's `chromium`, driven by Playwright for Python).
 
-Use the `browser_page` fixture (tests/conftest.py exposes it): a fresh page in a fresh profile, and
-`shot(page, name)` to save a PNG under tests/artifacts/ for a person to look at."""
+Use the `browser_page` fixture (tests/conftest.py exposes it): a fresh page in a fresh profile,
+`shot(page, name)` to save a PNG under tests/artifacts/ for a person to look at, and `looks(page, name)` for
+one page state in light and dark, narrow and wide, checked by axe-core."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -76,3 +78,42 @@ def shot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+SCHEMES = ("light", "dark")  # prefers-color-scheme
+WIDTHS = (390, 1280)  # a phone, a laptop (CSS pixels)
+SERIOUS = ("serious", "critical")  # axe-core's impacts that fail a test
+
+
+@functools.cache
+def _axe() -> Any:
+    from axe_playwright_python.sync_playwright import Axe  # axe-core, bundled with the package
+
+    return Axe()
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each."""
+    response = _axe().run(page).response
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+
+
+def looks(page: Any, name: str) -> list[str]:
+    """Show the page's current state in light and dark at each width: a screenshot each
+    (tests/artifacts/NAME-SCHEME-WIDTH.png), axe-core's serious or critical violations and any sideways scroll,
+    as lines naming where they were found. The page is not reloaded, so a state reached by a POST stays."""
+    found: list[str] = []
+    for scheme in SCHEMES:
+        page.emulate_media(color_scheme=scheme)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            shot(page, f"{name}-{scheme}-{width}")
+            found += [f"{name}, {scheme}, {width} px: {v}" for v in axe_violations(page)]
+            if page.evaluate("document.documentElement.scrollWidth") > width:
+                found.append(f"{name}, {scheme}, {width} px: the page scrolls sideways")
+    page.emulate_media(color_scheme="light")
+    return found

@@ -9,8 +9,10 @@ from app.rules import Author
 from app.web.markdown import render_markdown
 from app.web.oauth import Sessions, Signer, github_web_url
 from app.web.ratelimit import RateLimits
-from app.web.signing import Letter, existing, form_fields, plan
-from tests.helpers import DIRECTORY_CONFIG_YAML, SEED_CONFIG_YAML, config, seed_text
+from app.web.sign_state import progress_words
+from app.web.signer_api import Progress
+from app.web.signing import Letter, existing, form_fields, form_limits, plan
+from tests.helpers import DIRECTORY_CONFIG_YAML, SEED_CONFIG_YAML, assert_golden, config, seed_text
 
 
 def test_github_web_url() -> None:
@@ -107,3 +109,18 @@ def test_names_only_letters_go_by_the_ledger() -> None:
     assert mine is not None and mine.text == "- Ada Lovelace"
     assert existing(signed, "grace", 8) is None  # Grace's line is nobody's in the ledger
     assert plan(signed, ada, "withdraw").ok
+
+
+def test_the_form_takes_the_rules_limits() -> None:
+    assert form_limits(config(SEED_CONFIG_YAML)) == {"name": 100, "affiliation": None}  # the rules' default
+    assert form_limits(config(SEED_CONFIG_YAML + "signers:\n  max_name_length: 42\n"))["name"] == 42
+
+
+def test_progress_words_say_what_happened() -> None:
+    lines = []
+    for action in ("sign", "amend", "withdraw", None):
+        for landed in (None, "0123456789abcdef"):
+            p = Progress(7, "https://github.com/o/r/pull/7", "open", None, None, landed, None, action)
+            words = progress_words(p)
+            lines.append(f"{action} {'landed' if landed else 'open'}: {words['heading']} | {words['landed_text']}")
+    assert_golden("web/progress-words.txt", "\n".join(lines) + "\n")

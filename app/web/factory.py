@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
 from app.jobs.activity import attach, detach
@@ -17,6 +18,7 @@ from app.settings import Settings
 from app.web.intake import Intake
 from app.web.limits import BodyLimit
 from app.web.outage import StoreOutage
+from app.web.pages import assets, not_found
 from app.web.setup import build_setup
 from app.web.sign import signing_app
 from app.web.status import Status
@@ -65,6 +67,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
     app.add_middleware(StoreOutage)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(build_setup(rt))
+    app.include_router(assets())  # the pages' stylesheet and scripts, at /-/NAME
+    app.add_exception_handler(HTTPException, not_found)  # an unknown URL: a page for browsers, JSON for the rest
     app.mount("/sign", signing_app(rt))  # the "Sign with GitHub" page (issue 14)
 
     # The webhook route is plain ASGI, ahead of every layer: verify, parse, fsync (group commit), answer. The

@@ -56,6 +56,7 @@ class Signer:
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(24), repr=False)
     expires: float = field(default_factory=lambda: time.monotonic() + SESSION_SECONDS)
     sent: dict[str, tuple[float, str, int]] = field(default_factory=dict)  # repo -> (when, action, PR number)
+    profile_name: str = ""  # the name on their GitHub profile: the form starts with it
 
     def recent(self, repo: str, action: str, seconds: float = 120) -> int | None:
         """The PR this person opened for `action` moments ago (a second press of Sign must not open another)."""

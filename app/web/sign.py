@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from importlib import resources
 from typing import Any
 
 from authlib.integrations.base_client import OAuthError
@@ -13,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from github import GithubException
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from app.logs import event
@@ -20,10 +20,21 @@ from app.rules import Author
 from app.runtime import Runtime
 from app.web.markdown import render_markdown
 from app.web.oauth import SESSION_SECONDS, Signer, parse_time
+from app.web.pages import not_found
 from app.web.setup import OAUTH_CALLBACK
-from app.web.sign_state import HEADERS, SigningPage, client_ip, page, repo_name
+from app.web.sign_state import HEADERS, SigningPage, client_ip, page, progress_words, repo_name
 from app.web.signer_api import SendError, UserGitHub
-from app.web.signing import Action, Letter, Plan, UnavailableError, existing, plan
+from app.web.signing import (
+    FORM_BOUND,
+    Action,
+    Letter,
+    PausedError,
+    Plan,
+    UnavailableError,
+    existing,
+    form_limits,
+    plan,
+)
 
 log = logging.getLogger("undersigned.sign")
 
@@ -51,13 +62,7 @@ def signing_app(runtime: Runtime) -> FastAPI:
         message = "GitHub did not answer as expected. Nothing was lost; please try again in a minute."
         return page("message.html", 503, title="Please try again", message=message)
 
-    @app.get("/-/sign.css")
-    def css() -> Response:
-        return Response(_asset("sign.css"), media_type="text/css", headers={"Cache-Control": "max-age=300"})
-
-    @app.get("/-/progress.js")
-    def js() -> Response:
-        return Response(_asset("progress.js"), media_type="text/javascript", headers={"Cache-Control": "max-age=300"})
+    app.add_exception_handler(HTTPException, not_found)  # an unknown URL under /sign: a page for browsers
 
     @app.get("/callback")
     async def callback(request: Request) -> Response:
@@ -82,10 +87,11 @@ def signing_app(runtime: Runtime) -> FastAPI:
         except SendError as exc:
             return page("message.html", 502, title="GitHub did not answer", message=str(exc), back=back)
         signer = Signer(str(me["login"]), me.get("id"), me.get("type"), parse_time(me.get("created_at")), access)
+        signer.profile_name = str(me.get("name") or "")[:FORM_BOUND]
         state.sessions.end(request.session)
         request.session["sid"] = state.sessions.create(signer)
         event(log, "signed in", login=signer.login)
-        return RedirectResponse(back or "/", 303)
+        return RedirectResponse(f"{back}#sign" if back else "/", 303)  # at the form, not the top of the letter
 
     @app.post("/-/logout")
     async def logout(request: Request) -> Response:
@@ -124,7 +130,7 @@ def signing_app(runtime: Runtime) -> FastAPI:
         found = await _progress(state, request, owner, name, number)
         if isinstance(found, Response):
             return found
-        return JSONResponse(found.as_dict(), headers=HEADERS)
+        return JSONResponse({**found.as_dict(), **progress_words(found)}, headers=HEADERS)
 
     @app.get("/{owner}/{name}/pr/{number}")
     async def progress_page(request: Request, owner: str, name: str, number: int) -> Response:
@@ -132,22 +138,19 @@ def signing_app(runtime: Runtime) -> FastAPI:
         if isinstance(found, Response):
             return found
         signer = state.sessions.get(request.session)
-        heading = "Your change has landed" if found.landed else "Your pull request is on its way"
+        words = progress_words(found)
         return page(
             "progress.html",
             repo=f"{owner}/{name}",
             p=found,
-            heading=heading,
-            title=heading,
+            words=words,
+            title=words["heading"],
+            script="progress.js",
             signer=signer.login if signer else None,
             csrf=signer.csrf if signer else "",
         )
 
     return app
-
-
-def _asset(name: str) -> bytes:
-    return resources.files("app.web").joinpath("pages", name).read_bytes()
 
 
 async def _progress(state: SigningPage, request: Request, owner: str, name: str, number: int) -> Any:
@@ -176,6 +179,8 @@ async def _letter_response(
         return page("message.html", 404, title="Not found", message="There is no signing page here.")
     try:
         letter = await run_in_threadpool(state.letters().load, repo)
+    except PausedError as exc:
+        return page("message.html", 503, title="Signing is paused", message=str(exc))
     except UnavailableError as exc:
         return page("message.html", 404, title="No signing page", message=str(exc))
     signer = state.sessions.get(request.session)
@@ -189,7 +194,9 @@ async def _letter_response(
         "signer": signer.login if signer else None,
         "csrf": signer.csrf if signer else "",
         "mine": existing(letter, signer.login, signer.id) if signer else None,
-        "values": {"name": "", "affiliation": ""},
+        "limits": form_limits(letter.config),
+        "script": "sign.js",
+        "values": {"name": signer.profile_name if signer else "", "affiliation": ""},
         "plan": None,
         "action": None,
         "error": None,
@@ -223,7 +230,7 @@ async def _act(
     values["action"] = action
     if step == "edit":
         return page("letter.html", **values)
-    typed = {"name": form.get("name", "")[:300], "affiliation": form.get("affiliation", "")[:300]}
+    typed = {"name": form.get("name", "")[:FORM_BOUND], "affiliation": form.get("affiliation", "")[:FORM_BOUND]}
     if action != "withdraw":
         values["values"] = typed
     if (limited := state.limited("send" if step == "send" else "preview", signer.login.lower())) is not None:

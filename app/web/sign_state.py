@@ -7,17 +7,16 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from app.runtime import Runtime
 from app.settings import Settings
 from app.web.oauth import Sessions, oauth_client
+from app.web.pages import render
 from app.web.ratelimit import RateLimits
-from app.web.signer_api import ProgressCache
+from app.web.signer_api import Progress, ProgressCache
 from app.web.signing import Letters, UnavailableError
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")  # an owner or repository name as GitHub allows
-_PAGES = Environment(loader=PackageLoader("app.web", "pages"), autoescape=select_autoescape(default=True))
 HEADERS = {
     # Letter text is sanitised; the policy is a second wall: no inline script, no framing, forms post here only.
     "Content-Security-Policy": "default-src 'self'; img-src 'self' https: data:; script-src 'self'; "
@@ -65,9 +64,23 @@ class SigningPage:
 
 
 def page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
-    values.setdefault("signer", None)
     values.setdefault("title", "Sign the letter")
-    return HTMLResponse(_PAGES.get_template(name).render(**values), status, headers=HEADERS)
+    return HTMLResponse(render(name, **values), status, headers=HEADERS)
+
+
+def progress_words(p: Progress) -> dict[str, str]:
+    """The progress page's heading and its last step's words. The page and its script (which updates the page
+    in place) both take them from here."""
+    gone = p.action == "withdraw"
+    if not p.landed:
+        heading = "Your withdrawal is on its way" if gone else "Your pull request is on its way"
+    elif gone:
+        heading = "Your signature was removed"
+    else:
+        heading = "Your signature has landed" if p.action == "sign" else "Your change has landed"
+    if gone:
+        return {"heading": heading, "landed_text": "Removed in ", "landing": "Removing…"}
+    return {"heading": heading, "landed_text": "Landed in ", "landing": "Landing…"}
 
 
 def client_ip(request: Request) -> str:

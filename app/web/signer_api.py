@@ -20,6 +20,7 @@ from app.web.signing import Letter, Plan
 
 FORK_WAIT = 20.0  # seconds: "Forking a Repository happens asynchronously" (docs.github.com/rest/repos/forks)
 _LANDED = re.compile(r"landed in ([0-9a-f]{7,40})", re.IGNORECASE)
+_BRANCH = re.compile(r"undersigned-(sign|amend|withdraw)-[0-9a-f]+$")  # the branch open_pull names
 TITLES = {
     "sign": "Sign the letter as @{login}",
     "withdraw": "Withdraw the signature of @{login}",
@@ -128,6 +129,7 @@ class Progress:
     title: str | None  # the check's title, e.g. what is wrong
     landed: str | None  # the commit's sha
     commit_url: str | None
+    action: str | None = None  # sign, amend or withdraw: what the signing page opened it for (its branch says)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -138,6 +140,7 @@ class Progress:
             "title": self.title,
             "landed": self.landed,
             "commit_url": self.commit_url,
+            "action": self.action,
         }
 
 
@@ -160,7 +163,17 @@ def progress(api: Api, repo: str, number: int) -> Progress:
         checked, title = "success", "valid"  # a valid PR that lands at once gets no interim check: merged says it
     base_url = str((pr.get("base") or {}).get("repo", {}).get("html_url") or "")
     commit_url = f"{base_url}/commit/{landed}" if landed and base_url else None
-    return Progress(number, str(pr.get("html_url", "")), str(pr.get("state")), checked, title, landed, commit_url)
+    action = _BRANCH.match(str((pr.get("head") or {}).get("ref") or ""))
+    return Progress(
+        number,
+        str(pr.get("html_url", "")),
+        str(pr.get("state")),
+        checked,
+        title,
+        landed,
+        commit_url,
+        action.group(1) if action else None,
+    )
 
 
 class ProgressCache:

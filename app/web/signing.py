@@ -34,6 +34,7 @@ from app.rules.text import normalize_line, sort_key
 from config import Config
 
 Action = Literal["sign", "withdraw", "amend"]
+FORM_BOUND = 1000  # characters read from one form field at most (hostile data); the rules' limits are lower
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,10 @@ class UnavailableError(Exception):
     """The page cannot be shown for this repo; the message says why, in words."""
 
 
+class PausedError(UnavailableError):
+    """The letter's config has errors: nobody can sign until the maintainers fix it."""
+
+
 class Letters:
     """Reads letters through the App's installation on each repo, with the service's caches."""
 
@@ -115,7 +120,12 @@ class Letters:
         except GithubException as exc:
             raise UnavailableError("This repository cannot be read.") from exc
         config = self.configs.get(api, repo, default)
-        if not isinstance(config, Config) or not config.signing_page:
+        if config is not None and not isinstance(config, Config):
+            raise PausedError(
+                "Signing is paused until the maintainers fix this letter's configuration "
+                "(.github/undersigned.yml has errors). Please come back later."
+            )
+        if config is None or not config.signing_page:
             raise UnavailableError("This letter does not offer a signing page.")
         letter = config.letter
         if letter.directory is not None:
@@ -137,6 +147,11 @@ def _words_and_count(config: Config, text: str) -> tuple[str, int]:
     tpl = line_template(config.letter)
     count = sum(1 for raw in section.lines if raw.strip() and tpl.parse(normalize_line(raw)) is not None)
     return "\n".join(section.head + (section.tail if config.letter.end_before else ())), count
+
+
+def form_limits(config: Config) -> dict[str, int | None]:
+    """The form's longest value per field: the rules' own limits (None where the rules set none)."""
+    return {"name": config.signers.max_name_length, "affiliation": None}
 
 
 def form_fields(config: Config) -> tuple[str, ...]:

@@ -1,5 +1,5 @@
 """The status page at `/` for browsers: installations and letters, signatures landed, the queue, the last
-decisions with their reasons. It refreshes itself; the GitHub side is read at most once a minute."""
+decisions with their reasons. Its figures refresh in place (pages/status.js); GitHub is read at most once a minute."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from app.web.setup import install_url
 from config import Config
 
 log = logging.getLogger("undersigned.status")
-REFRESH = 10  # seconds between the page's own reloads
+REFRESH = 10  # seconds between the page's updates of its figures (status.js reads it from data-refresh)
 OVERVIEW_TTL = 60.0  # seconds the installations and letters are trusted (each read costs API calls)
 TONES = {"sign": "ok", "withdraw": "ok", "amend": "ok", "landed": "ok", "invalid": "bad", "blocked": "bad"}
 WORDS = {"sign": "valid", "withdraw": "valid withdrawal", "amend": "valid change", "invalid": "needs changes",
@@ -113,11 +113,11 @@ class Status:
         )
         more = f' · <a href="{e(link)}">install on more repositories</a>' if link else ""
         body = (
-            f'<h1>Status</h1><p class="muted">GitHub App {e(settings.app_id)}{more}'
-            f" · this page refreshes every {REFRESH} s</p>{health}{cards}"
-            f"{self._letters(view)}{self._decisions(data['decisions'])}"
+            f'<h1>Status</h1><p class="muted">GitHub App {e(settings.app_id)}{more}</p>'
+            f'<div id="live" data-refresh="{REFRESH}">{health}{cards}'
+            f"{self._letters(view)}{self._decisions(data['decisions'])}</div>"
         )
-        return page("Status", body, refresh=REFRESH)
+        return page("Status", body, script="status.js")
 
     def _queue_depth(self) -> str:
         try:

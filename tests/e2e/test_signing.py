@@ -6,7 +6,7 @@ import logging
 import time
 from typing import Any
 
-from tests.browser import ARTIFACTS
+from tests.browser import ARTIFACTS, looks
 from tests.e2e.conftest import World
 from tests.github_sim import Simulator, person
 from tests.service import Service, settle
@@ -36,13 +36,13 @@ def sign_in(page: Any, service: Service, login: str, *, shots: bool = False) -> 
         shoot(page, "2-github-login")
     page.get_by_label("Username").fill(login)
     page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{service.base}/sign/{REPO}")
+    page.wait_for_url(f"{service.base}/sign/{REPO}#sign")  # at the form, not the top of the letter
     assert page.get_by_text(f"Signed in as @{login}").is_visible()
 
 
 def wait_landed(page: Any, timeout: float = 30) -> float:
-    """Wait until the progress page says the signature landed; returns when it did (monotonic)."""
-    page.get_by_text("Landed in").wait_for(timeout=timeout * 1000)
+    """Wait until the progress page says the change landed; returns when it did (monotonic)."""
+    page.locator("#step-landed.done").wait_for(timeout=timeout * 1000)
     return time.monotonic()
 
 
@@ -68,6 +68,8 @@ def test_sign_then_see_it_land(signing_world: World, browser_page: Any, caplog: 
     landed = wait_landed(page)
     print(f"\nsigning page: click Sign -> landed commit shown: {landed - clicked:.2f} s")
     shoot(page, "6-landed")
+    assert looks(page, "sign-landed") == []
+    assert page.get_by_role("heading", name="Your signature has landed").is_visible()
     [pr] = sim.world.pulls.values()
     assert pr.user.login == "ada" and pr.head_repo.full_name == "ada/microsoft-drop-ice"  # the signer's own PR
     assert "-  Ada Lovelace [@ada](https://github.com/ada)" in letter(sim)
@@ -100,6 +102,9 @@ def test_second_visit_shows_the_signature_and_withdraw_lands(signing_world: Worl
     shoot(page, "8-withdraw-preview")
     page.get_by_role("button", name="Yes, withdraw my signature").click()
     wait_landed(page)
+    assert page.get_by_role("heading", name="Your signature was removed").is_visible()  # not "Your change has landed"
+    assert "Removed in commit" in page.inner_text("#step-landed")
+    shoot(page, "8b-withdrawn")
     assert "[@grace]" not in letter(sim)
     prs = sorted(sim.world.pulls.values(), key=lambda p: p.number)
     assert [p.user.login for p in prs] == ["grace", "grace"] and all(p.merged for p in prs)
@@ -173,7 +178,9 @@ def test_keyboard_and_narrow_screen(signing_world: World, browser_page: Any) -> 
     page.wait_for_url("**/login/oauth/authorize**")
     page.get_by_label("Username").fill("ada")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{service.base}/sign/{REPO}")
+    page.wait_for_url(f"{service.base}/sign/{REPO}#sign")
+    top = page.evaluate("document.getElementById('name').getBoundingClientRect().top")
+    assert 0 < top < 740  # the form is on screen, not below the letter
     page.get_by_label("Your name").fill("Ada Lovelace")
     page.get_by_role("button", name="Preview").click()
     shoot(page, "12-narrow-preview")

@@ -23,10 +23,10 @@
       });
     }
     if (p.landed) {
-      document.getElementById("heading").textContent = "Your change has landed";
-      document.title = "Your change has landed · undersigned";
+      document.getElementById("heading").textContent = p.heading;
+      document.title = p.heading + " · undersigned";
       set("step-landed", "done", "✓", function (t) {
-        t.appendChild(document.createTextNode("Landed in "));
+        t.appendChild(document.createTextNode(p.landed_text));
         var a = document.createElement("a");
         a.href = p.commit_url || p.pr_url;
         a.textContent = "commit ";
