@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     mutation_interval: float = Field(1.0, ge=0, description="Seconds between mutating GitHub requests (GitHub asks 1).")
     config_ttl: float = Field(60, ge=0, description="Seconds a repo's config is trusted before it is read again.")
     max_body_bytes: int = Field(25 * 1024 * 1024, description="Largest webhook accepted (GitHub's cap is 25 MB).")
+    intake_read_seconds: float = Field(
+        10, gt=0, description="Seconds a webhook's body may take to arrive (GitHub gives up after 10)."
+    )
+    intake_reading: int = Field(64, ge=1, description="Webhook bodies read at once before verification; more: 503.")
+    intake_held_bytes: int = Field(
+        64 * 1024 * 1024, ge=1, description="Unverified webhook bytes held at once, across deliveries; more: 503."
+    )
     sweep_hours: int = Field(6, ge=0, le=23, description="Hours between sweeps for long-invalid PRs (0: never).")
     job_lease: float = Field(
         10, gt=0, description="Seconds a dead worker's job or lock stays held before another takes it."

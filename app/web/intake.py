@@ -7,6 +7,7 @@ fast; a large body is checked in a thread so it never stalls the others.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hmac
 import json
@@ -41,6 +42,7 @@ class Answer:
     status: int
     body: dict[str, Any]
     record: Record | None = None  # to append before answering
+    guid: str = ""  # X-GitHub-Delivery
 
 
 def valid_signature(secret: bytes, body: bytes, header: str | None) -> bool:
@@ -81,16 +83,34 @@ def decide(secret: bytes, router: Router, headers: dict[str, str], body: bytes, 
     if jobs is None:
         return Answer(202, {"status": "ignored", "event": name, "action": routed.action})
     body_out = {"status": "accepted", "jobs": len(jobs)}
-    return Answer(202, body_out, Record(delivery, [job.dumps() for job in jobs]) if jobs else None)
+    # Deduplicated by the body, not the GUID: the HMAC does not cover X-GitHub-Delivery, so a captured delivery
+    # replayed under fresh GUIDs would be queued each time. The signature is a digest of the body (under our
+    # secret) already computed; a redelivery by GitHub has the same body, and the queue remembers it 7 days.
+    key = "b" + headers["x-hub-signature-256"][7:71]
+    return Answer(202, body_out, Record(key, [job.dumps() for job in jobs]) if jobs else None, delivery)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What one client can make intake hold before its delivery is verified (issue 18, "slow clients")."""
+
+    body: int  # bytes in one delivery (GitHub caps payloads at 25 MB)
+    read_seconds: float = 10.0  # for a whole body to arrive: GitHub itself gives up on a delivery after 10 s
+    reading: int = 64  # bodies being read at once; more are answered 503 at once (GitHub redelivers, we ask it to)
+    held: int = 64 * 1024 * 1024  # unverified body bytes held at once, across deliveries
 
 
 class Intake:
     """The ASGI endpoint for POST /webhooks."""
 
-    def __init__(self, secret: Callable[[], bytes | None], router: Router, intake_log: IntakeLog, limit: int) -> None:
+    def __init__(
+        self, secret: Callable[[], bytes | None], router: Router, intake_log: IntakeLog, bounds: Bounds
+    ) -> None:
         """`secret` is read per delivery: the setup page can set it while the service runs."""
-        self.secret, self.router, self.log, self.limit = secret, router, intake_log, limit
+        self.secret, self.router, self.log, self.limit = secret, router, intake_log, bounds.body
+        self.bounds = bounds
         self.recent: OrderedDict[str, None] = OrderedDict()
+        self.reading = self.held = 0  # bodies being read now, and their bytes (unverified)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -102,27 +122,55 @@ class Intake:
             return
         headers = {k.decode(): v.decode("latin-1") for k, v in scope["headers"] if k in _READ}
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.limit:
+        expected = int(declared) if declared.isdigit() else 0
+        if expected > self.limit:
             await _send(send, 413, {"error": f"payload over {self.limit} bytes"}, outcome="too_large")
             return
-        chunks, size, more = [], 0, True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.limit:
-                await _send(send, 413, {"error": f"payload over {self.limit} bytes"}, outcome="too_large")
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        bounds = self.bounds
+        if self.reading >= bounds.reading or self.held + expected > bounds.held:
+            await _send(send, 503, {"error": "too many deliveries at once"}, outcome="busy", close=True)
+            return
+        self.reading += 1
+        self.held += expected
+        counted = [expected]  # bytes this request holds in self.held (more than declared when chunked)
+        try:
+            async with asyncio.timeout(bounds.read_seconds):
+                body = await self._body(receive, send, counted)
+        except TimeoutError:  # a slow client holds a connection and memory: let it go
+            await _send(send, 408, {"error": "the body took too long to arrive"}, outcome="slow", close=True)
+            return
+        finally:
+            self.reading -= 1
+            self.held -= counted[0]
+        if body is None:
+            return
         if len(body) > IN_THREAD:
             answer = await run_in_threadpool(decide, secret, self.router, headers, body, self.limit)
         else:
             answer = decide(secret, self.router, headers, body, self.limit)
         await self._answer(send, answer)
+
+    async def _body(self, receive: Receive, send: Send, counted: list[int]) -> bytes | None:
+        """The whole body, or None once answered (too large, too many bytes held) or the client has gone."""
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await _send(send, 413, {"error": f"payload over {self.limit} bytes"}, outcome="too_large")
+                return None
+            if size > counted[0]:  # more than declared (or chunked): hold it within the shared cap
+                if self.held + size - counted[0] > self.bounds.held:
+                    await _send(send, 503, {"error": "too many deliveries at once"}, outcome="busy", close=True)
+                    return None
+                self.held += size - counted[0]
+                counted[0] = size
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     async def _answer(self, send: Any, answer: Answer) -> None:
         record = answer.record
@@ -132,7 +180,7 @@ class Intake:
             await _send(send, answer.status, answer.body, outcome=outcome or str(status_word or "bad_request"))
             return
         if record.delivery in self.recent:
-            await _send(send, 202, {"status": "duplicate", "delivery": record.delivery}, outcome="duplicate")
+            await _send(send, 202, {"status": "duplicate", "delivery": answer.guid}, outcome="duplicate")
             return
         self.recent[record.delivery] = None
         if len(self.recent) > RECENT:
@@ -152,9 +200,15 @@ def _counter(outcome: str) -> Any:
     return DELIVERIES.labels(outcome)
 
 
-async def _send(send: Any, status: int, body: dict[str, Any], outcome: str = "bad_request") -> None:
+async def _send(
+    send: Any, status: int, body: dict[str, Any], outcome: str = "bad_request", *, close: bool = False
+) -> None:
+    """Answer. `close`: and close the connection (uvicorn does on "Connection: close"), so that a client cut
+    short, or one turned away, holds nothing more."""
     _counter(outcome).inc()
     data = json.dumps(body).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})

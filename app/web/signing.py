@@ -80,8 +80,12 @@ class Plan:
         return not self.problems and self.verdict is not None and self.verdict.kind == self.action
 
 
+NO_PAGE = "There is no signing page here."  # one answer for every repo without one: installed or not, private
+
+
 class UnavailableError(Exception):
-    """The page cannot be shown for this repo; the message says why, in words."""
+    """The page cannot be shown for this repo. Always NO_PAGE: why (not installed, no config, no signing page)
+    would tell a stranger which private repositories the App is installed on."""
 
 
 class Letters:
@@ -102,21 +106,30 @@ class Letters:
             try:
                 found = int(self.github.integration.get_repo_installation(owner, name).id)
             except GithubException as exc:
-                raise UnavailableError("undersigned is not installed on this repository.") from exc
+                raise UnavailableError(NO_PAGE) from exc
             with self.lock:
                 self.installations[key] = found
         return found, self.github.api(found)
 
-    def load(self, repo: str) -> Letter:
+    def offering(self, repo: str) -> tuple[int, Api, str, Config]:
+        """The installation, its API, the default branch and the config of a letter with a signing page;
+        UnavailableError for every other repo."""
         installation_id, api = self.api(repo)
         try:
             default = api.repository(repo).default_branch
-            sha = api.branch_sha(repo, default)
         except GithubException as exc:
-            raise UnavailableError("This repository cannot be read.") from exc
+            raise UnavailableError(NO_PAGE) from exc
         config = self.configs.get(api, repo, default)
         if not isinstance(config, Config) or not config.signing_page:
-            raise UnavailableError("This letter does not offer a signing page.")
+            raise UnavailableError(NO_PAGE)
+        return installation_id, api, default, config
+
+    def load(self, repo: str) -> Letter:
+        installation_id, api, default, config = self.offering(repo)
+        try:
+            sha = api.branch_sha(repo, default)
+        except GithubException as exc:
+            raise UnavailableError(NO_PAGE) from exc
         letter = config.letter
         if letter.directory is not None:
             files: Mapping[str, str] = self.texts.folder(api, repo, sha, letter.directory)

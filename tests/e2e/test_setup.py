@@ -74,7 +74,10 @@ def test_the_manifest_flow_in_a_browser(fresh: tuple[Simulator, Service], browse
 
     page.goto(service.base + "/setup")
     assert "Setup is closed" in page.content()  # closed once an App is configured
-    page.goto(service.base + "/")
+    page.goto(service.base + "/sign/-/status-login")  # the status page shows what you administer: sign in
+    page.fill("#login", "operator")
+    page.click("text=Authorize")
+    page.wait_for_url(service.base + "/")
     page.wait_for_selector("tr.decision")
     assert page.inner_text("#landed-total") == "1" and page.inner_text("#landed-today") == "1"
     assert "operator/letter" in page.content()
