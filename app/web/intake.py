@@ -47,20 +47,28 @@ class Answer:
 
 def valid_signature(secret: bytes, body: bytes, header: str | None) -> bool:
     """X-Hub-Signature-256: "sha256=" + hex HMAC-SHA256 of the raw body, compared in constant time."""
+    return signed_digest(secret, body, header) is not None
+
+
+def signed_digest(secret: bytes, body: bytes, header: str | None) -> bytes | None:
+    """The body's HMAC-SHA256 when the header carries it, else None. (The digest, not the header's text,
+    names the body: the same digest can be spelled in upper case, or with spaces that fromhex skips.)"""
     if not header or not header.startswith("sha256="):
-        return False
+        return None
     try:
         given = bytes.fromhex(header[7:])
     except ValueError:
-        return False
-    return hmac.compare_digest(hmac.digest(secret, body, "sha256"), given)
+        return None
+    digest = hmac.digest(secret, body, "sha256")
+    return digest if hmac.compare_digest(digest, given) else None
 
 
 def decide(secret: bytes, router: Router, headers: dict[str, str], body: bytes, limit: int) -> Answer:
     """The answer to one delivery, and what to log before giving it. No input raises."""
     if len(body) > limit:
         return Answer(413, {"error": f"payload over {limit} bytes"})
-    if not valid_signature(secret, body, headers.get("x-hub-signature-256")):
+    digest = signed_digest(secret, body, headers.get("x-hub-signature-256"))
+    if digest is None:
         return Answer(401, {"error": "bad or missing X-Hub-Signature-256"})
     name, delivery = headers.get("x-github-event", ""), headers.get("x-github-delivery", "")
     if not name or not _GUID.match(delivery):
@@ -86,7 +94,7 @@ def decide(secret: bytes, router: Router, headers: dict[str, str], body: bytes, 
     # Deduplicated by the body, not the GUID: the HMAC does not cover X-GitHub-Delivery, so a captured delivery
     # replayed under fresh GUIDs would be queued each time. The signature is a digest of the body (under our
     # secret) already computed; a redelivery by GitHub has the same body, and the queue remembers it 7 days.
-    key = "b" + headers["x-hub-signature-256"][7:71]
+    key = "b" + digest.hex()
     return Answer(202, body_out, Record(key, [job.dumps() for job in jobs]) if jobs else None, delivery)
 
 

@@ -95,14 +95,19 @@ def test_a_replay_under_fresh_guids_is_not_queued_again(bounded: World) -> None:
     settle(sim, service)
     delivery = next(d for d in sim.webhooks.deliveries if d.event == "pull_request")
     calls = len(sim.faults.log)
-    for _ in range(3):
+    signed = signature(SECRET, delivery.body)
+    for spelled in (
+        signed,
+        "sha256=" + signed[7:].upper(),
+        "sha256=" + " ".join(signed[7:][i : i + 2] for i in range(0, 64, 2)),
+    ):
         replay = httpx.post(
             service.url,
             content=delivery.body,
             headers={
                 "X-GitHub-Event": "pull_request",
                 "X-GitHub-Delivery": str(uuid.uuid4()),  # the HMAC does not cover the GUID
-                "X-Hub-Signature-256": signature(SECRET, delivery.body),
+                "X-Hub-Signature-256": spelled,  # nor is its spelling the body's name
             },
         )
         assert replay.status_code == 202 and replay.json()["status"] == "duplicate", replay.text
