@@ -64,7 +64,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
     app = Service(title="undersigned", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = rt
     app.add_middleware(StoreOutage)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, seconds=settings.intake_read_seconds)
     app.include_router(build_setup(rt))
     signing = signing_app(rt)
     app.mount("/sign", signing)  # the "Sign with GitHub" page (issue 14)

@@ -141,3 +141,16 @@ def test_a_replay_after_a_restart_is_not_queued_again(sim: Simulator, tmp_path: 
         assert len(sim.faults.log) == calls
     finally:
         second.stop()
+
+
+def test_slow_form_posts_are_let_go_too(bounded: World) -> None:
+    _, _, service = bounded
+    for path in ("/sign/maintainer/microsoft-drop-ice",):  # a form the signing page reads
+        sock = socket.create_connection(("127.0.0.1", service.http.port))
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            "Content-Length: 1000\r\n\r\nstate="
+        )
+        sock.sendall(head.encode())
+        answer = answer_of(sock, 30)  # the deadline is 2 s
+        assert answer.startswith((b"HTTP/1.1 408", b"HTTP/1.1 503")), (path, answer[:100])
