@@ -3,6 +3,7 @@ no more than it needs (no settings, no metrics) to stay small."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,8 @@ def backend_at(data_dir: Path, redis_url: str | None) -> Backend:
 def private_folder(path: Path) -> None:
     """The data folder holds the App's private key, the queue and the intake log: this account's alone (0700)."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
+    with contextlib.suppress(PermissionError):  # a folder another account owns (and lets us write): theirs to set
+        os.chmod(path, 0o700)
 
 
 @dataclass
