@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ class Settings(BaseSettings):
     client_id: str | None = Field(None, description="The App's OAuth client ID (for the signing page).")
     client_secret: SecretStr | None = Field(None, description="The App's OAuth client secret (for the signing page).")
     public_url: str | None = Field(None, description="The service's public URL, as GitHub and browsers reach it.")
+    setup_token: SecretStr | None = Field(
+        None, description="The token that opens /setup (default: a random one, printed in the log at start-up)."
+    )
     github_api_url: str = Field("https://api.github.com", description="GitHub's REST API (GHES or the simulator).")
     github_web_url: str | None = Field(
         None, description="GitHub's web pages (default: derived from github_api_url, e.g. https://github.com)."
@@ -40,6 +44,13 @@ class Settings(BaseSettings):
     mutation_interval: float = Field(1.0, ge=0, description="Seconds between mutating GitHub requests (GitHub asks 1).")
     config_ttl: float = Field(60, ge=0, description="Seconds a repo's config is trusted before it is read again.")
     max_body_bytes: int = Field(25 * 1024 * 1024, description="Largest webhook accepted (GitHub's cap is 25 MB).")
+    intake_read_seconds: float = Field(
+        10, gt=0, description="Seconds a webhook's body may take to arrive (GitHub gives up after 10)."
+    )
+    intake_reading: int = Field(64, ge=1, description="Webhook bodies read at once before verification; more: 503.")
+    intake_held_bytes: int = Field(
+        64 * 1024 * 1024, ge=1, description="Unverified webhook bytes held at once, across deliveries; more: 503."
+    )
     sweep_hours: int = Field(6, ge=0, le=23, description="Hours between sweeps for long-invalid PRs (0: never).")
     job_lease: float = Field(
         10, gt=0, description="Seconds a dead worker's job or lock stays held before another takes it."
@@ -126,13 +137,22 @@ def read_credentials(path: Path) -> dict[str, Any]:
 
 
 def write_credentials(path: Path, values: dict[str, Any]) -> None:
-    """Store the App's credentials: created 0600 (never readable by others, not even for a moment), then renamed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(".tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump({k: values[k] for k in STORED if values.get(k) is not None}, fh, indent=2)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.chmod(temp, 0o600)
-    os.replace(temp, path)
+    """Store the App's credentials, once: created 0600 (never readable by others, not even for a moment) with
+    O_EXCL under a temporary name, then linked into place, which fails if credentials are already stored
+    (FileExistsError): two setups finishing at once cannot both win, nor the last one overwrite the first."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump({k: values[k] for k in STORED if values.get(k) is not None}, fh, indent=2)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.link(temp, path)  # atomic, and refuses an existing path as O_EXCL does
+    finally:
+        temp.unlink(missing_ok=True)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)

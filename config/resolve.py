@@ -70,7 +70,34 @@ def resolve(text: str, base: str | None = None, path: str = CONFIG_PATH, base_na
     merged = merge({k: v for k, v in (inherited or {}).items() if k != EXTENDS}, own)
     if _says_nothing(merged):
         return _empty(path)
-    return validate(merged, root, path)
+    result = validate(merged, root, path)
+    return _hidden(result, own, text, base_name) if isinstance(result, ConfigError) else result
+
+
+def _hidden(error: ConfigError, own: dict[str, Any], text: str, base_name: str) -> ConfigError:
+    """Issues in keys this file sets are its own; the others come from the file it extends, which the check
+    run must not repeat (its key names and values may be private): one issue names that file instead."""
+    mine = tuple(i for i in error.issues if _sets(own, i.key))
+    if len(mine) == len(error.issues):
+        return error
+    message = (
+        f"names {base_name}, whose settings do not make a valid config with this file's: check that file "
+        "(undersigned does not repeat what it says here)"
+    )
+    return ConfigError((*mine, ConfigIssue(EXTENDS, message, _line_of(text, EXTENDS))), error.path)
+
+
+def _sets(own: Any, key: str) -> bool:
+    """Whether this file itself sets the dotted `key`."""
+    node = own
+    for part in key.split(".") if key else [""]:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return True
 
 
 def merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from config import Config, parse_config
 
@@ -54,3 +55,17 @@ def assert_golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8")
     assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1"
     assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+def status_sign_in(http: Any, login: str) -> Any:
+    """Sign in for the status page with an httpx.Client on the service (the simulator's OAuth form, no browser);
+    the answer is the status page."""
+    import html
+    import re
+
+    authorize = http.get("/sign/-/status-login", follow_redirects=True)
+    assert authorize.status_code == 200 and "Authorize" in authorize.text, authorize.text
+    fields = dict(re.findall(r'name="(client_id|redirect_uri|state)" value="([^"]*)"', authorize.text))
+    fields = {k: html.unescape(v) for k, v in fields.items()}
+    headers = {"Accept": "text/html"}
+    return http.post(str(authorize.url), data={**fields, "login": login}, headers=headers, follow_redirects=True)

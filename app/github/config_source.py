@@ -6,7 +6,8 @@ from github import GithubException
 
 from app.github.api import Api
 from config import CONFIG_PATH, Config, ConfigError
-from config.resolve import extends_target, resolve
+from config.loader import ConfigIssue
+from config.resolve import EXTENDS, extends_target, resolve
 
 Parsed = dict[str, Config | ConfigError]
 
@@ -22,6 +23,9 @@ def load_config(api: Api, repo: str, ref: str, parsed: Parsed | None = None) -> 
         return target
     base: tuple[str, str] | None = None
     if target is not None:
+        refused = _not_readable(api, repo, target[0])
+        if refused is not None:
+            return ConfigError((ConfigIssue(EXTENDS, refused, None),))
         base = _file_on_default_branch(api, *target)
     key = f"{sha}:{base[1] if base else ''}"
     if parsed is not None and key in parsed:
@@ -31,6 +35,33 @@ def load_config(api: Api, repo: str, ref: str, parsed: Parsed | None = None) -> 
     if parsed is not None:
         parsed[key] = result
     return result
+
+
+def extends_another(api: Api, repo: str, ref: str) -> bool:
+    """Whether the config at `ref` takes values from another file (whose values must then not be shown)."""
+    found = api.file(repo, CONFIG_PATH, ref)
+    return found is not None and isinstance(extends_target(found[0], repo), tuple)
+
+
+def _not_readable(api: Api, repo: str, target: str) -> str | None:
+    """Why `_extends` may not read `target`, or None. A config can name any repo the installation reaches, and
+    what it inherits shows in the check run: only the owner's `.github` repository (or this repo) and public
+    repositories may be read, never another private one the App happens to be installed on."""
+    owner = repo.split("/")[0].lower()
+    if target.lower() in (f"{owner}/.github", repo.lower()):
+        return None
+    try:
+        public = api.cached_get(f"/repos/{target}")[1].get("private") is False
+    except GithubException as exc:
+        if exc.status not in (403, 404):
+            raise
+        public = False
+    if public:
+        return None
+    return (
+        f"names `{target}`, which undersigned may not read: `_extends` takes a file from your own "
+        "`.github` repository or from a public repository"
+    )
 
 
 def _file_on_default_branch(api: Api, repo: str, path: str) -> tuple[str, str] | None:

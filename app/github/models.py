@@ -30,6 +30,7 @@ class Account(User):
 class Repo(_Model):
     full_name: str = ""
     default_branch: str = "main"
+    private: bool = True  # unknown counts as private: nothing about it may be shown to a stranger
 
 
 class Ref(_Model):

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from app.jobs.child import Child
 from app.jobs.intake_feed import FEED_EVERY
-from app.jobs.push import Pushed
+from app.jobs.push import Pushed, private_folder
 from app.jobs.segments import SEGMENT_BYTES, Record, prepare, segment_name
 
 log = logging.getLogger("undersigned.intake")
@@ -62,7 +62,7 @@ class IntakeLog:
         self.told_at = 0.0  # when (on the loop's clock)
 
     def start(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.folder)
         self.lock_fd = os.open(self.folder / "LOCK", os.O_CREAT | os.O_RDWR, 0o600)
         try:
             fcntl.flock(self.lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

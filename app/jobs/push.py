@@ -3,6 +3,8 @@ no more than it needs (no settings, no metrics) to stay small."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,14 +17,26 @@ SEEN_TTL = 7 * 86400  # GitHub redelivers a delivery (same GUID) for up to 3 day
 
 def backend_at(data_dir: Path, redis_url: str | None) -> Backend:
     """Redis when a URL is given, else SQLite in `data_dir`."""
+    private_folder(data_dir)
     if redis_url is not None:
         from app.jobs.redis_backend import RedisBackend
 
         return RedisBackend(redis_url)
     from app.jobs.sqlite_backend import SqliteBackend
 
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteBackend(data_dir / "queue.db")
+    path = data_dir / "queue.db"
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # SQLite gives its -wal and -shm files this mode
+    for name in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm"))):
+        if name.exists():  # made by an older version, readable by all
+            os.chmod(name, 0o600)
+    return SqliteBackend(path)
+
+
+def private_folder(path: Path) -> None:
+    """The data folder holds the App's private key, the queue and the intake log: this account's alone (0700)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(PermissionError):  # a folder another account owns (and lets us write): theirs to set
+        os.chmod(path, 0o700)
 
 
 @dataclass

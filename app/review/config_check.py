@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from app.github.config_source import load_config
+from app.github.config_source import extends_another, load_config
 from app.jobs.store import Keys
 from app.logs import event
 from app.review.context import Context
@@ -25,13 +25,20 @@ def config_pushed(ctx: Context, sha: str) -> None:
         ctx.configs.entries.clear()  # other repos may `_extends` this one: read theirs again too
     result = load_config(ctx.api, ctx.repo, sha)
     if result is not None:
-        ctx.reporter.check(sha, config_report(result))
+        ctx.reporter.check(sha, config_report(result, inherited=extends_another(ctx.api, ctx.repo, sha)))
         event(log, "config checked", repo=ctx.repo, sha=sha, ok=isinstance(result, Config))
     ctx.queue("scan")  # PRs waiting on a broken config, or judged by the old one
 
 
-def config_report(result: Config | ConfigError) -> CheckReport:
-    """The check on the commit that changed the config, addressed to the maintainer."""
+def config_report(result: Config | ConfigError, *, inherited: bool = False) -> CheckReport:
+    """The check on the commit that changed the config, addressed to the maintainer. With `_extends`
+    (`inherited`), the values are not repeated: they may come from a private file."""
+    if isinstance(result, Config) and inherited:
+        summary = (
+            "undersigned reads signatures as this file and the file it extends say (their values are not "
+            "repeated here: that file may be private).\n\nOpen pull requests are checked again with it."
+        )
+        return CheckReport("success", f"{CONFIG_PATH} is valid", summary)
     if isinstance(result, Config):
         letter = result.letter
         where = (

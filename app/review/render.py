@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,32 @@ class CheckReport:
     title: str
     summary: str
     annotations: tuple[dict[str, Any], ...] = ()
+
+
+# An @-mention GitHub would notify: not part of a word, an e-mail address, a path or another mention.
+# https://docs.github.com/en/get-started/writing-on-github/getting-started-with-writing-and-formatting-on-github/basic-writing-and-formatting-syntax#mentioning-people-and-teams
+_MENTION = re.compile(r"(?<![\w`@/.-])@([A-Za-z0-9][A-Za-z0-9-]{0,38})")
+
+
+def quiet_mentions(text: str, author: str = "") -> str:
+    """Every @-mention but the PR author's, put in a code span: GitHub notifies whoever a comment mentions,
+    and logins read from signers' lines (another's, anyone's) must not be pinged by the bot. Code blocks and
+    spans already notify no one and are left as they are."""
+    out, fenced = [], False
+    for line in text.split("\n"):
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced:
+            parts = line.split("`")
+            for i in range(0, len(parts), 2):  # the even parts are outside code spans
+                parts[i] = _MENTION.sub(lambda m: _quiet(m, author), parts[i])
+            line = "`".join(parts)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _quiet(found: re.Match[str], author: str) -> str:
+    return found.group(0) if author and found.group(1).lower() == author.lower() else f"`{found.group(0)}`"
 
 
 def _who(verdict: Verdict) -> str:
@@ -44,7 +71,7 @@ def check_report(verdict: Verdict, letter_path: str, *, lands: bool = True) -> C
         summary = "\n".join([f"Everything checks out. {then}", "", *lines])
         if verdict.skipped:
             summary += "\n\nNot checked (facts unavailable):\n" + "\n".join(f"- {s}" for s in verdict.skipped)
-        return CheckReport("success", titles[verdict.kind], summary.rstrip())
+        return CheckReport("success", titles[verdict.kind], quiet_mentions(summary.rstrip()))
     count = len(verdict.problems)
     title = f"{count} problem{'s' if count != 1 else ''} to fix before this can land"
     body = ["This pull request cannot land yet. For each problem, what to change:", ""]
@@ -61,7 +88,7 @@ def check_report(verdict: Verdict, letter_path: str, *, lands: bool = True) -> C
         for p in verdict.problems
         if p.path and p.line
     )
-    return CheckReport("failure", title, "\n".join(body).rstrip(), annotations)
+    return CheckReport("failure", title, quiet_mentions("\n".join(body).rstrip()), annotations)
 
 
 def _problem_markdown(p: Problem, fence: str, *, in_diff: bool = False) -> str:
@@ -89,4 +116,4 @@ def comment_body(verdict: Verdict, author: str, landed: str | None = None) -> st
             f"(edit the file in this pull request; undersigned checks again on every push):\n\n{fixes}\n\n"
             "Comment `/recheck` to have it checked again."
         )
-    return f"{MARKER}\n{text}\n"
+    return f"{MARKER}\n{quiet_mentions(text, author)}\n"

@@ -15,8 +15,9 @@ from starlette.types import Receive, Scope, Send
 from app.jobs.activity import attach, detach
 from app.runtime import Runtime
 from app.settings import Settings
-from app.web.intake import Intake
+from app.web.intake import Bounds, Intake
 from app.web.limits import BodyLimit
+from app.web.oauth import STATUS_COOKIE
 from app.web.outage import StoreOutage
 from app.web.pages import assets, not_found
 from app.web.setup import build_setup
@@ -65,11 +66,13 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
     app = Service(title="undersigned", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = rt
     app.add_middleware(StoreOutage)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, seconds=settings.intake_read_seconds)
     app.include_router(build_setup(rt))
     app.include_router(assets())  # the pages' stylesheet and scripts, at /-/NAME
     app.add_exception_handler(HTTPException, not_found)  # an unknown URL: a page for browsers, JSON for the rest
-    app.mount("/sign", signing_app(rt))  # the "Sign with GitHub" page (issue 14)
+    signing = signing_app(rt)
+    app.mount("/sign", signing)  # the "Sign with GitHub" page (issue 14)
+    sessions = signing.state.signing.sessions
 
     # The webhook route is plain ASGI, ahead of every layer: verify, parse, fsync (group commit), answer. The
     # secret is read per delivery, so one stored by the setup page works without a restart.
@@ -77,7 +80,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
         value = rt.settings.webhook_secret
         return value.get_secret_value().encode() if value is not None else None
 
-    intake = Intake(secret, rt.router, rt.intake, settings.max_body_bytes)
+    bounds = Bounds(
+        settings.max_body_bytes, settings.intake_read_seconds, settings.intake_reading, settings.intake_held_bytes
+    )
+    intake = Intake(secret, rt.router, rt.intake, bounds)
     app.intake_route = (settings.webhook_path, intake)
 
     @app.get("/healthz")
@@ -96,7 +102,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
     @app.get("/", response_model=None)
     async def index(request: Request) -> Response:
         if "text/html" in request.headers.get("accept", ""):  # a browser: the status page
-            return HTMLResponse(await run_in_threadpool(status.html))
+            signer = sessions.get({"sid": request.cookies.get(STATUS_COOKIE)})  # signed in: see app/web/sign.py
+            return HTMLResponse(await run_in_threadpool(status.html, signer))
         current = rt.settings
         missing = current.missing()
         lines = ["undersigned: gathers open-letter signatures through pull requests.", ""]

@@ -7,6 +7,7 @@ fast; a large body is checked in a thread so it never stalls the others.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hmac
 import json
@@ -41,24 +42,33 @@ class Answer:
     status: int
     body: dict[str, Any]
     record: Record | None = None  # to append before answering
+    guid: str = ""  # X-GitHub-Delivery
 
 
 def valid_signature(secret: bytes, body: bytes, header: str | None) -> bool:
     """X-Hub-Signature-256: "sha256=" + hex HMAC-SHA256 of the raw body, compared in constant time."""
+    return signed_digest(secret, body, header) is not None
+
+
+def signed_digest(secret: bytes, body: bytes, header: str | None) -> bytes | None:
+    """The body's HMAC-SHA256 when the header carries it, else None. (The digest, not the header's text,
+    names the body: the same digest can be spelled in upper case, or with spaces that fromhex skips.)"""
     if not header or not header.startswith("sha256="):
-        return False
+        return None
     try:
         given = bytes.fromhex(header[7:])
     except ValueError:
-        return False
-    return hmac.compare_digest(hmac.digest(secret, body, "sha256"), given)
+        return None
+    digest = hmac.digest(secret, body, "sha256")
+    return digest if hmac.compare_digest(digest, given) else None
 
 
 def decide(secret: bytes, router: Router, headers: dict[str, str], body: bytes, limit: int) -> Answer:
     """The answer to one delivery, and what to log before giving it. No input raises."""
     if len(body) > limit:
         return Answer(413, {"error": f"payload over {limit} bytes"})
-    if not valid_signature(secret, body, headers.get("x-hub-signature-256")):
+    digest = signed_digest(secret, body, headers.get("x-hub-signature-256"))
+    if digest is None:
         return Answer(401, {"error": "bad or missing X-Hub-Signature-256"})
     name, delivery = headers.get("x-github-event", ""), headers.get("x-github-delivery", "")
     if not name or not _GUID.match(delivery):
@@ -81,16 +91,34 @@ def decide(secret: bytes, router: Router, headers: dict[str, str], body: bytes, 
     if jobs is None:
         return Answer(202, {"status": "ignored", "event": name, "action": routed.action})
     body_out = {"status": "accepted", "jobs": len(jobs)}
-    return Answer(202, body_out, Record(delivery, [job.dumps() for job in jobs]) if jobs else None)
+    # Deduplicated by the body, not the GUID: the HMAC does not cover X-GitHub-Delivery, so a captured delivery
+    # replayed under fresh GUIDs would be queued each time. The signature is a digest of the body (under our
+    # secret) already computed; a redelivery by GitHub has the same body, and the queue remembers it 7 days.
+    key = "b" + digest.hex()
+    return Answer(202, body_out, Record(key, [job.dumps() for job in jobs]) if jobs else None, delivery)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What one client can make intake hold before its delivery is verified (issue 18, "slow clients")."""
+
+    body: int  # bytes in one delivery (GitHub caps payloads at 25 MB)
+    read_seconds: float = 10.0  # for a whole body to arrive: GitHub itself gives up on a delivery after 10 s
+    reading: int = 64  # bodies being read at once; more are answered 503 at once (GitHub redelivers, we ask it to)
+    held: int = 64 * 1024 * 1024  # unverified body bytes held at once, across deliveries
 
 
 class Intake:
     """The ASGI endpoint for POST /webhooks."""
 
-    def __init__(self, secret: Callable[[], bytes | None], router: Router, intake_log: IntakeLog, limit: int) -> None:
+    def __init__(
+        self, secret: Callable[[], bytes | None], router: Router, intake_log: IntakeLog, bounds: Bounds
+    ) -> None:
         """`secret` is read per delivery: the setup page can set it while the service runs."""
-        self.secret, self.router, self.log, self.limit = secret, router, intake_log, limit
+        self.secret, self.router, self.log, self.limit = secret, router, intake_log, bounds.body
+        self.bounds = bounds
         self.recent: OrderedDict[str, None] = OrderedDict()
+        self.reading = self.held = 0  # bodies being read now, and their bytes (unverified)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -102,27 +130,55 @@ class Intake:
             return
         headers = {k.decode(): v.decode("latin-1") for k, v in scope["headers"] if k in _READ}
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.limit:
+        expected = int(declared) if declared.isdigit() else 0
+        if expected > self.limit:
             await _send(send, 413, {"error": f"payload over {self.limit} bytes"}, outcome="too_large")
             return
-        chunks, size, more = [], 0, True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.limit:
-                await _send(send, 413, {"error": f"payload over {self.limit} bytes"}, outcome="too_large")
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        bounds = self.bounds
+        if self.reading >= bounds.reading or self.held + expected > bounds.held:
+            await _send(send, 503, {"error": "too many deliveries at once"}, outcome="busy", close=True)
+            return
+        self.reading += 1
+        self.held += expected
+        counted = [expected]  # bytes this request holds in self.held (more than declared when chunked)
+        try:
+            async with asyncio.timeout(bounds.read_seconds):
+                body = await self._body(receive, send, counted)
+        except TimeoutError:  # a slow client holds a connection and memory: let it go
+            await _send(send, 408, {"error": "the body took too long to arrive"}, outcome="slow", close=True)
+            return
+        finally:
+            self.reading -= 1
+            self.held -= counted[0]
+        if body is None:
+            return
         if len(body) > IN_THREAD:
             answer = await run_in_threadpool(decide, secret, self.router, headers, body, self.limit)
         else:
             answer = decide(secret, self.router, headers, body, self.limit)
         await self._answer(send, answer)
+
+    async def _body(self, receive: Receive, send: Send, counted: list[int]) -> bytes | None:
+        """The whole body, or None once answered (too large, too many bytes held) or the client has gone."""
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await _send(send, 413, {"error": f"payload over {self.limit} bytes"}, outcome="too_large")
+                return None
+            if size > counted[0]:  # more than declared (or chunked): hold it within the shared cap
+                if self.held + size - counted[0] > self.bounds.held:
+                    await _send(send, 503, {"error": "too many deliveries at once"}, outcome="busy", close=True)
+                    return None
+                self.held += size - counted[0]
+                counted[0] = size
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
     async def _answer(self, send: Any, answer: Answer) -> None:
         record = answer.record
@@ -132,7 +188,7 @@ class Intake:
             await _send(send, answer.status, answer.body, outcome=outcome or str(status_word or "bad_request"))
             return
         if record.delivery in self.recent:
-            await _send(send, 202, {"status": "duplicate", "delivery": record.delivery}, outcome="duplicate")
+            await _send(send, 202, {"status": "duplicate", "delivery": answer.guid}, outcome="duplicate")
             return
         self.recent[record.delivery] = None
         if len(self.recent) > RECENT:
@@ -152,9 +208,15 @@ def _counter(outcome: str) -> Any:
     return DELIVERIES.labels(outcome)
 
 
-async def _send(send: Any, status: int, body: dict[str, Any], outcome: str = "bad_request") -> None:
+async def _send(
+    send: Any, status: int, body: dict[str, Any], outcome: str = "bad_request", *, close: bool = False
+) -> None:
+    """Answer. `close`: and close the connection (uvicorn does on "Connection: close"), so that a client cut
+    short, or one turned away, holds nothing more."""
     _counter(outcome).inc()
     data = json.dumps(body).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": data})

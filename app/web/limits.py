@@ -1,7 +1,9 @@
-"""Refuse an over-limit request body with 413 before any route reads it, declared or streamed."""
+"""Refuse an over-limit request body with 413 before any route reads it, declared or streamed; and one that
+takes too long to arrive with 408."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -14,8 +16,8 @@ class BodyLimit:
     This guards the pages' forms; webhooks are answered before it, by intake, which applies the same limit
     (GitHub caps payloads at 25 MB: https://docs.github.com/en/webhooks/webhook-events-and-payloads)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int, seconds: float = 10.0) -> None:
+        self.app, self.limit, self.seconds = app, limit, seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH"):
@@ -26,13 +28,22 @@ class BodyLimit:
         if declared.isdigit() and int(declared) > self.limit:
             await self._too_large(send, drain=receive)
             return
-        seen, over = 0, False
+        seen, over, slow, done = 0, False, False, False
+        deadline = asyncio.get_running_loop().time() + self.seconds  # for the whole body: a slow client lets go
 
         async def counted() -> Message:
-            nonlocal seen, over
-            message = await receive()
+            nonlocal seen, over, slow, done
+            if done:  # after the body, the app may wait for the client to disconnect: no deadline then
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                slow = True
+                raise _TooLargeError from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
+                done = not message.get("more_body", False)
                 if seen > self.limit:
                     over = True
                     raise _TooLargeError
@@ -42,17 +53,25 @@ class BodyLimit:
         try:
             await self.app(scope, counted, tracked)
         except Exception:
-            if not over or tracked.started:
+            if not (over or slow) or tracked.started:
                 raise
-            await self._too_large(send, drain=receive)
+            if slow:
+                await _answer(send, 408, "the body took too long to arrive")
+            else:
+                await self._too_large(send, drain=receive)
 
     async def _too_large(self, send: Send, drain: Receive | None = None) -> None:
         if drain is not None:
             await _drain(drain, self.limit)
-        body = json.dumps({"error": f"payload over {self.limit} bytes"}).encode()
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": 413, "headers": [*headers, (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": body})
+        await _answer(send, 413, f"payload over {self.limit} bytes")
+
+
+async def _answer(send: Send, status: int, error: str) -> None:
+    """A JSON error, and the connection closed."""
+    body = json.dumps({"error": error}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _drain(receive: Receive, limit: int) -> None:

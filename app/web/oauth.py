@@ -15,6 +15,7 @@ from app.settings import Settings
 
 SESSION_SECONDS = 3600  # a signer's session (and with it their token) is forgotten after an hour
 MAX_SESSIONS = 10_000
+STATUS_COOKIE = "undersigned_status"  # a session id for the status page at / (set after signing in for it)
 
 
 def github_web_url(api_url: str) -> str:

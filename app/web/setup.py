@@ -16,13 +16,14 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.logs import event
 from app.runtime import Runtime
 from app.settings import write_credentials
 from app.web.pages import e, page
+from app.web.setup_guard import Gate, bind_state, state_of
 
 log = logging.getLogger("undersigned.setup")
 EVENTS = ["pull_request", "issue_comment", "check_run", "push"]  # installation events come to every App
@@ -104,8 +105,29 @@ def convert(api_url: str, code: str, timeout: float) -> dict[str, Any]:
     return data
 
 
+def confirm_body(got: dict[str, Any], state: str) -> str:
+    """Who owns the App GitHub made, said before anything is stored: an App made under someone else's account
+    would hand them this service (GitHub's conversion answer names the owner)."""
+    found = got.get("owner")
+    owner: dict[str, Any] = found if isinstance(found, dict) else {}
+    login, kind = str(owner.get("login") or "?"), str(owner.get("type") or "account")
+    return (
+        f"<h1>Check the App</h1><p>GitHub created <b>{e(got.get('name') or got.get('slug') or got['id'])}</b> "
+        f'(App ID {e(got["id"])}), owned by the {e(kind.lower())} <b id="app-owner">{e(login)}</b>.</p>'
+        "<p>Use it only if that is you or your organisation. Nothing is stored until you do.</p>"
+        f'<form method="post" action="/setup/confirm"><input type="hidden" name="state" value="{e(state)}">'
+        '<button type="submit">Use this App</button></form>'
+        '<p><a href="/setup">Not mine: start again</a></p>'
+    )
+
+
 def build_setup(rt: Runtime) -> APIRouter:
-    router, states = APIRouter(), States()
+    router, states, lock = APIRouter(), States(), threading.Lock()
+    token = rt.settings.setup_token
+    gate = Gate(token.get_secret_value() if token is not None else None)
+    pending: dict[str, tuple[float, dict[str, Any]]] = {}  # state -> (when, GitHub's answer), not yet stored
+    if rt.settings.app_id is None and not rt.settings.credentials_path.exists():
+        gate.announce(rt.settings.public_url or f"http://{rt.settings.host}:{rt.settings.port}")
 
     def closed() -> HTMLResponse | None:
         settings = rt.settings
@@ -121,12 +143,33 @@ def build_setup(rt: Runtime) -> APIRouter:
         )
         return HTMLResponse(page("Setup is closed", body), 403)
 
-    @router.get("/setup", response_class=HTMLResponse)
-    def setup_form(request: Request) -> HTMLResponse:
+    def refused(request: Request) -> HTMLResponse | None:
+        """Closed, or not the operator: only the token from the log (or a browser on this machine) opens it."""
         shut = closed()
+        if shut is not None or gate.allows(request):
+            return shut
+        body = (
+            "<h1>Setup needs its token</h1><p>Only the operator can create this service's GitHub App. Open the "
+            "address the service printed in its log at start-up (<code>…/setup?token=…</code>), or set "
+            "<code>UNDERSIGNED_SETUP_TOKEN</code> and add <code>?token=</code> with it to this address.</p>"
+        )
+        return HTMLResponse(page("Set up", body), 403)
+
+    def secure(request: Request) -> bool:
+        return request.url.scheme == "https" or (rt.settings.public_url or "").startswith("https://")
+
+    @router.get("/setup", response_class=HTMLResponse)
+    def setup_form(request: Request, token: str = "") -> Response:
+        shut = refused(request)
         if shut is not None:
             return shut
-        url = public_url_of(request, rt.settings.public_url)
+        if token:  # the token leaves the address bar (and the Referer): a cookie stands for it from now on
+            moved = RedirectResponse("/setup", 303)
+            gate.remember(moved, secure=secure(request))
+            return moved
+        configured = rt.settings.public_url
+        url = public_url_of(request, configured)
+        fixed = " readonly" if configured else ""
         body = (
             "<h1>Create the GitHub App</h1>"
             "<p>undersigned runs as a GitHub App. This page asks GitHub to create one with exactly the "
@@ -134,7 +177,7 @@ def build_setup(rt: Runtime) -> APIRouter:
             "it at once, without a restart.</p>"
             '<form method="get" action="/setup/manifest">'
             '<label for="public_url">Public URL <small>where GitHub and browsers reach this service</small></label>'
-            f'<input type="url" id="public_url" name="public_url" value="{e(url)}" required>'
+            f'<input type="url" id="public_url" name="public_url" value="{e(url)}" required{fixed}>'
             '<label for="org">Organisation <small>optional: create the App under an organisation you '
             "administer instead of your own account</small></label>"
             '<input type="text" id="org" name="org" placeholder="my-org" autocomplete="off">'
@@ -144,10 +187,11 @@ def build_setup(rt: Runtime) -> APIRouter:
 
     @router.get("/setup/manifest", response_class=HTMLResponse)
     def setup_manifest(request: Request, public_url: str = "", org: str = "") -> HTMLResponse:
-        shut = closed()
+        shut = refused(request)
         if shut is not None:
             return shut
-        url, org = public_url.strip().rstrip("/"), org.strip()
+        # The operator's setting wins over the form: the webhook URL is where GitHub sends every secret event.
+        url, org = (rt.settings.public_url or public_url).strip().rstrip("/"), org.strip()
         if not usable_url(url) or (org and not org.replace("-", "").isalnum()):
             problem = "an organisation name" if usable_url(url) else "a public URL that starts with https://"
             body = f'<h1>Almost</h1><p>Please give {problem}.</p><p><a href="/setup">Back</a></p>'
@@ -163,24 +207,27 @@ def build_setup(rt: Runtime) -> APIRouter:
             if local
             else ""
         )
+        state = states.new()
         body = (
             "<h1>Create the GitHub App</h1>"
             f"<p>GitHub will show you this App for {owner}; you can change its name there. "
             f"It will not be public.</p>{warning}"
-            f'<form method="post" action="{e(target)}?state={e(states.new())}">'
+            f'<form method="post" action="{e(target)}?state={e(state)}">'
             f'<input type="hidden" name="manifest" value="{e(json.dumps(data))}">'
             '<button type="submit">Create the App on GitHub</button></form>'
             f"<h2>The manifest</h2><pre>{e(json.dumps(data, indent=2))}</pre>"
             '<p><a href="/setup">Back</a></p>'
         )
-        return HTMLResponse(page("Set up", body))
+        answer = HTMLResponse(page("Set up", body))
+        bind_state(answer, state, secure=secure(request))
+        return answer
 
     @router.get("/setup/callback", response_class=HTMLResponse)
-    async def setup_callback(code: str = "", state: str = "") -> HTMLResponse:
-        shut = closed()
+    async def setup_callback(request: Request, code: str = "", state: str = "") -> HTMLResponse:
+        shut = refused(request)
         if shut is not None:
             return shut
-        if not code or not states.take(state):
+        if not code or not state_of(request, state) or not states.take(state):
             body = '<h1>This link has expired</h1><p>Please <a href="/setup">start again</a>.</p>'
             return HTMLResponse(page("Set up", body), 400)
         settings = rt.settings
@@ -191,6 +238,25 @@ def build_setup(rt: Runtime) -> APIRouter:
             event(log, "manifest conversion failed", reason=reason)
             body = f'<h1>GitHub did not create the App</h1><p>{e(reason)}.</p><p><a href="/setup">Try again</a></p>'
             return HTMLResponse(page("Set up", body), 502)
+        with lock:
+            now = time.monotonic()
+            for key in [k for k, (t, _) in pending.items() if now - t > STATE_TTL]:
+                del pending[key]
+            pending[state] = (now, got)
+        return HTMLResponse(page("Check the App", confirm_body(got, state)))
+
+    @router.post("/setup/confirm", response_class=HTMLResponse)
+    async def setup_confirm(request: Request) -> HTMLResponse:
+        shut = refused(request)
+        if shut is not None:
+            return shut
+        state = str((await request.form()).get("state", ""))
+        with lock:
+            found = pending.pop(state, None) if state_of(request, state) else None
+        if found is None or time.monotonic() - found[0] > STATE_TTL:
+            body = '<h1>This link has expired</h1><p>Please <a href="/setup">start again</a>.</p>'
+            return HTMLResponse(page("Set up", body), 400)
+        got, settings = found[1], rt.settings
         stored = {
             "app_id": int(got["id"]),
             "app_slug": got.get("slug"),
@@ -199,8 +265,12 @@ def build_setup(rt: Runtime) -> APIRouter:
             "client_id": got.get("client_id"),
             "client_secret": got.get("client_secret"),
         }
-        write_credentials(settings.credentials_path, stored)
-        rt.reload(settings.with_stored())
+        with lock:  # one setup wins; a second one finds the file there (O_EXCL) and is told setup is closed
+            try:
+                write_credentials(settings.credentials_path, stored)
+            except FileExistsError:
+                return closed() or HTMLResponse(page("Setup is closed", "<h1>Setup is closed</h1>"), 403)
+            rt.reload(settings.with_stored())
         event(log, "app created", app_id=stored["app_id"], slug=stored["app_slug"], path=str(settings.credentials_path))
         link = install_url(rt.settings.web_url, stored["app_slug"])
         body = (

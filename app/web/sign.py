@@ -19,13 +19,14 @@ from app.logs import event
 from app.rules import Author
 from app.runtime import Runtime
 from app.web.markdown import render_markdown
-from app.web.oauth import SESSION_SECONDS, Signer, parse_time
+from app.web.oauth import SESSION_SECONDS, STATUS_COOKIE, Signer, parse_time
 from app.web.pages import not_found
 from app.web.setup import OAUTH_CALLBACK
 from app.web.sign_state import HEADERS, SigningPage, client_ip, page, progress_words, repo_name
 from app.web.signer_api import SendError, UserGitHub
 from app.web.signing import (
     FORM_BOUND,
+    NO_PAGE,
     Action,
     Letter,
     PausedError,
@@ -37,12 +38,14 @@ from app.web.signing import (
 )
 
 log = logging.getLogger("undersigned.sign")
+STATUS_NEXT = "-status"  # where to go after signing in: the status page (no repo is named "-")
 
 
 def signing_app(runtime: Runtime) -> FastAPI:
     """The page as an app mounted at /sign, with its own signed session cookie scoped to /sign."""
     state = SigningPage(runtime)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.signing = state  # the status page reads its signed-in people
     secure = (runtime.settings.public_url or "").startswith("https://")
     # A random key per process: sessions (and the tokens they point to) live only as long as the process.
     app.add_middleware(
@@ -70,7 +73,7 @@ def signing_app(runtime: Runtime) -> FastAPI:
             return limited
         client = state.oauth()
         target = request.session.get("next")
-        back = f"/sign/{target}" if isinstance(target, str) else None
+        back = ("/" if target == STATUS_NEXT else f"/sign/{target}") if isinstance(target, str) else None
         if client is None:
             return page("message.html", 503, title="Not set up", message="Signing in with GitHub is not set up.")
         try:
@@ -91,7 +94,26 @@ def signing_app(runtime: Runtime) -> FastAPI:
         state.sessions.end(request.session)
         request.session["sid"] = state.sessions.create(signer)
         event(log, "signed in", login=signer.login)
-        return RedirectResponse(f"{back}#sign" if back else "/", 303)  # at the form, not the top of the letter
+        answer = RedirectResponse(f"{back}#sign" if back and target != STATUS_NEXT else back or "/", 303)
+        if target == STATUS_NEXT:  # the status page at / reads this cookie (the session's is scoped to /sign)
+            sid = state.sessions.create(signer)
+            answer.set_cookie(
+                STATUS_COOKIE, sid, SESSION_SECONDS, path="/", secure=secure, httponly=True, samesite="lax"
+            )
+        return answer
+
+    @app.get("/-/status-login")
+    async def status_login(request: Request) -> Response:
+        """Sign in for the status page: it shows a person the installations they administer."""
+        if (limited := state.limited("login", client_ip(request))) is not None:
+            return limited
+        client = state.oauth()
+        if client is None:
+            return page("message.html", 503, title="Not set up", message="Signing in with GitHub is not set up.")
+        request.session["next"] = STATUS_NEXT
+        base = (state.settings.public_url or f"{request.url.scheme}://{request.url.netloc}").rstrip("/")
+        response: Response = await client.authorize_redirect(request, base + OAUTH_CALLBACK)
+        return response
 
     @app.post("/-/logout")
     async def logout(request: Request) -> Response:
@@ -110,7 +132,7 @@ def signing_app(runtime: Runtime) -> FastAPI:
             return limited
         client = state.oauth()
         if repo is None or client is None:
-            return page("message.html", 404, title="Not found", message="There is no signing page here.")
+            return no_page()
         request.session["next"] = repo
         base = (state.settings.public_url or f"{request.url.scheme}://{request.url.netloc}").rstrip("/")
         response: Response = await client.authorize_redirect(request, base + OAUTH_CALLBACK)
@@ -153,20 +175,24 @@ def signing_app(runtime: Runtime) -> FastAPI:
     return app
 
 
+def no_page() -> Response:
+    """The one answer for every letter without a signing page, whatever the reason (issue 18)."""
+    return page("message.html", 404, title="Not found", message=NO_PAGE)
+
+
 async def _progress(state: SigningPage, request: Request, owner: str, name: str, number: int) -> Any:
     repo = repo_name(owner, name)
     if (limited := state.limited("status", client_ip(request))) is not None:
         return limited
     if repo is None:
-        return page("message.html", 404, title="Not found", message="There is no signing page here.")
+        return no_page()
     try:
-        letters = state.letters()
-        _, api = await run_in_threadpool(letters.api, repo)
-        return await run_in_threadpool(state.progress.get, api, repo, number)
-    except UnavailableError as exc:
-        return page("message.html", 404, title="Not found", message=str(exc))
+        _, api, _, _ = await run_in_threadpool(state.letters().offering, repo)
+        return await run_in_threadpool(state.progress.get, api, repo, number, state.settings.app_id)
+    except UnavailableError:
+        return no_page()
     except GithubException:
-        return page("message.html", 404, title="Not found", message=f"There is no pull request #{number} here.")
+        return no_page()
 
 
 async def _letter_response(
@@ -176,13 +202,13 @@ async def _letter_response(
     if (limited := state.limited("page", client_ip(request))) is not None:
         return limited
     if repo is None:
-        return page("message.html", 404, title="Not found", message="There is no signing page here.")
+        return no_page()
     try:
         letter = await run_in_threadpool(state.letters().load, repo)
     except PausedError as exc:
         return page("message.html", 503, title="Signing is paused", message=str(exc))
-    except UnavailableError as exc:
-        return page("message.html", 404, title="No signing page", message=str(exc))
+    except UnavailableError:
+        return no_page()
     signer = state.sessions.get(request.session)
     values: dict[str, Any] = {
         "repo": repo,

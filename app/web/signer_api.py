@@ -71,6 +71,25 @@ class UserGitHub:
     def me(self) -> dict[str, Any]:
         return dict(self._call("GET", "/user", "reading your account"))
 
+    def administered(self) -> dict[int, set[str]]:
+        """The App's installations this person can reach, each with the repos (lower-cased full names) they
+        administer; installations where they administer none are left out. First 100 of each listing.
+        https://docs.github.com/en/rest/apps/installations#list-repositories-accessible-to-the-user-access-token"""
+        step, out = "listing your installations", {}
+        found = self._call("GET", "/user/installations", step, params={"per_page": 100}) or {}
+        for inst in found.get("installations", []):
+            number = int(inst["id"])
+            url = f"/user/installations/{number}/repositories"
+            listing = self._call("GET", url, step, params={"per_page": 100}) or {}
+            repos = {
+                str(r["full_name"]).lower()
+                for r in listing.get("repositories", [])
+                if (r.get("permissions") or {}).get("admin") is True
+            }
+            if repos:
+                out[number] = repos
+        return out
+
     def open_pull(self, letter: Letter, plan: Plan, login: str) -> dict[str, Any]:
         """Fork (or reuse the fork), branch from the letter's tip, commit the change, open the PR."""
         repo = letter.repo
@@ -144,18 +163,21 @@ class Progress:
         }
 
 
-def progress(api: Api, repo: str, number: int) -> Progress:
-    """Read the PR, undersigned's check run on its head, and where it landed, through the App."""
+def progress(api: Api, repo: str, number: int, app_id: int | None) -> Progress:
+    """Read the PR, undersigned's check run on its head, and where it landed, through the App. Only what the
+    App itself wrote counts: its check run, and its own "landed in" comment (anyone can comment that)."""
     pr = api.get(f"/repos/{repo}/pulls/{number}")
     head = str(pr["head"]["sha"])
     runs = api.get(f"/repos/{repo}/commits/{head}/check-runs", {"check_name": CHECK_NAME}).get("check_runs", [])
-    done = [r for r in runs if r.get("status") == "completed"]
+    done = [r for r in runs if r.get("status") == "completed" and _ours(r.get("app"), app_id)]
     checked = str(done[0]["conclusion"]) if done else None
     title = str((done[0].get("output") or {}).get("title") or "") or None if done else None
     landed: str | None = str(pr["merge_commit_sha"]) if pr.get("merged") else None
     if landed is None and pr.get("state") == "closed":
         # Landed by undersigned's own commit (the PR is then closed with a comment naming it).
         for comment in api.pages(f"/repos/{repo}/issues/{number}/comments"):
+            if not _ours(comment.get("performed_via_github_app"), app_id):
+                continue
             found = _LANDED.search(str(comment.get("body", "")))
             if found:
                 landed = found.group(1)
@@ -176,6 +198,11 @@ def progress(api: Api, repo: str, number: int) -> Progress:
     )
 
 
+def _ours(app: Any, app_id: int | None) -> bool:
+    """Whether GitHub says this App wrote it (`app` of a check run, `performed_via_github_app` of a comment)."""
+    return app_id is not None and isinstance(app, dict) and app.get("id") == app_id
+
+
 class ProgressCache:
     """Answers for a moment (for good once landed), so many pollers cost GitHub few reads."""
 
@@ -183,13 +210,13 @@ class ProgressCache:
         self.ttl, self.size, self.lock = ttl, size, threading.Lock()
         self.items: OrderedDict[tuple[str, int], tuple[float, Progress]] = OrderedDict()
 
-    def get(self, api: Api, repo: str, number: int) -> Progress:
+    def get(self, api: Api, repo: str, number: int, app_id: int | None) -> Progress:
         key = (repo.lower(), number)
         with self.lock:
             found = self.items.get(key)
         if found is not None and (found[1].landed or time.monotonic() < found[0]):
             return found[1]
-        fresh = progress(api, repo, number)
+        fresh = progress(api, repo, number, app_id)
         with self.lock:
             self.items[key] = (time.monotonic() + self.ttl, fresh)
             self.items.move_to_end(key)

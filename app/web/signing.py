@@ -81,8 +81,12 @@ class Plan:
         return not self.problems and self.verdict is not None and self.verdict.kind == self.action
 
 
+NO_PAGE = "There is no signing page here."  # one answer for every repo without one: installed or not, private
+
+
 class UnavailableError(Exception):
-    """The page cannot be shown for this repo; the message says why, in words."""
+    """The page cannot be shown for this repo. Always NO_PAGE: why (not installed, no config, no signing page)
+    would tell a stranger which private repositories the App is installed on."""
 
 
 class PausedError(UnavailableError):
@@ -107,26 +111,37 @@ class Letters:
             try:
                 found = int(self.github.integration.get_repo_installation(owner, name).id)
             except GithubException as exc:
-                raise UnavailableError("undersigned is not installed on this repository.") from exc
+                raise UnavailableError(NO_PAGE) from exc
             with self.lock:
                 self.installations[key] = found
         return found, self.github.api(found)
 
-    def load(self, repo: str) -> Letter:
+    def offering(self, repo: str) -> tuple[int, Api, str, Config]:
+        """The installation, its API, the default branch and the config of a letter with a signing page;
+        UnavailableError for every other repo."""
         installation_id, api = self.api(repo)
         try:
-            default = api.repository(repo).default_branch
-            sha = api.branch_sha(repo, default)
+            repository = api.repository(repo)
         except GithubException as exc:
-            raise UnavailableError("This repository cannot be read.") from exc
+            raise UnavailableError(NO_PAGE) from exc
+        default = repository.default_branch
         config = self.configs.get(api, repo, default)
-        if config is not None and not isinstance(config, Config):
+        if config is not None and not isinstance(config, Config) and not repository.private:
+            # Only a public letter says why: for a private one, even "paused" would tell a stranger it exists.
             raise PausedError(
                 "Signing is paused until the maintainers fix this letter's configuration "
                 "(.github/undersigned.yml has errors). Please come back later."
             )
-        if config is None or not config.signing_page:
-            raise UnavailableError("This letter does not offer a signing page.")
+        if not isinstance(config, Config) or not config.signing_page:
+            raise UnavailableError(NO_PAGE)
+        return installation_id, api, default, config
+
+    def load(self, repo: str) -> Letter:
+        installation_id, api, default, config = self.offering(repo)
+        try:
+            sha = api.branch_sha(repo, default)
+        except GithubException as exc:
+            raise UnavailableError(NO_PAGE) from exc
         letter = config.letter
         if letter.directory is not None:
             files: Mapping[str, str] = self.texts.folder(api, repo, sha, letter.directory)

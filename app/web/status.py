@@ -1,5 +1,6 @@
-"""The status page at `/` for browsers: installations and letters, signatures landed, the queue, the last
-decisions with their reasons. Its figures refresh in place (pages/status.js); GitHub is read at most once a minute."""
+"""The status page at `/` for browsers: signatures landed and the queue for anyone; for a person signed in with
+GitHub, the installations and letters they administer and the last decisions on them, with their reasons.
+Its figures refresh in place (pages/status.js); the GitHub side is read at most once a minute."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from datetime import UTC, datetime
 
 from app.jobs.activity import Activity
 from app.runtime import Runtime
+from app.web.oauth import Signer
 from app.web.pages import e, page
 from app.web.setup import install_url
+from app.web.signer_api import SendError, UserGitHub
 from config import Config
 
 log = logging.getLogger("undersigned.status")
@@ -48,6 +51,23 @@ class Status:
         self.rt, self.activity = rt, Activity(rt.queue.store)
         self.cached: tuple[float, Overview] | None = None
         self.lock = threading.Lock()
+        self.people: dict[str, tuple[float, dict[int, set[str]]]] = {}  # login -> (when, installation -> repos)
+
+    def administered(self, signer: Signer) -> dict[int, set[str]]:
+        """The installations this person can reach through the App, each with the repos (lower-cased) they
+        administer, from their own token (https://docs.github.com/en/rest/apps/installations#list-app-installations-accessible-to-the-user-access-token)."""
+        with self.lock:
+            found = self.people.get(signer.login)
+            if found is not None and time.monotonic() - found[0] < OVERVIEW_TTL:
+                return found[1]
+        settings = self.rt.settings
+        with UserGitHub(settings.github_api_url, signer.token, settings.http_timeout) as gh:
+            mine = gh.administered()
+        with self.lock:
+            if len(self.people) > 1000:
+                self.people.clear()
+            self.people[signer.login] = (time.monotonic(), mine)
+        return mine
 
     def overview(self) -> Overview:
         with self.lock:
@@ -86,7 +106,9 @@ class Status:
             log.warning("status overview failed", extra={"fields": {"error": out.problem}})
         return out
 
-    def html(self) -> str:
+    def html(self, signer: Signer | None = None) -> str:
+        """The page: public figures for anyone; installations, letters and decisions only for a signed-in
+        person, and only those of the repos they administer (a private repo's name is private)."""
         settings = self.rt.settings
         if not settings.has_app_credentials:
             body = (
@@ -96,26 +118,44 @@ class Status:
             return page("Status", body)
         data, view = self.activity.read(), self.overview()
         today = int(data["landed"].get(datetime.now(UTC).strftime("%Y-%m-%d"), 0))
-        link = install_url(settings.web_url, settings.app_slug)
         problems = self.rt.not_ready()
         health = (
             '<p class="ok tag">Ready</p>'
             if not problems
             else "".join(f'<p class="bad tag">Not ready: {e(p)}</p>' for p in problems)
         )
+        health += f'<p class="bad">{e(view.problem)}</p>' if view.problem else ""
+        mine: dict[int, set[str]] | None = None
+        if signer is not None:
+            try:
+                mine = self.administered(signer)
+            except SendError as exc:
+                health += f'<p class="bad">{e(exc)}</p>'
         cards = (
             '<div class="cards">'
             f'<div class="card"><b id="landed-today">{today}</b><span>signatures landed today</span></div>'
             f'<div class="card"><b id="landed-total">{data["total"]}</b><span>signatures landed in total</span></div>'
             f'<div class="card"><b id="queue">{self._queue_depth()}</b><span>jobs waiting</span></div>'
-            f'<div class="card"><b>{len(view.installations)}</b><span>installations</span></div>'
-            "</div>"
+            + (f'<div class="card"><b>{len(mine)}</b><span>installations you administer</span></div>' if mine else "")
+            + "</div>"
         )
+        if mine is None:
+            private = (
+                '<h2>Installations and letters</h2><p class="muted">Sign in with GitHub to see the installations '
+                'and letters you administer.</p><p><a class="button" href="/sign/-/status-login">Sign in with '
+                "GitHub</a></p>"
+            )
+        else:
+            repos = set().union(*mine.values()) if mine else set()
+            private = self._letters(view, mine, repos) + self._decisions(
+                [d for d in data["decisions"] if str(d.get("repo", "")).lower() in repos]
+            )
+        who = f" · signed in as {e(signer.login)}" if signer is not None else ""
+        link = install_url(settings.web_url, settings.app_slug)
         more = f' · <a href="{e(link)}">install on more repositories</a>' if link else ""
         body = (
-            f'<h1>Status</h1><p class="muted">GitHub App {e(settings.app_id)}{more}</p>'
-            f'<div id="live" data-refresh="{REFRESH}">{health}{cards}'
-            f"{self._letters(view)}{self._decisions(data['decisions'])}</div>"
+            f'<h1>Status</h1><p class="muted">GitHub App {e(settings.app_id)}{more}{who}</p>'
+            f'<div id="live" data-refresh="{REFRESH}">{health}{cards}{private}</div>'
         )
         return page("Status", body, script="status.js")
 
@@ -125,18 +165,18 @@ class Status:
         except Exception:
             return "?"
 
-    def _letters(self, view: Overview) -> str:
+    def _letters(self, view: Overview, mine: dict[int, set[str]], repos: set[str]) -> str:
         out = ["<h2>Installations and letters</h2>"]
-        if view.problem:
-            out.append(f'<p class="bad">{e(view.problem)}</p>')
-        if not view.installations and not view.problem:
-            out.append('<p class="muted">Not installed anywhere yet.</p>')
-        for account, inst_id in view.installations:
+        installations = [(account, inst_id) for account, inst_id in view.installations if inst_id in mine]
+        if not installations and not view.problem:
+            out.append('<p class="muted">None you administer.</p>')
+        for account, inst_id in installations:
             out.append(f'<p>Installed on <b>{e(account)}</b> <span class="muted">(installation {inst_id})</span></p>')
         rows = "".join(
             f'<tr><td><a href="{e(x.html_url)}">{e(x.repo)}</a></td>'
             f'<td class="{ {"letter": "ok", "config error": "bad"}.get(x.state, "muted") }">{e(x.state)}</td></tr>'
             for x in view.letters
+            if x.repo.lower() in repos
         )
         if rows:
             out.append(

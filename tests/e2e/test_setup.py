@@ -45,6 +45,7 @@ def test_the_manifest_flow_in_a_browser(fresh: tuple[Simulator, Service], browse
     page.click("text=Create the App on GitHub")
     assert "Create GitHub App for operator" in page.content()  # GitHub's own page (the simulator's)
     page.click("#create")
+    page.click("text=Use this App")  # the owner is shown before anything is stored (issue 18)
     page.wait_for_selector("text=The App is ready")
     shot(page, "setup-done")
     done = page.content()
@@ -73,7 +74,10 @@ def test_the_manifest_flow_in_a_browser(fresh: tuple[Simulator, Service], browse
 
     page.goto(service.base + "/setup")
     assert "Setup is closed" in page.content()  # closed once an App is configured
-    page.goto(service.base + "/")
+    page.goto(service.base + "/sign/-/status-login")  # the status page shows what you administer: sign in
+    page.fill("#login", "operator")
+    page.click("text=Authorize")
+    page.wait_for_url(service.base + "/")
     page.wait_for_selector("tr.decision")
     assert page.inner_text("#landed-total") == "1" and page.inner_text("#landed-today") == "1"
     assert "operator/letter" in page.content()
@@ -117,9 +121,10 @@ def test_a_code_github_refuses_is_said_not_stored(fresh: tuple[Simulator, Servic
     import re
 
     _, service = fresh
-    page = httpx.get(service.base + "/setup/manifest", params={"public_url": service.base}).text
-    [state] = re.findall(r"\?state=([\w-]+)", page)
-    answer = httpx.get(service.base + "/setup/callback", params={"code": "expired", "state": state})
+    with httpx.Client(base_url=service.base) as browser:  # keeps the state's cookie, as a browser does
+        page = browser.get("/setup/manifest", params={"public_url": service.base}).text
+        [state] = re.findall(r"\?state=([\w-]+)", page)
+        answer = browser.get("/setup/callback", params={"code": "expired", "state": state})
     assert answer.status_code == 502 and "GitHub did not create the App" in answer.text and "404" in answer.text
     assert not service.settings.credentials_path.exists()
     assert httpx.get(service.base + "/setup").status_code == 200  # still open: try again

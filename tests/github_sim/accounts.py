@@ -128,5 +128,5 @@ class Accounts:
             "node_id": f"R_{repo.id}",
             "name": repo.name,
             "full_name": repo.full_name,
-            "private": False,
+            "private": repo.private,
         }

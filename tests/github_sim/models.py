@@ -63,6 +63,7 @@ class Token:
     user: User | None = None
     installation: Installation | None = None
     expires_at: float | None = None
+    app: App | None = None  # a user access token's App (the OAuth client it was issued to)
 
 
 @dataclass
@@ -74,6 +75,8 @@ class Repository:
     git: Repo
     parent: Repository | None = None
     collaborators: set[str] = field(default_factory=set)
+    admins: set[str] = field(default_factory=set)  # besides the owner (lower-case logins)
+    private: bool = False  # PATCH /repos/{owner}/{repo} with {"private": true}
     protected: set[str] = field(default_factory=set)
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)
     next_number: int = 1

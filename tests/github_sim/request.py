@@ -61,7 +61,22 @@ class Ctx:
         return self.body.get(name, default)
 
     def repo(self) -> Repository:
-        return self.world.repo(f"{self.params['owner']}/{self.params['repo']}")
+        found = self.world.repo(f"{self.params['owner']}/{self.params['repo']}")
+        if found.private and not self.can_see(found):  # GitHub answers 404, not 403, for a private repo
+            raise ApiError(404, "Not Found")
+        return found
+
+    def can_see(self, repo: Repository) -> bool:
+        """Whether the caller may read a private repo: an installation on it, or one of its people."""
+        actor = self.actor
+        if actor.kind == "app":  # the App's JWT: only GET /repos/{owner}/{repo}/installation takes a repo
+            return True
+        if actor.installation is not None:
+            return repo.full_name in actor.installation.repos
+        return actor.user is not None and actor.user.login.lower() in repo.collaborators | repo.admins
+
+    def is_admin(self, user: User, repo: Repository) -> bool:
+        return user.login.lower() == repo.owner.login.lower() or user.login.lower() in repo.admins
 
     def need_user(self) -> User:
         if self.actor.user is None:

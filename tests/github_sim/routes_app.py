@@ -112,6 +112,46 @@ def get_me(ctx: Ctx) -> Any:
     return ctx.shapes.public_user(ctx.need_user())
 
 
+def _user_installations(ctx: Ctx) -> list[Installation]:
+    """The installations of the token's App that the user can reach: their own account's, or ones holding a
+    repo they are one of the people of (https://docs.github.com/en/rest/apps/installations#list-app-installations-accessible-to-the-user-access-token)."""
+    user, app = ctx.need_user(), ctx.actor.app
+    if app is None:
+        raise ApiError(403, "You must authenticate with an access token authorized to a GitHub App")
+    return [
+        i
+        for i in ctx.world.installations.values()
+        if i.app is app and (i.account is user or any(_reachable(ctx, r) for r in i.repos))
+    ]
+
+
+def _reachable(ctx: Ctx, name: str) -> bool:
+    repo = ctx.world.repo(name)
+    user = ctx.need_user()
+    return user.login.lower() in repo.collaborators | repo.admins or ctx.is_admin(user, repo)
+
+
+@route("GET", "/user/installations")
+def user_installations(ctx: Ctx) -> Any:
+    found = [ctx.shapes.installation(i) for i in _user_installations(ctx)]
+    return {"total_count": len(found), "installations": ctx.page(found)}
+
+
+@route("GET", "/user/installations/{id}/repositories")
+def user_installation_repos(ctx: Ctx) -> Any:
+    inst = next((i for i in _user_installations(ctx) if i.id == ctx.param_int("id")), None)
+    if inst is None:
+        raise ApiError(404, "Not Found")
+    user, repos = ctx.need_user(), []
+    for name in sorted(inst.repos):
+        repo = ctx.world.repo(name)
+        if _reachable(ctx, name):
+            admin = ctx.is_admin(user, repo)
+            rights = {"admin": admin, "maintain": admin, "push": True, "triage": True, "pull": True}
+            repos.append({**ctx.shapes.repo(repo), "permissions": rights})
+    return {"total_count": len(repos), "repository_selection": "selected", "repositories": ctx.page(repos)}
+
+
 @route("GET", "/rate_limit")
 def rate_limit(ctx: Ctx) -> Any:
     core = {"limit": 5000, "remaining": 5000, "reset": int(ctx.world.now()) + 3600, "used": 0}

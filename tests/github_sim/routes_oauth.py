@@ -115,7 +115,8 @@ class OAuthServer:
         if redirect_uri is not None and redirect_uri != grant.redirect_uri:
             return _error("redirect_uri_mismatch", "The redirect_uri MUST match the registered callback URL.")
         with self.world.lock:
-            token = Token(f"ghu_{secrets.token_hex(18)}", user=grant.user, expires_at=self.world.now() + TOKEN_TTL)
+            app = self.clients[client_id][0]
+            token = Token(f"ghu_{secrets.token_hex(18)}", grant.user, expires_at=self.world.now() + TOKEN_TTL, app=app)
             self.world.tokens[token.value] = token
         answer = {"access_token": token.value, "token_type": "bearer", "scope": "", "expires_in": TOKEN_TTL}
         if "application/json" in request.headers.get("accept", ""):

@@ -16,6 +16,20 @@ def get_repo(ctx: Ctx) -> Any:
     return ctx.shapes.full_repo(ctx.repo())
 
 
+@route("PATCH", "/repos/{owner}/{repo}")
+def update_repo(ctx: Ctx) -> Any:
+    """Only `private` (https://docs.github.com/en/rest/repos/repos#update-a-repository): a repo's admins."""
+    repo, user = ctx.repo(), ctx.need_user()
+    if not ctx.is_admin(user, repo):
+        raise ApiError(403, "Must have admin rights to Repository.")
+    private = ctx.field("private")
+    if private is not None:
+        if not isinstance(private, bool):
+            raise ApiError(422, "Invalid request.", errors=[{"field": "private", "code": "invalid"}])
+        repo.private = private
+    return ctx.shapes.full_repo(repo)
+
+
 @route("POST", "/repos/{owner}/{repo}/forks")
 def create_fork(ctx: Ctx) -> Any:
     return 202, ctx.shapes.full_repo(ctx.world.fork(ctx.repo(), ctx.need_user()))

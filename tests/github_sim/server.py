@@ -99,7 +99,7 @@ class Simulator:
             raise ApiError(401, "Bad credentials")
         if token.installation is not None:
             return Actor("installation", installation=token.installation, app=token.installation.app, token=value)
-        return Actor("user", user=token.user, token=value)
+        return Actor("user", user=token.user, token=value, app=token.app)
 
     def _verify_jwt(self, value: str) -> App:
         # https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app

@@ -161,7 +161,7 @@ class BaseShapes:
             "is_template": False,
             "web_commit_signoff_required": False,
             "topics": [],
-            "visibility": "public",
+            "visibility": "private" if repo.private else "public",
             "forks": sum(1 for r in self.world.repos.values() if r.parent is repo),
             "open_issues": open_issues,
             "watchers": 0,
