@@ -77,13 +77,15 @@ class ActionsRunner:
         self.groups: dict[str, _Group] = {}
         self.active = 0
         self.tokens: set[str] = set()  # every GITHUB_TOKEN handed out (revoked ones too): their events start nothing
+        self.gate: threading.Event | None = None  # tests: runs wait for it to start (a busy runner)
+        self.paused = False  # tests: events start no runs (an Actions outage)
         owner = self.world.users.get("github") or self.world.add_user("github", type="Organization")
         self.app: App = self.world.add_app("github-actions", owner, "", None, None)
         self.world.listeners.append(self.on_event)
 
     # --- events -----------------------------------------------------------------------------------
     def on_event(self, event: str, action: str | None, body: dict[str, Any], inst: Installation | None) -> None:
-        if self.world.acting in self.tokens:
+        if self.world.acting in self.tokens or self.paused:
             return  # GitHub: events triggered by the GITHUB_TOKEN create no new workflow run
         trigger = WEBHOOK_TO_TRIGGER.get(event)
         repo = body.get("_repo")
@@ -176,6 +178,8 @@ class ActionsRunner:
 
     # --- one run ----------------------------------------------------------------------------------
     def _execute(self, run: Run, flow: Workflow, *, counted: bool = True) -> None:
+        if self.gate is not None:
+            self.gate.wait()
         repo = self.world.repo(run.repo)
         token = self._token(repo, flow)
         run.status, run.started = "in_progress", time.monotonic()
