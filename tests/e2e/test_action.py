@@ -211,3 +211,16 @@ def test_a_scheduled_run_finds_what_no_run_decided(sim: Simulator) -> None:
     [run] = w.runner.schedule(w.repo)
     w.settle()
     assert run.conclusion == "success" and w.pull(number).merged
+
+
+def test_signatures_one_at_a_time_cost_what_the_readme_says(sim: Simulator) -> None:
+    signers = ["ada", "grace", "linus", "margaret", "alan"]
+    w = letter_world(sim, signers)
+    for login in signers:
+        w.sign(login)
+        w.settle()
+    runs = [r for r in w.runner.runs if r.conclusion == "success"]
+    assert len(runs) == len(signers) and all(w.pull(n).merged for n in range(1, 6))
+    per = sum(r.requests for r in runs) / len(signers)
+    print(f"\none at a time: {per:.1f} requests per signature, {int(1000 / per)} signatures/hour on GITHUB_TOKEN")
+    assert per <= 15  # the README's figure for a signature that lands alone
