@@ -82,7 +82,9 @@ class ActionEnv:
     def api(self) -> Api:
         """The REST client for GITHUB_TOKEN: PyGithub's retries (5xx, secondary limits) and our counting and
         write pacing (GitHub asks for mutations one at a time, a second apart)."""
-        retry = GithubRetry(total=4, backoff_factor=0.5, secondary_rate_wait=60)
+        # A used-up hourly limit is not waited out (the job would time out first): the run stops and says so,
+        # and the next run after the reset goes on from GitHub's state.
+        retry = GithubRetry(total=4, backoff_factor=0.5, secondary_rate_wait=60, max_rate_limit_wait=120)
         github = Github(
             auth=Auth.Token(self.token),
             base_url=self.api_url,

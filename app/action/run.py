@@ -49,6 +49,7 @@ class ActionRun:
         self.caught_up = False
         self.failures: list[str] = []
         self.count = 0
+        self.stopped = False  # the rate limit is used up: no further request can succeed in this run
 
     def enqueue(self, job: Job) -> bool:
         if job.key in self.pending:
@@ -60,8 +61,8 @@ class ActionRun:
         for job in jobs:
             self.enqueue(job)
         self.drain()
-        if catch_up and not self.caught_up:
-            self.catch_up()
+        if catch_up and not self.caught_up and not self.stopped:
+            self.enqueue(Job("reconcile", INSTALLATION, self.repo))
             self.drain()
         return self.failures
 
@@ -91,8 +92,12 @@ class ActionRun:
                 self.reviewed.add(job.number)
             self.dispatcher.run(job)
         except RateLimitExceededException as exc:
-            self.failures.append(f"GitHub's rate limit for this repository's token is used up ({_reset(exc)}).")
-            self.pending.clear()  # every further request would fail too; the next run goes on from GitHub's state
+            self.failures.append(
+                f"GitHub's rate limit for this repository's token is used up ({_reset(exc)}); "
+                "the first run after that goes on where this one stopped."
+            )
+            self.pending.clear()
+            self.stopped = True  # every further request would fail too; the next run goes on from GitHub's state
         except GithubException as exc:
             message = exc.data.get("message") if isinstance(exc.data, dict) else None
             if exc.status in GONE:

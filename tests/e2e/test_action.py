@@ -224,3 +224,17 @@ def test_signatures_one_at_a_time_cost_what_the_readme_says(sim: Simulator) -> N
     per = sum(r.requests for r in runs) / len(signers)
     print(f"\none at a time: {per:.1f} requests per signature, {int(1000 / per)} signatures/hour on GITHUB_TOKEN")
     assert per <= 15  # the README's figure for a signature that lands alone
+
+
+def test_a_used_up_hour_says_so_and_the_next_hour_goes_on(sim: Simulator) -> None:
+    w = letter_world(sim, ["ada"])
+    window = int(sim.world.now() // 3600)
+    sim.used[f"actions:{REPO.lower()}:{window}"] = 1000  # the repository's GITHUB_TOKEN budget is spent
+    number = w.sign("ada", "Ada Lovelace")
+    [run] = w.settle()
+    assert run.conclusion == "failure" and not w.pull(number).merged
+    assert "::error title=undersigned::GitHub's rate limit for this repository's token is used up" in run.output
+    sim.world.offset += 3600  # the next hour: the scheduled run finds the signature
+    w.runner.schedule(w.repo)
+    w.settle()
+    assert w.pull(number).merged
