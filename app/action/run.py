@@ -18,6 +18,7 @@ from app.action.state import GitHubStore
 from app.github.api import Api
 from app.jobs.job import Job
 from app.logs import event
+from app.review.config_check import WAITING_TITLE
 from app.worker.dispatch import Dispatcher
 from config import Config
 
@@ -50,6 +51,7 @@ class ActionRun:
         self.failures: list[str] = []
         self.count = 0
         self.stopped = False  # the rate limit is used up: no further request can succeed in this run
+        self.quick = False  # the catch-up follows an event (not the schedule): see catch_up
 
     def enqueue(self, job: Job) -> bool:
         if job.key in self.pending:
@@ -62,6 +64,7 @@ class ActionRun:
             self.enqueue(job)
         self.drain()
         if catch_up and not self.caught_up and not self.stopped:
+            self.quick = True
             self.enqueue(Job("reconcile", INSTALLATION, self.repo))
             self.drain()
         return self.failures
@@ -111,15 +114,18 @@ class ActionRun:
     def catch_up(self) -> None:
         """Find what no run of ours decided (its run was cancelled while pending, or died): open PRs whose head
         has no check run of ours, still shows "waiting for the configuration", or shows valid but unlanded.
-        Level-triggered, as the App's reconciliation: it reads GitHub, nothing remembered."""
+        Level-triggered, as the App's reconciliation: it reads GitHub, nothing remembered. Reading a head's
+        check costs a request, so an event's run skips PRs labelled as needing changes (the listing shows
+        labels for free; a push to such a PR starts its own run); the scheduled run reads them all."""
         self.caught_up = True
         ctx = self.dispatcher.context(Job("reconcile", INSTALLATION, self.repo))
         config = ctx.config(self.api.repository(self.repo).default_branch)
         if not isinstance(config, Config):
             return  # not a letter, or a broken config (its PRs' checks and the commit's check say so)
         found = []
+        needs_changes = config.report.labels.get("invalid") if self.quick else None
         for pr in self.api.open_pulls(self.repo):
-            if pr.number in self.reviewed:
+            if pr.number in self.reviewed or (needs_changes and needs_changes in pr.label_names):
                 continue
             run = self.store.our_run(self.repo, pr.head_sha)
             if run is None or _in_flight(run, landing=config.merge.enabled):
@@ -131,7 +137,9 @@ class ActionRun:
 
 def _in_flight(run: dict[str, Any], *, landing: bool) -> bool:
     """A verdict that is not the end: waiting on the config, or valid and not yet landed."""
-    return run.get("conclusion") == "neutral" or (landing and run.get("conclusion") == "success")
+    if run.get("conclusion") == "neutral":
+        return (run.get("output") or {}).get("title") == WAITING_TITLE  # not "not a signature": that one is final
+    return landing and run.get("conclusion") == "success"
 
 
 def _what(job: Job) -> str:

@@ -238,3 +238,25 @@ def test_a_used_up_hour_says_so_and_the_next_hour_goes_on(sim: Simulator) -> Non
     w.runner.schedule(w.repo)
     w.settle()
     assert w.pull(number).merged
+
+
+def test_runs_do_not_evaluate_again_what_is_decided(sim: Simulator) -> None:
+    w = letter_world(sim, ["ada", "grace"])
+    invalid = w.sign("grace", "Grace Hopper", as_login="someone")
+    maint = person(sim, "maintainer")
+    maint.branch(REPO, "typo")
+    text, _ = maint.read(REPO, "README.md", "typo")
+    maint.write(REPO, "README.md", text.replace("end is relationship", "end its relationship"), "typo")
+    typo = int(maint.open_pr(REPO, "typo", "Fix a typo")["number"])
+    w.settle()
+    assert [r.conclusion for r in w.runs_on(w.pull(typo).head_sha)] == ["neutral"]
+    before = len(w.runner.runs)
+    w.sign("ada", "Ada Lovelace")
+    w.settle()
+    [ada_run] = w.runner.runs[before:]
+    actor = sim.faults.calls(actor="installation:")
+    invalid_head = w.pull(invalid).head_sha
+    mine = [c for c in actor if c.path.endswith((f"/pulls/{invalid}", f"/pulls/{typo}"))]
+    assert mine and all(c.actor != actor[-1].actor for c in mine)  # neither PR evaluated again in ada's run
+    assert not any(invalid_head in c.path for c in actor if c.actor == actor[-1].actor)  # labelled: not even read
+    assert ada_run.conclusion == "success"
