@@ -211,6 +211,9 @@ def test_a_scheduled_run_finds_what_no_run_decided(sim: Simulator) -> None:
     [run] = w.runner.schedule(w.repo)
     w.settle()
     assert run.conclusion == "success" and w.pull(number).merged
+    [button] = w.runner.dispatch(w.repo)  # "Run workflow": nothing left to do, and it says so
+    w.settle()
+    assert button.conclusion == "success" and "Nothing to decide or land in this run." in button.summary
 
 
 def test_signatures_one_at_a_time_cost_what_the_readme_says(sim: Simulator) -> None:
