@@ -25,6 +25,7 @@ from config import Config
 log = logging.getLogger("undersigned.action")
 CONFIG_TTL = 24 * 3600.0  # a run reads the config once; a push that changes it drops it (config_pushed)
 MAX_JOBS = 5000  # a run that would do more is stuck in a loop: stop, and say so
+ORDER = {"reconcile": 1, "land": 2}  # other jobs: 0
 GONE = {404, 410, 422}  # the PR or commit is gone: nothing to do (the App drops such jobs too)
 
 
@@ -50,7 +51,6 @@ class ActionRun:
         self.caught_up = False
         self.failures: list[str] = []
         self.count = 0
-        self.stopped = False  # the rate limit is used up: no further request can succeed in this run
         self.quick = False  # the catch-up follows an event (not the schedule): see catch_up
 
     def enqueue(self, job: Job) -> bool:
@@ -62,18 +62,19 @@ class ActionRun:
     def run(self, jobs: list[Job], *, catch_up: bool) -> list[str]:
         for job in jobs:
             self.enqueue(job)
-        self.drain()
-        if catch_up and not self.caught_up and not self.stopped:
+        if catch_up:
             self.quick = True
             self.enqueue(Job("reconcile", INSTALLATION, self.repo))
-            self.drain()
+        self.drain()
         return self.failures
 
     def _next(self) -> Job | None:
-        for key, job in self.pending.items():
-            if job.kind != "land":
-                return self.pending.pop(key)
-        return self.pending.popitem()[1] if self.pending else None
+        """The event's own jobs first, then the catch-up (skipped if a scan already looked at every PR), then
+        the landing: so what the whole run found valid lands in one commit."""
+        if not self.pending:
+            return None
+        key = min(self.pending, key=lambda k: ORDER.get(self.pending[k].kind, 0))  # min keeps queue order on ties
+        return self.pending.pop(key)
 
     def drain(self) -> None:
         while (job := self._next()) is not None:
@@ -87,7 +88,8 @@ class ActionRun:
     def run_one(self, job: Job) -> None:
         try:
             if job.kind == "reconcile":
-                self.catch_up()
+                if not self.caught_up:
+                    self.catch_up()
                 return
             if job.kind == "scan":
                 self.caught_up = True  # every open PR is evaluated: nothing left to find
@@ -100,7 +102,6 @@ class ActionRun:
                 "the first run after that goes on where this one stopped."
             )
             self.pending.clear()
-            self.stopped = True  # every further request would fail too; the next run goes on from GitHub's state
         except GithubException as exc:
             message = exc.data.get("message") if isinstance(exc.data, dict) else None
             if exc.status in GONE:

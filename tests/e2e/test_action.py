@@ -62,7 +62,9 @@ def test_a_cancelled_pending_run_loses_no_signature(sim: Simulator) -> None:
     assert runs[1].conclusion == "cancelled"  # grace's run: cancelled by linus's, as GitHub does
     w.runner.gate.set()
     w.settle()
-    assert all(w.pull(n).merged for n in (first, second, third))  # linus's run found grace's PR too
+    assert all(w.pull(n).merged for n in (first, second, third))  # grace's PR was found all the same
+    # ada's run, started last of all, found the two others waiting and landed the three in one commit
+    assert len({w.pull(n).merge_commit_sha for n in (first, second, third)}) == 1
     assert w.letter().count("[@grace]") == 1
 
 
