@@ -186,6 +186,15 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run job workers as their own process (with UNDERSIGNED_REDIS_URL)")
     worker.add_argument("--threads", type=int, default=None)
     worker.set_defaults(func=_cmd_worker)
+
+    action = sub.add_parser("action", help="run as a GitHub Actions step (reads GITHUB_EVENT_NAME, GITHUB_TOKEN, ...)")
+    action.set_defaults(func=_cmd_action)
+
+    init = sub.add_parser("init", help="add undersigned's workflow (and a starter config) to a letter's repo")
+    init.add_argument("path", nargs="?", default=".", help="the letter's repo folder (default: here)")
+    init.add_argument("--branch", help="the default branch (default: the branch checked out, else main)")
+    init.add_argument("--uses", help="the action to use (default: the published undersigned action)")
+    init.set_defaults(func=_cmd_init)
     return parser
 
 
@@ -199,6 +208,34 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     from app.server import run_worker
 
     return run_worker(args.threads)
+
+
+def _cmd_action(args: argparse.Namespace) -> int:
+    from app.action.main import run_action  # the Action's imports are only paid for by `action`
+
+    return run_action()
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from app.action.init import init
+
+    repo = Path(args.path)
+    if not repo.is_dir():
+        print(f"undersigned: {repo} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    for written in init(repo, args.branch, args.uses):
+        shown = written.path.relative_to(repo).as_posix()
+        if written.path.name == "undersigned.yml" and written.path.parent.name == ".github":
+            note = (
+                "a starter config: make `file`, `start_after` and `line` match your letter"
+                if written.created
+                else "kept as it is"
+            )
+        else:
+            note = "written" if written.created else "replaced"
+        print(f"{shown}: {note}")
+    print("Commit both to the default branch: undersigned then runs on every signature pull request.")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,6 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("app.landing",),
     ("app.worker",),
     ("handlers",),
+    ("app.action",),  # the GitHub Action's front door: an event in, the App's jobs run in one process
     ("app.runtime",),
     ("app.web",),
     ("app.server", "app.cli"),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
+from app.github.api import Api
 from app.github.caches import ConfigCache, TextCache
-from app.github.client import GitHubApp
 from app.jobs.job import Job
 from app.jobs.ready import ReadySet
 from app.jobs.store import Store
@@ -17,11 +18,17 @@ from app.review.scan import review_number, review_sha, scan, sweep
 from app.worker.reconcile import reconcile
 
 
+class Apis(Protocol):
+    """Where a job's API client comes from: the App's installations (GitHubApp), or an Action's one token."""
+
+    def api(self, installation_id: int) -> Api: ...
+
+
 class Dispatcher:
     """Runs jobs. The caches live as long as the process: file texts by commit never go stale, and the
     config is re-read after its TTL."""
 
-    def __init__(self, github: GitHubApp, store: Store, enqueue: Callable[[Job], bool], config_ttl: float) -> None:
+    def __init__(self, github: Apis, store: Store, enqueue: Callable[[Job], bool], config_ttl: float) -> None:
         self.github, self.store, self.enqueue = github, store, enqueue
         self.texts, self.configs, self.ready = TextCache(), ConfigCache(config_ttl, store), ReadySet(store)
 

@@ -46,6 +46,7 @@ class Accounts:
         self.check_runs: dict[int, CheckRun] = {}
         self.check_suites: dict[int, CheckSuite] = {}
         self.listeners: list[Listener] = []
+        self.acting: str | None = None  # the token of the request being handled (None: a test acting directly)
 
     # --- time and ids ---------------------------------------------------------------------------
     def now(self) -> float:

@@ -61,6 +61,9 @@ class Simulator:
         self.shapes = Shapes(world, self.base_url)
         self.webhooks = WebhookSender(world, self.shapes, self.faults, self.contract)
         self.used: dict[str, int] = {}
+        # Tokens whose rate limit is not their own 5,000 an hour: token -> (bucket, limit). An Actions run's
+        # GITHUB_TOKEN draws on its repository's 1,000 an hour (tests/github_sim/actions.py).
+        self.buckets: dict[str, tuple[str, int]] = {}
         self.closers: list[Callable[[], None]] = []  # clients handed out, closed on stop
         self.report_on_stop = False  # print the contract's violations to stderr on stop
 
@@ -201,25 +204,34 @@ class Simulator:
         etag = f'"{hashlib.sha256(body).hexdigest()[:40]}"'
         if request.headers.get("if-none-match") == etag:
             if actor.token is not None:
-                key = f"{actor.token}:{int(self.world.now() // 3600)}"
+                key = f"{self.buckets.get(actor.token, (actor.token, 0))[0]}:{int(self.world.now() // 3600)}"
                 self.used[key] = max(0, self.used.get(key, 1) - 1)
             return 304, Response(status_code=304, headers={**headers, "ETag": etag})
         return 200, JSONResponse(payload, status_code=200, headers={**headers, "ETag": etag})
 
     def _locked(self, fn: Handler, ctx: Ctx) -> Any:
         with self.world.lock:
-            return fn(ctx)
+            self.world.acting = ctx.actor.token  # whose request caused the events it emits (see actions.py)
+            try:
+                return fn(ctx)
+            finally:
+                self.world.acting = None
 
     def _rate_headers(self, actor: Actor) -> dict[str, str]:
         if actor.token is None:
             return {}
         window = int(self.world.now() // 3600)
-        key = f"{actor.token}:{window}"
+        bucket, limit = self.buckets.get(actor.token, (actor.token, RATE_LIMIT))
+        key = f"{bucket}:{window}"
         self.used[key] = self.used.get(key, 0) + 1
         used = self.used[key]
+        if used > limit:  # https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
+            headers = {"x-ratelimit-limit": str(limit), "x-ratelimit-remaining": "0", "x-ratelimit-used": str(used)}
+            headers["x-ratelimit-reset"] = str((window + 1) * 3600)
+            raise ApiError(403, "API rate limit exceeded for installation.", headers)
         return {
-            "x-ratelimit-limit": str(RATE_LIMIT),
-            "x-ratelimit-remaining": str(max(0, RATE_LIMIT - used)),
+            "x-ratelimit-limit": str(limit),
+            "x-ratelimit-remaining": str(max(0, limit - used)),
             "x-ratelimit-used": str(used),
             "x-ratelimit-reset": str((window + 1) * 3600),
             "x-ratelimit-resource": "core",

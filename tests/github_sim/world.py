@@ -69,8 +69,8 @@ class World(Accounts):
                 raise ApiError(422, "Update is not a fast forward")
             if not repo.git.set_ref(f"refs/heads/{branch}", sha, old or current):
                 raise ApiError(422, "Reference cannot be updated")
-            if (inst := self.installation_for(repo)) is not None:  # only an App's installations get pushes
-                self.emit("push", None, push_event(repo, branch, current, sha), inst)
+            # Webhooks go to an App's installations only (webhooks.py); the Actions runner hears every push.
+            self.emit("push", None, push_event(repo, branch, current, sha), self.installation_for(repo))
             self.after_push(repo, branch, sha)
 
     def after_push(self, repo: Repository, branch: str, sha: str) -> None:

@@ -1,0 +1,97 @@
+"""What GitHub Actions gives a step: the documented environment, and a client for its GITHUB_TOKEN.
+
+https://docs.github.com/en/actions/reference/workflows-and-actions/variables#default-environment-variables
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from github import Auth, Github, GithubRetry
+
+from app.github.api import Api
+from app.github.pacing import Pacer
+
+# Job.installation_id names the App's installation; an Action run has one token for one repo, so its jobs all
+# carry this one (handlers read `installation.id`, which Actions payloads lack: it is added before routing).
+INSTALLATION = 1
+REQUIRED = ("GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITHUB_TOKEN", "GITHUB_REPOSITORY")
+
+
+class ActionEnvError(ValueError):
+    """The environment is not a GitHub Actions step's (or lacks the token): the message says what to set."""
+
+
+@dataclass(frozen=True)
+class ActionEnv:
+    event_name: str
+    event_path: Path
+    token: str
+    repository: str
+    api_url: str
+    server_url: str
+    summary_path: Path | None
+    mutation_interval: float
+
+    @staticmethod
+    def read(environ: Mapping[str, str]) -> ActionEnv:
+        missing = [name for name in REQUIRED if not environ.get(name)]
+        if missing:
+            hint = ""
+            if "GITHUB_TOKEN" in missing:
+                hint = (
+                    " (give the step `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}`, as the README's workflow does)"
+                )
+            raise ActionEnvError(
+                f"{', '.join(missing)} not set: `undersigned action` runs as a GitHub Actions step{hint}"
+            )
+        summary = environ.get("GITHUB_STEP_SUMMARY")
+        try:
+            interval = float(environ.get("UNDERSIGNED_MUTATION_INTERVAL", "1"))
+        except ValueError:
+            raise ActionEnvError("UNDERSIGNED_MUTATION_INTERVAL is not a number of seconds") from None
+        return ActionEnv(
+            environ["GITHUB_EVENT_NAME"],
+            Path(environ["GITHUB_EVENT_PATH"]),
+            environ["GITHUB_TOKEN"],
+            environ["GITHUB_REPOSITORY"],
+            environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
+            environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/"),
+            Path(summary) if summary else None,
+            max(0.0, interval),
+        )
+
+    @staticmethod
+    def current() -> ActionEnv:
+        return ActionEnv.read(os.environ)
+
+    def payload(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.event_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ActionEnvError(f"cannot read the event payload at {self.event_path}: {exc}") from None
+        if not isinstance(data, dict):
+            raise ActionEnvError(f"the event payload at {self.event_path} is not a JSON object")
+        return data
+
+    def api(self) -> Api:
+        """The REST client for GITHUB_TOKEN: PyGithub's retries (5xx, secondary limits) and our counting and
+        write pacing (GitHub asks for mutations one at a time, a second apart)."""
+        # A used-up hourly limit is not waited out (the job would time out first): the run stops and says so,
+        # and the next run after the reset goes on from GitHub's state.
+        retry = GithubRetry(total=4, backoff_factor=0.5, secondary_rate_wait=60, max_rate_limit_wait=120)
+        github = Github(
+            auth=Auth.Token(self.token),
+            base_url=self.api_url,
+            timeout=15,
+            retry=retry,
+            per_page=100,
+            seconds_between_requests=None,
+            seconds_between_writes=None,  # pacing is ours (Pacer)
+        )
+        return Api(github.requester, INSTALLATION, Pacer(self.mutation_interval))

@@ -1,0 +1,157 @@
+"""One Action run: the event's jobs, then what waits (the catch-up), then the landing, all in this process.
+
+The jobs are the App's (handlers/), run by the App's dispatcher over the same review and landing layers;
+only the queue differs: a list in memory that lives as long as the run. Landing jobs wait until every other
+job is done, so each run lands everything valid in one commit, as the App's batches do.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from github import GithubException, RateLimitExceededException
+
+from app.action.env import INSTALLATION
+from app.action.state import GitHubStore
+from app.github.api import Api
+from app.jobs.job import Job
+from app.logs import event
+from app.review.config_check import WAITING_TITLE
+from app.worker.dispatch import Dispatcher
+from config import Config
+
+log = logging.getLogger("undersigned.action")
+CONFIG_TTL = 24 * 3600.0  # a run reads the config once; a push that changes it drops it (config_pushed)
+MAX_JOBS = 5000  # a run that would do more is stuck in a loop: stop, and say so
+ORDER = {"reconcile": 1, "land": 2}  # other jobs: 0
+GONE = {404, 410, 422}  # the PR or commit is gone: nothing to do (the App drops such jobs too)
+
+
+class OneToken:
+    """The dispatcher's source of API clients: the run's one token, for its one repository."""
+
+    def __init__(self, api: Api) -> None:
+        self._api = api
+
+    def api(self, installation_id: int) -> Api:
+        return self._api
+
+
+class ActionRun:
+    """Runs jobs to completion. `failures` says, in plain words, what could not be done."""
+
+    def __init__(self, api: Api, repo: str) -> None:
+        self.api, self.repo = api, repo
+        self.store = GitHubStore(api)
+        self.dispatcher = Dispatcher(OneToken(api), self.store, self.enqueue, CONFIG_TTL)
+        self.pending: dict[str, Job] = {}
+        self.reviewed: set[int] = set()
+        self.caught_up = False
+        self.failures: list[str] = []
+        self.count = 0
+        self.quick = False  # the catch-up follows an event (not the schedule): see catch_up
+
+    def enqueue(self, job: Job) -> bool:
+        if job.key in self.pending:
+            return False  # coalesced: the job reads fresh state, so one run of it serves both
+        self.pending[job.key] = job
+        return True
+
+    def run(self, jobs: list[Job], *, catch_up: bool) -> list[str]:
+        for job in jobs:
+            self.enqueue(job)
+        if catch_up:
+            self.quick = True
+            self.enqueue(Job("reconcile", INSTALLATION, self.repo))
+        self.drain()
+        return self.failures
+
+    def _next(self) -> Job | None:
+        """The event's own jobs first, then the catch-up (skipped if a scan already looked at every PR), then
+        the landing: so what the whole run found valid lands in one commit."""
+        if not self.pending:
+            return None
+        key = min(self.pending, key=lambda k: ORDER.get(self.pending[k].kind, 0))  # min keeps queue order on ties
+        return self.pending.pop(key)
+
+    def drain(self) -> None:
+        while (job := self._next()) is not None:
+            self.count += 1
+            if self.count > MAX_JOBS:
+                self.failures.append(f"stopped after {MAX_JOBS} jobs in one run; the next run goes on")
+                self.pending.clear()
+                return
+            self.run_one(job)
+
+    def run_one(self, job: Job) -> None:
+        try:
+            if job.kind == "reconcile":
+                if not self.caught_up:
+                    self.catch_up()
+                return
+            if job.kind == "scan":
+                self.caught_up = True  # every open PR is evaluated: nothing left to find
+            if job.kind == "evaluate" and job.number is not None:
+                self.reviewed.add(job.number)
+            self.dispatcher.run(job)
+        except RateLimitExceededException as exc:
+            self.failures.append(
+                f"GitHub's rate limit for this repository's token is used up ({_reset(exc)}); "
+                "the first run after that goes on where this one stopped."
+            )
+            self.pending.clear()
+        except GithubException as exc:
+            message = exc.data.get("message") if isinstance(exc.data, dict) else None
+            if exc.status in GONE:
+                event(log, "job gone", job=job.key, status=exc.status, message=message)
+                return
+            self.failures.append(f"{_what(job)}: GitHub answered {exc.status} ({message or 'no message'}).")
+        except Exception as exc:  # one job's failure must not stop the others; the run reports it
+            log.exception("job failed", extra={"fields": {"job": job.key}})
+            self.failures.append(f"{_what(job)} failed: {type(exc).__name__}: {exc}")
+
+    def catch_up(self) -> None:
+        """Find what no run of ours decided (its run was cancelled while pending, or died): open PRs whose head
+        has no check run of ours, still shows "waiting for the configuration", or shows valid but unlanded.
+        Level-triggered, as the App's reconciliation: it reads GitHub, nothing remembered. Reading a head's
+        check costs a request, so an event's run skips PRs labelled as needing changes (the listing shows
+        labels for free; a push to such a PR starts its own run); the scheduled run reads them all."""
+        self.caught_up = True
+        ctx = self.dispatcher.context(Job("reconcile", INSTALLATION, self.repo))
+        config = ctx.config(self.api.repository(self.repo).default_branch)
+        if not isinstance(config, Config):
+            return  # not a letter, or a broken config (its PRs' checks and the commit's check say so)
+        found = []
+        needs_changes = config.report.labels.get("invalid") if self.quick else None
+        for pr in self.api.open_pulls(self.repo):
+            if pr.number in self.reviewed or (needs_changes and needs_changes in pr.label_names):
+                continue
+            run = self.store.our_run(self.repo, pr.head_sha)
+            if run is None or _in_flight(run, landing=config.merge.enabled):
+                found.append(pr.number)
+                ctx.queue("evaluate", pr.number)
+        if found:
+            event(log, "caught up", repo=self.repo, evaluate=found)
+
+
+def _in_flight(run: dict[str, Any], *, landing: bool) -> bool:
+    """A verdict that is not the end: waiting on the config, or valid and not yet landed."""
+    if run.get("conclusion") == "neutral":
+        return (run.get("output") or {}).get("title") == WAITING_TITLE  # not "not a signature": that one is final
+    return landing and run.get("conclusion") == "success"
+
+
+def _what(job: Job) -> str:
+    if job.number is not None:
+        return f"checking pull request #{job.number}"
+    names = {"land": "landing", "config": "checking the configuration", "scan": "checking every open pull request"}
+    return names.get(job.kind, job.kind)
+
+
+def _reset(exc: GithubException) -> str:
+    reset = (exc.headers or {}).get("x-ratelimit-reset")
+    if reset and reset.isdigit():
+        return "it resets at " + time.strftime("%H:%M UTC", time.gmtime(int(reset)))
+    return "it resets within the hour"

@@ -1,0 +1,87 @@
+"""The store's second implementation: what GitHub already holds is read back from it, not remembered.
+
+The review and landing layers keep a little state through the Store interface (get, put, claim, lock,
+same, remember). The App's Store keeps it in SQLite or Redis between jobs. An Action run has nowhere to keep
+anything between runs, so this one keeps the run's own notes in memory (locks, the ready set, the check a
+valid head is owed while it lands) and answers the two questions whose answer lives on GitHub from GitHub:
+  - `check:{repo}:{sha}`: our check run on a head, found by name on the commit;
+  - `check-digest:{repo}:{sha}`: whether that run already says what we would post (so a re-run of the same
+    verdict writes nothing).
+Our one comment is found by its hidden marker already (app.review.report), the ledger is a file, and the
+open PRs are listed: nothing else needs remembering. https://docs.github.com/en/rest/checks/runs
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+from urllib.parse import quote
+
+from app.action.memory import MemoryBackend
+from app.github.api import Api
+from app.jobs.store import Store
+from app.review.render import CHECK_NAME
+
+
+class GitHubStore(Store):
+    """A Store for one Action run: memory for the run, GitHub for what GitHub holds."""
+
+    def __init__(self, api: Api) -> None:
+        super().__init__(MemoryBackend())
+        self.api = api
+        self.runs: dict[tuple[str, str], dict[str, Any] | None] = {}  # (repo, head) -> our newest run, as read
+        self.posted: set[tuple[str, str]] = set()  # heads this run posted to: the run as read is out of date
+
+    def our_run(self, repo: str, sha: str) -> dict[str, Any] | None:
+        """Our newest check run on `sha` (one read per head per run; what this run posts is known locally)."""
+        key = (repo.lower(), sha)
+        if key not in self.runs:
+            url = f"/repos/{repo}/commits/{quote(sha, safe='')}/check-runs"
+            found = next(iter(self.api.pages(url, {"check_name": CHECK_NAME}, key="check_runs")), None)
+            self.runs[key] = found if isinstance(found, dict) else None
+        return self.runs[key]
+
+    def get(self, key: str) -> str | None:
+        value = super().get(key)
+        target = _target(key, "check")
+        if value is None and target is not None and (run := self.our_run(*target)) is not None:
+            value = str(run["id"])
+            super().put(key, value)
+        return value
+
+    def same(self, key: str, content: str) -> bool:
+        if super().same(key, content):
+            return True
+        target = _target(key, "check-digest")
+        if target is None or (target[0].lower(), target[1]) in self.posted:
+            return False
+        run = self.our_run(*target)
+        return run is not None and says(run, content)
+
+    def remember(self, key: str, content: str) -> None:
+        super().remember(key, content)
+        if (target := _target(key, "check-digest")) is not None:
+            self.posted.add((target[0].lower(), target[1]))
+
+
+def _target(key: str, kind: str) -> tuple[str, str] | None:
+    """(repo, sha) from a `kind:{repo}:{sha}` key of app.jobs.keys (repo names hold no colon)."""
+    parts = key.split(":")
+    return (parts[1], parts[2]) if len(parts) == 3 and parts[0] == kind else None
+
+
+def says(run: dict[str, Any], content: str) -> bool:
+    """Whether the check run as GitHub shows it is the report `content` stands for (the Reporter's
+    `repr((conclusion, title, summary, annotations))`); annotations are compared by count, as listed."""
+    try:
+        conclusion, title, summary, annotations = ast.literal_eval(content)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+    output = run.get("output") or {}
+    return (
+        run.get("status") == "completed"
+        and run.get("conclusion") == conclusion
+        and output.get("title") == title
+        and output.get("summary") == summary
+        and output.get("annotations_count") == len(annotations)
+    )
