@@ -164,7 +164,7 @@ def report(sim: Simulator, demo: Any, service: Service, opened: list[dict[str, A
 
 def interrupt(*_: object) -> None:
     if signal.getsignal(signal.SIGINT) is _quit_at_once:
-        _quit_at_once()
+        _quit_at_once(signal.SIGTERM, None)
     raise KeyboardInterrupt  # SIGTERM stops the demo as Ctrl-C does
 
 

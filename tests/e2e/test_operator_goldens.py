@@ -117,7 +117,7 @@ def test_library_log_lines_are_formatted_never_templates() -> None:
 
 def test_readiness_covers_reaching_github_from_the_last_call(tmp_path: Path) -> None:
     settings = Settings(app_id=12, private_key=SecretStr(app_key()[0]), webhook_secret=SecretStr("s"),
-                        data_dir=tmp_path, github_api_url=f"http://127.0.0.1:{free_port()}")  # fmt: skip
+                        data_dir=tmp_path, github_api_url=f"http://127.0.0.1:{free_port()}", http_retries=0)  # fmt: skip
     service = Service(settings).start()
     try:
         # The start-up reconciliation asks GitHub for the installations; nothing listens there.
