@@ -63,6 +63,13 @@ def data_dir_problem(path: Path) -> str | None:
         probe.unlink()
     except FileExistsError:
         return f"{path} is a file, not a folder"
+    except PermissionError as exc:
+        # A host folder bind-mounted into the container belongs to a host user; the image runs as UID 10001.
+        uid = os.getuid()
+        return (
+            f"cannot use {path}: {exc.strerror or exc}: this process runs as UID {uid}; make the folder writable "
+            f"for it (for a folder mounted into the container: `sudo chown -R {uid} HOST_FOLDER`)"
+        )
     except OSError as exc:
         return f"cannot use {path}: {exc.strerror or exc}"
     return None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import os
 import socket
 import subprocess
 import sys
@@ -11,6 +13,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from pydantic import SecretStr
 
 from app.logs import JsonFormatter
@@ -134,3 +137,20 @@ def test_readiness_covers_reaching_github_from_the_last_call(tmp_path: Path) -> 
         assert httpx.get(service.base + "/readyz").status_code == 200
     finally:
         service.stop()
+
+
+def test_a_data_folder_it_may_not_write_names_the_uid_and_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app import server
+
+    def refused(self: Path, data: bytes) -> int:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(Path, "write_bytes", refused)  # as a bind-mounted host folder owned by another user
+    monkeypatch.setattr(os, "getuid", lambda: 10001)  # the image's user
+    monkeypatch.setenv("UNDERSIGNED_DATA_DIR", str(tmp_path / "data"))
+    assert server.serve(port=0) == EXIT_CONFIG
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert_golden("ops/data-folder-not-writable.txt", err.replace(str(tmp_path), "TMP"))
