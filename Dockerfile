@@ -23,7 +23,8 @@ ENV PYTHONUNBUFFERED=1 \
     UNDERSIGNED_PORT=8000
 VOLUME ["/data"]
 EXPOSE 8000
+# On the port the service listens on: UNDERSIGNED_PORT, as `docker run -e UNDERSIGNED_PORT=...` sets it.
 HEALTHCHECK --interval=30s --timeout=5s \
-  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=3)"]
+  CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('UNDERSIGNED_PORT', '8000'), timeout=3)"]
 ENTRYPOINT ["undersigned"]
 CMD ["serve"]

@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run demo test lint typecheck unit drills bench schema schemas clean
+.PHONY: run demo deps test lint typecheck unit drills bench schema schemas clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,15 @@ run: $(STAMP)
 	$(BIN)/undersigned serve
 
 # The simulator's world and the service together: three signers, a valid, an invalid and a conflicting PR.
+# DEMO_ARGS: --port P (undersigned, 8000; 0: both on free ports), --sim-port P (8765), --state DIR, --exit.
 demo: $(STAMP)
 	$(BIN)/python -m tests.demo $(DEMO_ARGS)
 
-test: $(STAMP) lint typecheck unit
+# Redis, Chromium and npm from Debian's packages (apt-get), or stop with the command that installs them.
+deps:
+	@bash .ci/deps
+
+test: $(STAMP) deps lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -30,11 +35,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict app handlers config tests bench
 
-unit: $(STAMP) schemas
+unit: $(STAMP) deps schemas
 	$(BIN)/pytest
 
 # Fault drills (kill -9 mid-burst, dropped and failed deliveries): minutes, so apart from `make test`; CI runs both.
-drills: $(STAMP)
+drills: $(STAMP) deps schemas
 	$(BIN)/pytest -m slow
 
 bench: $(STAMP)
@@ -50,7 +55,7 @@ schema: $(STAMP)
 	$(BIN)/python -m config.schema > config/undersigned.schema.json
 
 # GitHub's published REST description and webhook schemas (pinned npm packages) into .cache/schemas.
-schemas: $(STAMP)
+schemas: $(STAMP) deps
 	$(BIN)/python -m tests.contract.fetch_schemas
 
 clean:

@@ -6,17 +6,23 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
 from app.rules import Author, Ownership, Snapshots, evaluate, parse_ledger
 from app.rules.lint import lint_letter
 from app.rules.problems import Problem
 from config import CONFIG_PATH, Config, ConfigError, load_config_file
-from config.resolve import EMPTY, EXTENDS, STARTER, resolve
+from config.resolve import EXTENDS, STARTER, resolve
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+EXIT_CODES = f"""exit codes:
+  {EXIT_OK}  clean: the letter has no problem, the PR may land; serve stopped normally
+  {EXIT_PROBLEMS}  problems found in the letter, the PR or .github/undersigned.yml (each printed, with its line)
+  {EXIT_USAGE}  the command could not run: wrong arguments, a folder or file missing, unusable settings
+  {EXIT_BUSY}  serve: its port, or its data folder, is taken by another process"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,6 +40,9 @@ def _load(config_path: str | None, repo: Path, *, linting: bool = False) -> Conf
             raise SystemExit(EXIT_PROBLEMS)
         print(f"undersigned: no {CONFIG_PATH} in {repo}; pass --config FILE", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+    if not Path(path).is_file():
+        print(f"undersigned: {path}: no such file", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
     loaded = load_config_file(path)
     try:
         text: str | None = Path(path).read_text(encoding="utf-8")
@@ -44,10 +53,9 @@ def _load(config_path: str | None, repo: Path, *, linting: bool = False) -> Conf
         loaded = resolve(text, "", path)
     elif text is not None:
         loaded = resolve(text, path=path)  # as the App reads it: an empty file is an error, not "all defaults"
-    if isinstance(loaded, ConfigError):
-        empty = linting and len(loaded.issues) == 1 and loaded.issues[0].message == EMPTY
-        print(loaded.text(), file=sys.stdout if empty else sys.stderr)
-        raise SystemExit(EXIT_PROBLEMS if empty else EXIT_USAGE)
+    if isinstance(loaded, ConfigError):  # the config's problems are the letter's: printed, exit 1
+        print(loaded.text())
+        raise SystemExit(EXIT_PROBLEMS)
     return loaded
 
 
@@ -94,25 +102,48 @@ def changed_paths(base: Path, head: Path) -> list[str]:
     )
 
 
-def _print_problem(item: Problem) -> None:
-    where = f"{item.path}:{item.line}" if item.path and item.line else (item.path or "-")
+def _print_problem(item: Problem, texts: Mapping[str, str], whole: str) -> None:
+    """One problem: where, code and words; then the line itself, quoted with its number; then the fix."""
+    where = f"{item.path}:{item.line}" if item.path and item.line else (item.path or whole)
     print(f"{where}: {item.code}: {item.message}")
+    text = texts.get(item.path or "")
+    if text is not None and item.line:
+        lines = text.split("\n")
+        if item.line <= len(lines):
+            print(f"    {item.line} | {lines[item.line - 1].rstrip(chr(13))}")
     if item.suggestion:
         print(f"    suggestion: {item.suggestion}")
 
 
+def _lint_target(path: Path) -> tuple[Path, str | None]:
+    """The repo folder to lint, and the file named on the command line (the letter's file, or a mistake)."""
+    if path.is_dir():
+        return path, None
+    here = path.resolve().parent
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_PATH).is_file():
+            return folder, path.resolve().relative_to(folder).as_posix()
+    return here, path.name
+
+
 def cmd_lint(args: argparse.Namespace) -> int:
-    repo = Path(args.path)
-    if not repo.is_dir():
-        print(f"undersigned: {repo} is not a folder", file=sys.stderr)
+    if not Path(args.path).exists():
+        print(f"undersigned: {args.path}: no such folder or file", file=sys.stderr)
         return EXIT_USAGE
+    repo, named = _lint_target(Path(args.path))
     config = _load(args.config, repo, linting=True)
-    report = lint_letter(config, read_letter_files(config, repo), read_ledger(config, repo))
+    letter = config.letter
+    if named is not None and (letter.directory is not None or named != letter.file):
+        said = f"directory: {letter.directory}" if letter.directory is not None else f"file: {letter.file}"
+        print(f"undersigned: {args.path} is not the letter: {CONFIG_PATH} says `{said}`; lint {repo}", file=sys.stderr)
+        return EXIT_USAGE
+    files = read_letter_files(config, repo)
+    report = lint_letter(config, files, read_ledger(config, repo))
     for item in report.problems:
-        _print_problem(item)
+        _print_problem(item, files, "the letter")
     if args.notes:
         for item in report.notes:
-            _print_problem(item)
+            _print_problem(item, files, "the letter")
     status = "clean" if report.clean else f"{len(report.problems)} problem(s)"
     print(f"{report.signatures} signatures, {status}, {len(report.notes)} formatting note(s)")
     return EXIT_OK if report.clean else EXIT_PROBLEMS
@@ -135,9 +166,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     # The rules come from the base (the default branch), never from the PR's head.
     config = _load(args.config, base)
     author = Author(args.author, args.author_id, args.author_type, args.author_created)
+    before, after = read_letter_files(config, base), read_letter_files(config, head)
     verdict = evaluate(
         config,
-        Snapshots(read_letter_files(config, base), read_letter_files(config, head)),
+        Snapshots(before, after),
         changed_paths(base, head),
         author,
         args.now or datetime.now(UTC),
@@ -150,23 +182,33 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for sig in verdict.signatures:
             print(f"  signature: {sig.name} (@{sig.login}) {sig.path}:{sig.line}")
         for item in verdict.problems:
-            _print_problem(item)
-        for note in verdict.skipped:
-            print(f"skipped: {note}")
+            _print_problem(item, before if item.code in _OLD_LINES else after, "the PR")
+        if args.notes:  # checks that need facts only GitHub knows (account type, age): given by the options
+            for note in verdict.skipped:
+                print(f"not checked: {note}")
     return EXIT_OK if verdict.ok else EXIT_PROBLEMS
 
 
+# Problems about a line the PR changes or removes: their line number is the base's.
+_OLD_LINES = frozenset({"edits-others-line", "edits-unowned-line", "line-gone", "withdraw-not-allowed"})
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="undersigned", description=__doc__)
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(prog="undersigned", description=__doc__, epilog=EXIT_CODES, formatter_class=formatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    lint = sub.add_parser("lint", help="check a whole letter in a repo folder")
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=text, description=text, epilog=EXIT_CODES, formatter_class=formatter)
+
+    lint = command("lint", "check a whole letter: its repo folder, or its file")
     lint.add_argument("--config", help=f"config file (default: PATH/{CONFIG_PATH})")
     lint.add_argument("--notes", action="store_true", help="also list harmless formatting notes")
-    lint.add_argument("path", help="the letter's repo folder")
+    lint.add_argument("path", help="the letter's repo folder, or the letter's file in it (e.g. README.md)")
     lint.set_defaults(func=cmd_lint)
 
-    verify = sub.add_parser("verify", help="judge a PR from the repo before and after it")
+    verify = command("verify", "judge a PR from the repo before and after it")
     verify.add_argument("--config", help=f"config file (default: BASE/{CONFIG_PATH}, never the head's)")
     verify.add_argument("--base", required=True, help="the repo folder before the PR")
     verify.add_argument("--head", required=True, help="the repo folder after the PR")
@@ -176,9 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--author-created", type=_when, help="account creation time (ISO 8601)")
     verify.add_argument("--now", type=_when, help="the time to judge at (default: now)")
     verify.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    verify.add_argument("--notes", action="store_true", help="also list the checks the given facts could not run")
     verify.set_defaults(func=cmd_verify)
 
-    serve = sub.add_parser("serve", help="run the webhook service (and its job workers)")
+    serve = command("serve", "run the webhook service (and its job workers)")
     serve.add_argument("--host", default=None, help="default: UNDERSIGNED_HOST or 127.0.0.1")
     serve.add_argument("--port", type=int, default=None, help="default: UNDERSIGNED_PORT or 8000")
     serve.set_defaults(func=_cmd_serve)
@@ -238,9 +281,20 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _version() -> str:
+    try:
+        return metadata.version("undersigned")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+    except BrokenPipeError:  # `undersigned verify ... --json | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     return code
 
 

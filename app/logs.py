@@ -29,17 +29,19 @@ def redact(text: str) -> str:
 
 class JsonFormatter(logging.Formatter):
     """`event` is the message before formatting (a literal in the code), so it stays the same from one
-    line to the next and can be counted; `msg` is the formatted text."""
+    line to the next and can be counted; `msg` is the formatted text. Libraries' lines (uvicorn's, urllib3's)
+    are templates such as "Uvicorn running on %s://%s:%d": their event is the formatted text."""
 
     def format(self, record: logging.LogRecord) -> str:
         stamp = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+        message = record.getMessage()
+        ours = record.name == "undersigned" or record.name.startswith(("undersigned.", "app."))
         data: dict[str, Any] = {
             "ts": stamp.replace("+00:00", "Z"),
             "level": record.levelname.lower(),
-            "event": str(record.msg),
+            "event": str(record.msg) if ours or not record.args else message,
             "logger": record.name,
         }
-        message = record.getMessage()
         if message != data["event"]:
             data["msg"] = message
         for key, value in getattr(record, "fields", {}).items():

@@ -118,6 +118,8 @@ class Runtime:
             problems.append("the App's ID and private key are not set")
         elif (bad_key := key_problem(self.settings.private_key)) is not None:
             problems.append(bad_key)
+        if self.github is not None and (unreached := self.github.reach.problem) is not None:
+            problems.append(unreached)  # the last call's outcome: a probe makes no call of its own
         if not self.queue.ping():
             problems.append("the job queue does not answer")
         if self.started and (down := self.intake.down()):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -73,7 +74,9 @@ def _tokenize(text: str, pos: int = 0, depth: int = 0) -> tuple[list[Part], int]
             field = text[pos + 1 : end] if end > 0 else ""
             if field not in FIELDS:
                 known = ", ".join(f"{{{f}}}" for f in FIELDS)
-                raise TemplateError(f"unknown field {{{field}}}; the fields are {known}")
+                close = difflib.get_close_matches(field, FIELDS, n=1, cutoff=0.6)
+                meant = f"did you mean {{{close[0]}}}? " if close else ""
+                raise TemplateError(f"unknown field {{{field}}}; {meant}the fields are {known}")
             flush()
             parts.append(("field", field))
             pos = end + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,26 @@ def _node_line(root: yaml.Node | None, loc: tuple[str | int, ...]) -> int | None
     return line
 
 
+_UNKNOWN_FIELD = re.compile(r"unknown field (\{[^}]*\})")
+
+
+def _template_key(root: yaml.Node | None, loc: tuple[str | int, ...], message: str) -> tuple[str | int, ...]:
+    """A template error is the whole section's (its validator sees every template together); point it at
+    the key whose template holds the unknown field, so it is reported at that line."""
+    found = _UNKNOWN_FIELD.search(message)
+    if found is None or not isinstance(root, yaml.MappingNode):
+        return loc
+    node: yaml.Node | None = root
+    for part in loc:
+        node = next((v for k, v in node.value if k.value == part), None) if isinstance(node, yaml.MappingNode) else None
+    if not isinstance(node, yaml.MappingNode):
+        return loc
+    for key_node, value_node in node.value:
+        if found.group(1) in yaml.serialize(value_node):
+            return (*loc, str(key_node.value))
+    return loc
+
+
 def _friendly(err: dict[str, Any]) -> str:
     return friendly(err)
 
@@ -94,8 +115,10 @@ def validate(data: Any, root: yaml.Node | None, path: str = CONFIG_PATH) -> Conf
         issues = []
         for err in exc.errors():
             loc = tuple(p for p in err["loc"])
+            message = _friendly(dict(err))
+            loc = _template_key(root, loc, message)
             key = ".".join(str(p) for p in loc if p != "[key]")  # pydantic marks a bad mapping key "[key]"
-            issues.append(ConfigIssue(key, _friendly(dict(err)), _node_line(root, loc)))
+            issues.append(ConfigIssue(key, message, _node_line(root, loc)))
         return ConfigError(tuple(issues), path)
 
 

@@ -17,6 +17,7 @@ from prometheus_client import Counter
 
 from app.github.models import Account, Comment, Comparison, PullRequest, Repo, TreeEntry
 from app.github.pacing import Pacer
+from app.github.reach import Reach
 
 REQUESTS = Counter("undersigned_github_requests_total", "GitHub API requests made", ["installation", "kind"])
 Json = dict[str, Any]
@@ -27,8 +28,9 @@ _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 class Api:
     """One installation's client. Every request is counted; every mutation waits for the pacer."""
 
-    def __init__(self, requester: Requester, installation_id: int, pacer: Pacer) -> None:
+    def __init__(self, requester: Requester, installation_id: int, pacer: Pacer, reach: Reach | None = None) -> None:
         self.req, self.installation_id, self.pacer = requester, installation_id, pacer
+        self.reach = reach or Reach(requester.base_url)
         self.reads = self.writes = self.not_modified = 0
         self._lock = threading.Lock()
         self._etags: OrderedDict[str, tuple[str, dict[str, Any], Any]] = OrderedDict()
@@ -43,7 +45,8 @@ class Api:
             else:
                 self.reads += 1
         REQUESTS.labels(str(self.installation_id), "write" if mutation else "read").inc()
-        return self.req.requestJsonAndCheck(verb, url, parameters=params, input=body)
+        with self.reach.watch():
+            return self.req.requestJsonAndCheck(verb, url, parameters=params, input=body)
 
     def get(self, url: str, params: Json | None = None) -> Any:
         return self._call("GET", url, params)[1]
@@ -55,9 +58,10 @@ class Api:
         key = url + "?" + "&".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
         with self._lock:
             kept = self._etags.get(key)
-        status, headers, raw = self.req.requestJson(
-            "GET", url, parameters=params, headers={"If-None-Match": kept[0]} if kept else None
-        )
+        with self.reach.watch():
+            status, headers, raw = self.req.requestJson(
+                "GET", url, parameters=params, headers={"If-None-Match": kept[0]} if kept else None
+            )
         if status == 304 and kept is not None:
             with self._lock:
                 self.not_modified += 1

@@ -8,6 +8,7 @@ from github import Auth, GithubIntegration, GithubRetry
 
 from app.github.api import Api
 from app.github.pacing import Pacer, SharedPacer
+from app.github.reach import Reach
 from app.jobs.store import Store
 from app.settings import Settings
 
@@ -34,6 +35,7 @@ class GitHubApp:
             seconds_between_writes=None,  # pacing is ours: thread-safe, see app.github.pacing
         )
         self.mutation_interval, self.shared = settings.mutation_interval, shared
+        self.reach = Reach(settings.github_api_url)  # the last call's outcome, for readiness
         self._apis: dict[int, Api] = {}
         self._lock = threading.Lock()
 
@@ -42,7 +44,8 @@ class GitHubApp:
             found = self._apis.get(installation_id)
             if found is None:
                 gh = self.integration.get_github_for_installation(installation_id)
-                found = self._apis[installation_id] = Api(gh.requester, installation_id, self._pacer(installation_id))
+                pacer = self._pacer(installation_id)
+                found = self._apis[installation_id] = Api(gh.requester, installation_id, pacer, self.reach)
             return found
 
     def _pacer(self, installation_id: int) -> Pacer:
@@ -50,5 +53,11 @@ class GitHubApp:
             return SharedPacer(self.mutation_interval, self.shared, installation_id)
         return Pacer(self.mutation_interval)
 
+    def installations(self) -> list[tuple[str, int]]:
+        """(account login, installation id) of each installation of the App."""
+        with self.reach.watch():
+            found = list(self.integration.get_installations())
+        return [(str((i.raw_data.get("account") or {}).get("login", "?")), int(i.id)) for i in found]
+
     def installation_ids(self) -> list[int]:
-        return [int(installation.id) for installation in self.integration.get_installations()]
+        return [installation_id for _, installation_id in self.installations()]

@@ -104,10 +104,12 @@ def ownership_problems(
     """Only the owner of a line may change or remove it (trusted logins excepted); caps per PR."""
     trusted = login_key(author) in {login_key(t) for t in rules.trusted}
     out: list[Problem] = []
+    # A line without a login that is edited reads as one removed and one added: the PR changes it.
+    added_in = {c.path for c in changes if c.action == "add"}
     for change in changes:
         mine = trusted or login_key(change.login) == login_key(author)
         if change.action != "add" and not mine and not change.login:
-            verb = "removes" if change.action == "remove" else "changes"
+            verb = "changes" if change.action == "replace" or change.path in added_in else "removes"
             out.append(problem("edits-unowned-line", change.path, line_of(change), verb=verb))
         elif change.action != "add" and not mine:
             verb = "removes" if change.action == "remove" else "changes"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -11,10 +12,33 @@ from app.rules.checks import line_fixer, line_problems, suggest_line
 from app.rules.ledger import Ownership
 from app.rules.letter import line_template, needs_name, parse_signature_file, split_section
 from app.rules.lineformat import mentioned_logins
-from app.rules.problems import Problem, letter_missing, problem
+from app.rules.problems import Problem, problem
 from app.rules.text import login_key, normalize_line, sort_key
 from app.template import Parsed
-from config.model import Config
+from config.model import CONFIG_PATH, Config
+
+# Problems only a whole-letter check finds (a PR is judged by its own lines): the CLI's words, offline.
+LINT_MESSAGES = {
+    "duplicate-line": "This line repeats line {first}: remove one of them.",
+    "blank-line": "A blank line inside the signature list: remove it, so the list stays one block.",
+    "unclosed-bracket": "This line opens `{opening}` and never closes it: add the missing `{closing}`.",
+    "no-letter-file": f"`{{file}}` is not in this folder: fix `letter.file` in {CONFIG_PATH}, or lint the "
+    "folder that holds the letter.",
+    "no-start-marker": "`{file}` has no line `{marker}`, the line the signature list starts after: add it "
+    f"just above the list, or fix `letter.start_after` in {CONFIG_PATH}.",
+}
+_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[-*+])?\s*")  # "12. " or "- ": the same signature, numbered anew
+_BRACKETS = (("(", ")"), ("[", "]"))
+
+
+def lint_problem(code: str, path: str, line: int | None, suggestion: str | None = None, **values: object) -> Problem:
+    return Problem(code, LINT_MESSAGES[code].format(**values), path, line, suggestion)
+
+
+def _missing(path: str, text: str | None, marker: str | None) -> Problem:
+    if text is None or not marker:
+        return lint_problem("no-letter-file", path, None, file=path)
+    return lint_problem("no-start-marker", path, None, file=path, marker=marker.strip())
 
 
 @dataclass(frozen=True)
@@ -78,10 +102,10 @@ def _lint_list(config: Config, files: Mapping[str, str]) -> LintReport:
     path = letter.file
     text = files.get(path)
     if text is None:
-        return LintReport(0, (letter_missing(path, letter.start_after),), ())
+        return LintReport(0, (_missing(path, None, letter.start_after),), ())
     section = split_section(path, text, letter)
     if not section.found:
-        return LintReport(0, (letter_missing(path, letter.start_after),), ())
+        return LintReport(0, (_missing(path, text, letter.start_after),), ())
     tpl = line_template(letter)
     offset = len(section.head) + 1
     lines, changed, blob = normalized(section.lines)
@@ -105,11 +129,14 @@ def _lint_list(config: Config, files: Mapping[str, str]) -> LintReport:
             handles[index] = parsed.logins
     count = len(parsed_at) + (read.clear if read is not None else 0)
     problems += _duplicates(path, offset, read, handles, len(lines))
+    problems += _layout(path, offset, lines, {p.line for p in problems if p.code == "duplicate-signer"})
     if letter.order == "sorted":
         rows = [(i, p.name, p.login) for i, p in parsed_at.items()]
         if read is not None:
             rows += [(i, read.names[i].strip(), read.logins[i]) for i in read.fits(lines)]
-        rows.sort()
+        # A repeated line is said as such; it would only blame the lines around it for being out of place.
+        repeated = {p.line for p in problems if p.code in ("duplicate-signer", "duplicate-line")}
+        rows = sorted(row for row in rows if offset + row[0] not in repeated)
         keyed = [(sort_key(name, login, letter.sort_key), offset + i, name) for i, name, login in rows]
         problems += _misordered(keyed, path, letter.sort_key)
     problems.sort(key=lambda p: p.line or 0)
@@ -147,6 +174,29 @@ def _duplicates(
             if at != offset + i:
                 out.append(problem("duplicate-signer", path, offset + i, login=login, where=f" on line {at}"))
                 break
+    return out
+
+
+def _layout(path: str, offset: int, lines: list[str], repeated: set[int | None]) -> list[Problem]:
+    """Whole-list checks, linear: a line that repeats an earlier one, a blank line between signatures, and a
+    bracket opened and never closed."""
+    out: list[Problem] = []
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    inside = range(filled[0], filled[-1]) if filled else range(0)
+    first: dict[str, int] = {}
+    for i in inside:
+        if not lines[i].strip():
+            out.append(lint_problem("blank-line", path, offset + i))
+    for i in filled:
+        line, lineno = lines[i], offset + i
+        key = _NUMBERING.sub("", line).strip().casefold()
+        seen = first.setdefault(key, lineno)
+        if seen != lineno and lineno not in repeated:
+            out.append(lint_problem("duplicate-line", path, lineno, first=seen))
+        for opening, closing in _BRACKETS:
+            if line.count(opening) > line.count(closing):
+                fixed = line.rstrip() + closing
+                out.append(lint_problem("unclosed-bracket", path, lineno, fixed, opening=opening, closing=closing))
     return out
 
 

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from app.logs import event
 from app.runtime import Runtime
 from app.settings import write_credentials
+from app.web.notices import next_steps, relay_notice, unreachable
 from app.web.pages import e, page
 from app.web.setup_guard import Gate, bind_state, state_of
 
@@ -183,6 +184,8 @@ def build_setup(rt: Runtime) -> APIRouter:
             '<input type="text" id="org" name="org" placeholder="my-org" autocomplete="off">'
             '<button type="submit">Continue</button></form>'
         )
+        if unreachable(url) and rt.settings.web_url == "https://github.com":
+            body += relay_notice(url, rt.settings.webhook_path)
         return HTMLResponse(page("Set up", body))
 
     @router.get("/setup/manifest", response_class=HTMLResponse)
@@ -200,13 +203,8 @@ def build_setup(rt: Runtime) -> APIRouter:
         web = rt.settings.web_url
         target = f"{web}/organizations/{quote(org)}/settings/apps/new" if org else f"{web}/settings/apps/new"
         owner = f"the organisation {e(org)}" if org else "your account"
-        local = urlsplit(url).hostname in ("localhost", "127.0.0.1", "::1") and web == "https://github.com"
-        warning = (
-            f'<p class="wait">GitHub cannot deliver webhooks to {e(url)}: use the address the internet reaches '
-            "this service at (or a tunnel to it).</p>"
-            if local
-            else ""
-        )
+        local = unreachable(url) and web == "https://github.com"
+        warning = relay_notice(url, rt.settings.webhook_path) if local else ""
         state = states.new()
         body = (
             "<h1>Create the GitHub App</h1>"
@@ -288,7 +286,7 @@ def build_setup(rt: Runtime) -> APIRouter:
         body = (
             "<h1>Installed</h1><p>undersigned now checks signature pull requests on the repositories you chose"
             f"{f' (installation {e(installation_id)})' if installation_id else ''}.</p>"
-            '<p><a href="/">The status page</a></p>'
+            f'{next_steps()}<p><a href="/">The status page</a></p>'
         )
         return HTMLResponse(page("Installed", body))
 

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from app.github.reach import describe
 from app.jobs.activity import Activity
 from app.runtime import Runtime
 from app.web.oauth import Signer
@@ -88,10 +89,9 @@ class Status:
         if github is None or dispatcher is None:
             return out
         try:
-            for inst in github.integration.get_installations():
-                account = (inst.raw_data.get("account") or {}).get("login", "?")
-                out.installations.append((str(account), int(inst.id)))
-                api = github.api(int(inst.id))
+            for account, installation_id in github.installations():
+                out.installations.append((account, installation_id))
+                api = github.api(installation_id)
                 for repo in api.pages("/installation/repositories", key="repositories"):
                     if len(out.letters) >= MAX_REPOS:
                         out.more = True
@@ -102,7 +102,7 @@ class Status:
                     state = "letter" if isinstance(config, Config) else state
                     out.letters.append(Letter(name, str(repo.get("html_url") or ""), state))
         except Exception as exc:  # GitHub unreachable or refusing: say so, never a 500
-            out.problem = f"GitHub did not answer ({type(exc).__name__}: {str(exc)[:200]})"
+            out.problem = f"GitHub did not answer ({describe(exc)})"
             log.warning("status overview failed", extra={"fields": {"error": out.problem}})
         return out
 

@@ -46,7 +46,7 @@ def _answers(port: int) -> bool:
 def redis_url(tmp_path: Path) -> Iterator[str]:
     server = shutil.which("redis-server")
     if server is None:
-        pytest.fail("redis-server is not installed (.ci/run installs it from Debian's packages)")
+        pytest.fail("redis-server is not installed: `make deps` installs it from Debian's packages")
     port = _free_port()
     proc = subprocess.Popen(
         [

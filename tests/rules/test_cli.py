@@ -47,14 +47,15 @@ def test_lint_with_problems_exits_1(repos: tuple[Path, Path], tmp_path: Path) ->
     assert "README.md:39: duplicate-signer" in result.stdout
 
 
-def test_usage_and_config_errors_exit_2(repos: tuple[Path, Path], tmp_path: Path) -> None:
+def test_usage_errors_exit_2_and_config_errors_exit_1(repos: tuple[Path, Path], tmp_path: Path) -> None:
     assert run("lint", str(tmp_path / "missing")).returncode == 2
     assert run("verify", "--base", str(repos[0])).returncode == 2
     bad = tmp_path / "bad.yml"
     bad.write_text("version: 1\nletter:\n  fiel: x\n")
     result = run("lint", "--config", str(bad), str(repos[0]))
-    assert result.returncode == 2
-    assert "bad.yml:3: letter.fiel: unknown key" in result.stderr
+    # Issue 19: one scheme, a broken config is a problem found (1) as an empty one is; 2 is for usage.
+    assert result.returncode == 1
+    assert "bad.yml:3: letter.fiel: unknown key" in result.stdout
 
 
 def test_verify_valid_pr(repos: tuple[Path, Path]) -> None:
@@ -62,7 +63,10 @@ def test_verify_valid_pr(repos: tuple[Path, Path]) -> None:
     result = run("verify", "--base", str(base), "--head", str(head), "--author", "ada")
     assert result.returncode == 0, result.stdout
     assert result.stdout.startswith("sign: may land")
-    assert "skipped: bot-author" in result.stdout
+    # Issue 19: the checks the facts given could not run are listed only when asked for, not on every run.
+    assert "bot-author" not in result.stdout
+    asked = run("verify", "--base", str(base), "--head", str(head), "--author", "ada", "--notes")
+    assert "not checked: bot-author" in asked.stdout
 
 
 def test_verify_json_shape(repos: tuple[Path, Path]) -> None:
@@ -95,9 +99,9 @@ def test_verify_author_facts(repos: tuple[Path, Path]) -> None:
     args = ["verify", "--base", str(base), "--head", str(head), "--author", "ada", "--author-type", "User"]
     young = run(*args, "--author-created", "2026-11-20T00:00:00Z", "--now", "2026-11-21T00:00:00Z", "--json")
     assert [p["code"] for p in json.loads(young.stdout)["problems"]] == ["account-too-new"]
-    unknown = run(*args)
+    unknown = run(*args, "--notes")
     assert unknown.returncode == 0
-    assert "skipped: account-too-new" in unknown.stdout
+    assert "not checked: account-too-new" in unknown.stdout
     assert run(*args, "--author-created", "yesterday").returncode == 2
 
 

@@ -67,8 +67,9 @@ def test_bad_value_and_bad_yaml_are_values_not_exceptions() -> None:
 def test_bad_template_is_a_config_error() -> None:
     err = parse_config('version: 1\nletter:\n  line: "- {nam} @{login}"\n')
     assert isinstance(err, ConfigError)
-    assert err.issues[0].key == "letter" and err.issues[0].line == 2
-    assert "unknown field {nam}" in err.issues[0].message
+    # Issue 19: said at the template's own line, with the field it was probably meant to be.
+    assert err.issues[0].key == "letter.line" and err.issues[0].line == 3
+    assert "unknown field {nam}; did you mean {name}?" in err.issues[0].message
     no_signer = parse_config('letter:\n  line: "- {affiliation}"\n')
     assert isinstance(no_signer, ConfigError) and "{name} or {login}" in no_signer.issues[0].message
     assert isinstance(parse_config('letter:\n  line: "- {name}"\n'), Config)  # names only: bound by the ledger

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from app.rules.checks import line_fixer, line_problems, suggest_line
 from app.rules.letter import line_template, split_section
 from app.rules.lineformat import mentioned_logins
-from app.rules.lint import LintReport, _misordered, lint_letter
+from app.rules.lint import LintReport, _layout, _misordered, lint_letter
 from app.rules.problems import Problem, problem
 from app.rules.text import normalize_line, sort_key
 from bench.corpus_replay import LETTERS, load_config
@@ -60,7 +60,12 @@ def reference(cfg: Config, files: Mapping[str, str]) -> LintReport:
             if first != lineno:
                 problems.append(problem("duplicate-signer", path, lineno, login=login, where=f" on line {first}"))
                 break
-    problems += _misordered(keyed, path, letter.sort_key)
+    # Issue 19: the whole-list checks (repeated lines, blank lines, unclosed brackets); a repeated line is not
+    # also blamed for its place.
+    lines = [normalize_line(raw) for raw in section.lines]
+    problems += _layout(path, offset, lines, {p.line for p in problems if p.code == "duplicate-signer"})
+    repeated = {p.line for p in problems if p.code in ("duplicate-signer", "duplicate-line")}
+    problems += _misordered([k for k in keyed if k[1] not in repeated], path, letter.sort_key)
     problems.sort(key=lambda p: p.line or 0)
     return LintReport(count, tuple(problems), tuple(notes))
 
