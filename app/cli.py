@@ -185,6 +185,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run job workers as their own process (with UNDERSIGNED_REDIS_URL)")
     worker.add_argument("--threads", type=int, default=None)
+    alive = "a health check: exit 0 if a worker process on this host beat within UNDERSIGNED_JOB_LEASE seconds"
+    worker.add_argument("--alive", action="store_true", help=alive)
     worker.set_defaults(func=_cmd_worker)
     return parser
 
@@ -196,9 +198,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
-    from app.server import run_worker
+    from app.server import run_worker, worker_alive
 
-    return run_worker(args.threads)
+    return worker_alive() if args.alive else run_worker(args.threads)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -20,8 +20,10 @@ class Settings(BaseSettings):
     private_key: SecretStr | None = Field(None, description="The App's private key (PEM text).")
     private_key_path: Path | None = Field(None, description="Or: a file holding the App's private key.")
     webhook_secret: SecretStr | None = Field(None, description="The App's webhook secret (required).")
+    webhook_secret_path: Path | None = Field(None, description="Or: a file holding the webhook secret.")
     client_id: str | None = Field(None, description="The App's OAuth client ID (for the signing page).")
     client_secret: SecretStr | None = Field(None, description="The App's OAuth client secret (for the signing page).")
+    client_secret_path: Path | None = Field(None, description="Or: a file holding the OAuth client secret.")
     public_url: str | None = Field(None, description="The service's public URL, as GitHub and browsers reach it.")
     github_api_url: str = Field("https://api.github.com", description="GitHub's REST API (GHES or the simulator).")
     github_web_url: str | None = Field(
@@ -50,7 +52,7 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", description="Log level.")
     app_slug: str | None = Field(None, description="The App's slug (its install page); stored by the setup page.")
 
-    @field_validator("private_key_path")
+    @field_validator("private_key_path", "webhook_secret_path", "client_secret_path")
     @classmethod
     def _key_file_exists(cls, path: Path | None) -> Path | None:
         if path is not None and not path.exists():
@@ -60,13 +62,19 @@ class Settings(BaseSettings):
         return path
 
     @model_validator(mode="after")
-    def _key_from_file(self) -> Settings:
-        path = self.private_key_path
-        if self.private_key is None and path is not None:
-            try:
-                self.private_key = SecretStr(path.read_text())
-            except (OSError, UnicodeDecodeError) as exc:
-                raise ValueError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    def _secrets_from_files(self) -> Settings:
+        """Secrets from files (Docker and Compose secrets, /run/secrets/...): the variable itself wins. A secret
+        file's last newline is not part of the secret; a PEM key is read as it is."""
+        for name, strip in (("private_key", False), ("webhook_secret", True), ("client_secret", True)):
+            path = getattr(self, f"{name}_path")
+            if getattr(self, name) is None and path is not None:
+                try:
+                    text = path.read_text()
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise ValueError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+                if strip and not text.strip():
+                    raise ValueError(f"{path} is empty")
+                setattr(self, name, SecretStr(text.strip() if strip else text))
         return self
 
     @property

@@ -83,10 +83,12 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
     @app.get("/readyz")
     def readyz() -> JSONResponse:
         problems = rt.not_ready()
-        return JSONResponse({"ready": not problems, "problems": problems}, 200 if not problems else 503)
+        body = {"ready": not problems, "problems": problems, **rt.workers_report()}
+        return JSONResponse(body, 200 if not problems else 503)
 
     @app.get("/metrics")
     def metrics() -> PlainTextResponse:
+        rt.observe()
         return PlainTextResponse(generate_latest().decode(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/", response_model=None)
