@@ -198,9 +198,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
-    from app.server import run_worker, worker_alive
+    if args.alive:
+        from app.jobs.alive import worker_alive  # light: a health check has seconds, not the service's imports
 
-    return worker_alive() if args.alive else run_worker(args.threads)
+        return worker_alive()
+    from app.server import run_worker
+
+    return run_worker(args.threads)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
