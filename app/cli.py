@@ -187,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--threads", type=int, default=None)
     alive = "a health check: exit 0 if a worker process on this host beat within UNDERSIGNED_JOB_LEASE seconds"
     worker.add_argument("--alive", action="store_true", help=alive)
+    worker.add_argument("--metrics-port", type=int, default=None, help="serve Prometheus metrics at :PORT/metrics")
     worker.set_defaults(func=_cmd_worker)
     return parser
 
@@ -204,7 +205,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
         return worker_alive()
     from app.server import run_worker
 
-    return run_worker(args.threads)
+    return run_worker(args.threads, args.metrics_port)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

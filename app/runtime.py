@@ -25,7 +25,7 @@ from handlers import build_router
 
 log = logging.getLogger("undersigned")
 GONE = {404, 410, 422}  # the target does not exist (or GitHub refuses the request for good): retrying cannot help
-# Read when /metrics is scraped. The first two are the same from every process sharing the queue.
+# Read at each scrape of /metrics (Runtime.gauges). The first two are the same from every process sharing the queue.
 WORKERS_ALIVE = Gauge("undersigned_workers_alive", "Worker processes whose heartbeat has not lapsed")
 QUEUE_DEPTH = Gauge("undersigned_queue_depth", "Jobs on the queue, waiting or running")
 INTAKE_UNFED = Gauge("undersigned_intake_unfed", "Jobs this process accepted (answered 2xx), not yet on the queue")
@@ -139,15 +139,17 @@ class Runtime:
             report["warnings"] = [NO_WORKER]
         return report
 
-    def observe(self) -> None:
-        """Set the gauges read at each scrape of /metrics."""
-        found = self.workers()
-        WORKERS_ALIVE.set(len(found) if found is not None else 0)
+    def gauges(self) -> None:
+        """The gauges /metrics shows read this runtime at each scrape (in `serve` and in `worker`)."""
+        WORKERS_ALIVE.set_function(lambda: len(self.workers() or []))
+        QUEUE_DEPTH.set_function(self._depth)
+        INTAKE_UNFED.set_function(lambda: self.intake.unfed)
+
+    def _depth(self) -> float:
         try:
-            QUEUE_DEPTH.set(self.queue.backend.size())
+            return float(self.queue.backend.size())
         except Exception:
-            QUEUE_DEPTH.set(float("nan"))  # the store is down: no figure rather than a wrong one
-        INTAKE_UNFED.set(self.intake.unfed)
+            return float("nan")  # the store is down: no figure rather than a wrong one
 
     def not_ready(self) -> list[str]:
         problems = []

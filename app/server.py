@@ -85,8 +85,9 @@ def serve(host: str | None = None, port: int | None = None) -> int:
     return 0
 
 
-def run_worker(threads: int | None = None) -> int:
-    """A separate worker process; useful with UNDERSIGNED_REDIS_URL, where many share one queue."""
+def run_worker(threads: int | None = None, metrics_port: int | None = None) -> int:
+    """A separate worker process; useful with UNDERSIGNED_REDIS_URL, where many share one queue. With
+    `metrics_port`, its counters (jobs, GitHub requests, verdicts, landings) at http://HOST:PORT/metrics."""
     settings = _settings()
     if settings is None:
         return 2
@@ -94,6 +95,11 @@ def run_worker(threads: int | None = None) -> int:
         _say("a worker needs UNDERSIGNED_APP_ID and the App's private key")
         return 2
     runtime = Runtime(settings)
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        runtime.gauges()
+        start_http_server(metrics_port, addr=settings.host)  # a thread of its own; dies with the process
     attach(Activity(runtime.queue.store))  # its decisions reach the status page through the shared store
     runtime.queue.run_forever(threads or settings.workers or 1)
     return 0

@@ -49,6 +49,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
         raise StartupError("UNDERSIGNED_WEBHOOK_SECRET is not set: refusing to accept unsigned webhooks")
     rt = runtime or Runtime(settings)
     status = Status(rt)
+    rt.gauges()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -88,7 +89,6 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
 
     @app.get("/metrics")
     def metrics() -> PlainTextResponse:
-        rt.observe()
         return PlainTextResponse(generate_latest().decode(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/", response_model=None)

@@ -17,7 +17,7 @@ from app.jobs.sqlite_backend import SqliteBackend
 from app.jobs.workers import beat, roster
 from app.runtime import NO_WORKER
 from app.settings import Settings
-from tests.e2e.processes import Proc
+from tests.e2e.processes import Proc, free_port
 from tests.github_sim import Simulator, seed_demo
 from tests.service import Service, settings_for, wait_until
 
@@ -131,3 +131,29 @@ def test_secrets_from_files(tmp_path: Path) -> None:
         Settings(data_dir=tmp_path, webhook_secret_path=secret)
     with pytest.raises(ValidationError, match="file not found"):
         Settings(data_dir=tmp_path, webhook_secret_path=tmp_path / "nope")
+
+
+def test_a_worker_process_serves_its_metrics(sim: Simulator, tmp_path: Path, redis_url: str) -> None:
+    demo = seed_demo(sim.world, signers=0, webhook_secret="e2e-webhook-secret")
+    env = Proc(sim, demo, tmp_path / "w", "worker", UNDERSIGNED_REDIS_URL=redis_url).env
+    (tmp_path / "w").mkdir()
+    port = free_port()
+    command = [sys.executable, "-m", "app.cli", "worker", "--threads", "2", "--metrics-port", str(port)]
+    proc = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+
+    def gauge() -> float:
+        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+        return float(next(x for x in text.splitlines() if x.startswith("undersigned_workers_alive ")).split()[1])
+
+    def alive() -> bool:
+        try:
+            return gauge() == 1
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_until(alive, 30, "the worker's metrics to show itself alive")
+        assert "undersigned_queue_depth 0.0" in httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+    finally:
+        proc.terminate()
+        proc.wait(30)
