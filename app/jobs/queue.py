@@ -138,7 +138,11 @@ class JobQueue:
                 with self.wake:
                     self.wake.wait(POLL)
                 continue
-            self._execute(owner, taken)
+            try:
+                self._execute(owner, taken)
+            except Exception:  # the store went down as the job ended: its lease lapses and it runs again
+                outage.exception("queue unavailable")  # the thread lives on (a dead one leaves the roster short)
+                self.stopping.wait(1.0)
 
     def _execute(self, owner: str, taken: Taken) -> None:
         try:

@@ -157,3 +157,33 @@ def test_a_worker_process_serves_its_metrics(sim: Simulator, tmp_path: Path, red
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def test_a_worker_thread_outlives_the_store_failing_as_its_job_ends(tmp_path: Path) -> None:
+    import redis
+
+    from app.jobs.job import Job
+    from app.jobs.queue import JobQueue
+
+    ran: list[str] = []
+    queue = JobQueue(Settings(data_dir=tmp_path, job_lease=1), lambda job: ran.append(job.repo))
+    finish, failures = queue.backend.finish, [redis.ConnectionError("Redis restarting")]
+
+    def flaky_finish(key: str, owner: str, gen: int) -> None:
+        if failures:
+            raise failures.pop()
+        finish(key, owner, gen)
+
+    queue.backend.finish = flaky_finish  # type: ignore[method-assign]
+    queue.start_consumer(1)
+    try:
+        queue.enqueue(Job("evaluate", 1, "o/first", 1))
+        wait_until(lambda: not failures, 10, "the store to fail once")
+        queue.enqueue(Job("evaluate", 1, "o/second", 2))
+        wait_until(lambda: "o/second" in ran, 10, "the same thread to run the next job")
+        assert [t.is_alive() for t in queue.threads] == [True, True]  # the worker and the periodic thread
+        assert [b.threads for b in roster(queue.backend)] == [1]
+        wait_until(lambda: ran.count("o/first") == 2, 10, "the first job, whose end was not recorded, to run again")
+    finally:
+        queue.stop_consumer()
+        queue.close()
