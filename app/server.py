@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 import sys
 import uuid
@@ -13,11 +12,9 @@ from pydantic import ValidationError
 
 from app import logs
 from app.jobs.activity import Activity, attach
-from app.jobs.queue import open_backend
 from app.jobs.quiet import quiet_outages
-from app.jobs.workers import alive_here
 from app.runtime import Runtime
-from app.settings import Settings
+from app.settings import Settings, in_words
 from app.web.factory import StartupError, create_app
 
 
@@ -29,9 +26,8 @@ def _settings() -> Settings | None:
     try:
         settings = Settings()
     except ValidationError as exc:
-        for err in exc.errors():
-            name = "UNDERSIGNED_" + "_".join(str(p) for p in err["loc"]).upper() if err["loc"] else "settings"
-            _say(f"{name}: {str(err['msg']).removeprefix('Value error, ')}")
+        for line in in_words(exc):
+            _say(line)
         return None
     problem = data_dir_problem(settings.data_dir)  # it holds the App's credentials even with Redis
     if problem is not None:
@@ -102,26 +98,4 @@ def run_worker(threads: int | None = None, metrics_port: int | None = None) -> i
         start_http_server(metrics_port, addr=settings.host)  # a thread of its own; dies with the process
     attach(Activity(runtime.queue.store))  # its decisions reach the status page through the shared store
     runtime.queue.run_forever(threads or settings.workers or 1)
-    return 0
-
-
-def worker_alive() -> int:
-    """`undersigned worker --alive`: a container's health check. 0 when a worker process of this host (this
-    container) is on the workers' roster in the shared queue, 1 when none is, 2 when the settings are wrong."""
-    settings = _settings()
-    if settings is None:
-        return 2
-    backend = open_backend(settings)
-    try:
-        here = alive_here(backend)
-    except Exception as exc:
-        _say(f"the job queue does not answer: {type(exc).__name__}")
-        return 1
-    finally:
-        backend.close()
-    if not here:
-        _say(f"no worker process on {socket.gethostname()} beat in the last {settings.job_lease:g} s")
-        return 1
-    for beat in here:
-        print(f"alive: {beat.process} ({beat.threads} threads, {beat.running} jobs running)")
     return 0

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -116,6 +116,15 @@ class Settings(BaseSettings):
         if self.private_key is None:
             out.append("UNDERSIGNED_PRIVATE_KEY or UNDERSIGNED_PRIVATE_KEY_PATH (the App's private key)")
         return out
+
+
+def in_words(exc: ValidationError) -> list[str]:
+    """What is wrong with the settings, one line per variable (UNDERSIGNED_X: why)."""
+    out = []
+    for err in exc.errors():
+        name = "UNDERSIGNED_" + "_".join(str(p) for p in err["loc"]).upper() if err["loc"] else "settings"
+        out.append(f"{name}: {str(err['msg']).removeprefix('Value error, ')}")
+    return out
 
 
 CREDENTIALS_FILE = "github-app.json"

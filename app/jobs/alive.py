@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from app.jobs.push import backend_at
 from app.jobs.workers import alive_here
-from app.settings import Settings
+from app.settings import Settings, in_words
 
 
 def _say(text: str) -> None:
@@ -23,9 +23,8 @@ def worker_alive() -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        for err in exc.errors():
-            name = "UNDERSIGNED_" + "_".join(str(p) for p in err["loc"]).upper() if err["loc"] else "settings"
-            _say(f"{name}: {str(err['msg']).removeprefix('Value error, ')}")
+        for line in in_words(exc):
+            _say(line)
         return 2
     url = settings.redis_url.get_secret_value() if settings.redis_url is not None else None
     try:
