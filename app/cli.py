@@ -228,6 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run job workers as their own process (with UNDERSIGNED_REDIS_URL)")
     worker.add_argument("--threads", type=int, default=None)
+    alive = "a health check: exit 0 if a worker process on this host beat within UNDERSIGNED_JOB_LEASE seconds"
+    worker.add_argument("--alive", action="store_true", help=alive)
+    worker.add_argument("--metrics-port", type=int, default=None, help="serve Prometheus metrics at :PORT/metrics")
     worker.set_defaults(func=_cmd_worker)
 
     action = sub.add_parser("action", help="run as a GitHub Actions step (reads GITHUB_EVENT_NAME, GITHUB_TOKEN, ...)")
@@ -248,9 +251,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
+    if args.alive:
+        from app.jobs.alive import worker_alive  # light: a health check has seconds, not the service's imports
+
+        return worker_alive()
     from app.server import run_worker
 
-    return run_worker(args.threads)
+    return run_worker(args.threads, args.metrics_port)
 
 
 def _cmd_action(args: argparse.Namespace) -> int:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 
 from github import GithubException
+from prometheus_client import Gauge
 
 from app.github.api import AppApi
 from app.github.client import GitHubApp
@@ -14,6 +16,7 @@ from app.github.keys import key_problem
 from app.jobs.intake_log import IntakeLog
 from app.jobs.job import Job, JobGoneError
 from app.jobs.queue import JobQueue, Periodic, redis_url_of
+from app.jobs.workers import Beat, roster
 from app.logs import event, register_secret
 from app.settings import Settings
 from app.worker.dispatch import Dispatcher
@@ -22,6 +25,11 @@ from handlers import build_router
 
 log = logging.getLogger("undersigned")
 GONE = {404, 410, 422}  # the target does not exist (or GitHub refuses the request for good): retrying cannot help
+# Read at each scrape of /metrics (Runtime.gauges). The first two are the same from every process sharing the queue.
+WORKERS_ALIVE = Gauge("undersigned_workers_alive", "Worker processes whose heartbeat has not lapsed")
+QUEUE_DEPTH = Gauge("undersigned_queue_depth", "Jobs on the queue, waiting or running")
+INTAKE_UNFED = Gauge("undersigned_intake_unfed", "Jobs this process accepted (answered 2xx), not yet on the queue")
+NO_WORKER = "no worker process is alive: deliveries are still accepted, their jobs wait (start `undersigned worker`)"
 
 
 class Runtime:
@@ -111,6 +119,37 @@ class Runtime:
     @property
     def queue_kind(self) -> str:
         return "redis" if self.settings.redis_url is not None else f"sqlite:{self.settings.data_dir / 'queue.db'}"
+
+    def workers(self) -> list[Beat] | None:
+        """The worker processes alive on the shared queue (this one included); None when the queue does not answer."""
+        try:
+            return roster(self.queue.backend)
+        except Exception:
+            return None
+
+    def workers_report(self) -> dict[str, object]:
+        """What /readyz says about the workers: they are not this process's readiness (a serve replica takes
+        deliveries whether or not any worker runs), but an operator sees there whether jobs are being run."""
+        found = self.workers()
+        if found is None:
+            return {"workers": None}
+        now = time.time()
+        report: dict[str, object] = {"workers": {"alive": len(found), "processes": [b.view(now) for b in found]}}
+        if not found and self.github is not None:
+            report["warnings"] = [NO_WORKER]
+        return report
+
+    def gauges(self) -> None:
+        """The gauges /metrics shows read this runtime at each scrape (in `serve` and in `worker`)."""
+        WORKERS_ALIVE.set_function(lambda: len(self.workers() or []))
+        QUEUE_DEPTH.set_function(self._depth)
+        INTAKE_UNFED.set_function(lambda: self.intake.unfed)
+
+    def _depth(self) -> float:
+        try:
+            return float(self.queue.backend.size())
+        except Exception:
+            return float("nan")  # the store is down: no figure rather than a wrong one
 
     def not_ready(self) -> list[str]:
         problems = []

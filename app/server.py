@@ -19,7 +19,7 @@ from app.github.keys import key_problem
 from app.jobs.activity import Activity, attach
 from app.jobs.quiet import quiet_outages
 from app.runtime import Runtime
-from app.settings import Settings
+from app.settings import Settings, in_words
 from app.web.factory import StartupError, create_app
 
 # `undersigned serve`'s exit codes (its --help lists them): 2 the settings or the data folder cannot be used,
@@ -36,9 +36,8 @@ def _settings() -> Settings | None:
     try:
         settings = Settings()
     except ValidationError as exc:
-        for err in exc.errors():
-            name = "UNDERSIGNED_" + "_".join(str(p) for p in err["loc"]).upper() if err["loc"] else "settings"
-            _say(f"{name}: {str(err['msg']).removeprefix('Value error, ')}")
+        for line in in_words(exc):
+            _say(line)
         return None
     problem = data_dir_problem(settings.data_dir)  # it holds the App's credentials even with Redis
     if problem is not None:
@@ -167,8 +166,9 @@ def _serve(settings: Settings, sock: socket.socket, host: str) -> int:
     return 0
 
 
-def run_worker(threads: int | None = None) -> int:
-    """A separate worker process; useful with UNDERSIGNED_REDIS_URL, where many share one queue."""
+def run_worker(threads: int | None = None, metrics_port: int | None = None) -> int:
+    """A separate worker process; useful with UNDERSIGNED_REDIS_URL, where many share one queue. With
+    `metrics_port`, its counters (jobs, GitHub requests, verdicts, landings) at http://HOST:PORT/metrics."""
     settings = _settings()
     if settings is None:
         return EXIT_CONFIG
@@ -176,6 +176,11 @@ def run_worker(threads: int | None = None) -> int:
         _say("a worker needs UNDERSIGNED_APP_ID and the App's private key")
         return EXIT_CONFIG
     runtime = Runtime(settings)
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        runtime.gauges()
+        start_http_server(metrics_port, addr=settings.host)  # a thread of its own; dies with the process
     attach(Activity(runtime.queue.store))  # its decisions reach the status page through the shared store
     runtime.queue.run_forever(threads or settings.workers or 1)
     return 0

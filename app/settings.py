@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,8 +21,10 @@ class Settings(BaseSettings):
     private_key: SecretStr | None = Field(None, description="The App's private key (PEM text).")
     private_key_path: Path | None = Field(None, description="Or: a file holding the App's private key.")
     webhook_secret: SecretStr | None = Field(None, description="The App's webhook secret (required).")
+    webhook_secret_path: Path | None = Field(None, description="Or: a file holding the webhook secret.")
     client_id: str | None = Field(None, description="The App's OAuth client ID (for the signing page).")
     client_secret: SecretStr | None = Field(None, description="The App's OAuth client secret (for the signing page).")
+    client_secret_path: Path | None = Field(None, description="Or: a file holding the OAuth client secret.")
     public_url: str | None = Field(None, description="The service's public URL, as GitHub and browsers reach it.")
     setup_token: SecretStr | None = Field(
         None, description="The token that opens /setup (default: a random one, printed in the log at start-up)."
@@ -61,7 +63,7 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", description="Log level.")
     app_slug: str | None = Field(None, description="The App's slug (its install page); stored by the setup page.")
 
-    @field_validator("private_key_path")
+    @field_validator("private_key_path", "webhook_secret_path", "client_secret_path")
     @classmethod
     def _key_file_exists(cls, path: Path | None) -> Path | None:
         if path is not None and not path.exists():
@@ -71,13 +73,19 @@ class Settings(BaseSettings):
         return path
 
     @model_validator(mode="after")
-    def _key_from_file(self) -> Settings:
-        path = self.private_key_path
-        if self.private_key is None and path is not None:
-            try:
-                self.private_key = SecretStr(path.read_text())
-            except (OSError, UnicodeDecodeError) as exc:
-                raise ValueError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    def _secrets_from_files(self) -> Settings:
+        """Secrets from files (Docker and Compose secrets, /run/secrets/...): the variable itself wins. A secret
+        file's last newline is not part of the secret; a PEM key is read as it is."""
+        for name, strip in (("private_key", False), ("webhook_secret", True), ("client_secret", True)):
+            path = getattr(self, f"{name}_path")
+            if getattr(self, name) is None and path is not None:
+                try:
+                    text = path.read_text()
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise ValueError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+                if strip and not text.strip():
+                    raise ValueError(f"{path} is empty")
+                setattr(self, name, SecretStr(text.strip() if strip else text))
         return self
 
     @property
@@ -119,6 +127,15 @@ class Settings(BaseSettings):
         if self.private_key is None:
             out.append("UNDERSIGNED_PRIVATE_KEY or UNDERSIGNED_PRIVATE_KEY_PATH (the App's private key)")
         return out
+
+
+def in_words(exc: ValidationError) -> list[str]:
+    """What is wrong with the settings, one line per variable (UNDERSIGNED_X: why)."""
+    out = []
+    for err in exc.errors():
+        name = "UNDERSIGNED_" + "_".join(str(p) for p in err["loc"]).upper() if err["loc"] else "settings"
+        out.append(f"{name}: {str(err['msg']).removeprefix('Value error, ')}")
+    return out
 
 
 CREDENTIALS_FILE = "github-app.json"

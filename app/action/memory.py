@@ -92,6 +92,16 @@ class MemoryBackend:
     def purge(self) -> int:
         return 0
 
+    # --- the workers' roster: one run is its own only worker, and nobody reads its beats ----------------
+    def beat(self, member: str, value: str, ttl: float) -> None:
+        return None
+
+    def beats(self) -> dict[str, str]:
+        return {}
+
+    def unbeat(self, member: str) -> None:
+        return None
+
     def ping(self) -> bool:
         return True
 

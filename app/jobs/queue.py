@@ -24,6 +24,7 @@ from app.jobs.lease import PROCESS, Heartbeat
 from app.jobs.push import Pushed, backend_at, push_jobs, pushed
 from app.jobs.quiet import OUTAGE_LOGGER, STORE_ERRORS
 from app.jobs.store import Keys, Store
+from app.jobs.workers import beat
 from app.logs import event
 from app.settings import Settings
 
@@ -76,6 +77,7 @@ class JobQueue:
         self.running = 0
         self.warm = threading.Event()  # the start-up passes have run
         self.unfed: Callable[[], int] = lambda: 0  # jobs accepted at intake, not yet on the queue
+        self.beating: int | None = None  # this process's beat on the workers' roster, while it runs workers
 
     # --- intake side ----------------------------------------------------------------------------
     def seen(self, delivery: str) -> bool:
@@ -136,7 +138,11 @@ class JobQueue:
                 with self.wake:
                     self.wake.wait(POLL)
                 continue
-            self._execute(owner, taken)
+            try:
+                self._execute(owner, taken)
+            except Exception:  # the store went down as the job ended: its lease lapses and it runs again
+                outage.exception("queue unavailable")  # the thread lives on (a dead one leaves the roster short)
+                self.stopping.wait(1.0)
 
     def _execute(self, owner: str, taken: Taken) -> None:
         try:
@@ -220,10 +226,28 @@ class JobQueue:
         for thread in threads:
             thread.start()
         self.threads += threads
+        self._beat()  # on the roster at once, then every few seconds while a worker thread lives
+        if self.beating is None:
+            self.beating = self.heartbeat.add(self._beat)
         event(log, "consumer started", workers=workers)
+
+    def _beat(self) -> None:
+        alive = sum(1 for t in self.threads if t.name.startswith("undersigned-worker-") and t.is_alive())
+        if alive:  # a process whose worker threads all died drops off the roster within one lease
+            try:
+                beat(self.backend, PROCESS, threads=alive, running=self.running, lease=self.lease)
+            except Exception:
+                outage.exception("worker heartbeat failed")  # the store is down: said once a minute (quiet.py)
 
     def stop_consumer(self, *, graceful: bool = True) -> None:
         self.stopping.set()
+        if self.beating is not None:
+            self.heartbeat.remove(self.beating)
+            self.beating = None
+            try:
+                self.backend.unbeat(PROCESS)  # stopped on purpose: off the roster at once
+            except Exception:
+                outage.exception("worker heartbeat failed")
         with self.wake:
             self.wake.notify_all()
         for thread in self.threads:

@@ -12,6 +12,7 @@ from app.jobs.backend import Taken
 
 P = "undersigned:"
 JOBS, KV = P + "jobs", P + "kv:"
+WORKERS, WORKER = P + "workers", P + "worker:"  # the roster's index (a set), and one expiring key per worker
 NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) + tonumber(t[2]) / 1e6 "
 PUSH = (
     NOW
@@ -161,6 +162,28 @@ class RedisBackend:
 
     def purge(self) -> int:
         return 0
+
+    def beat(self, member: str, value: str, ttl: float) -> None:
+        pipe = self.r.pipeline(transaction=True)
+        pipe.set(WORKER + member, value, px=self._ms(ttl))
+        pipe.sadd(WORKERS, member)
+        pipe.execute()
+
+    def beats(self) -> dict[str, str]:
+        members = sorted(str(m) for m in self.r.smembers(WORKERS))
+        if not members:
+            return {}
+        values = self.r.mget([WORKER + m for m in members])
+        lapsed = [m for m, v in zip(members, values, strict=True) if v is None]
+        if lapsed:
+            self.r.srem(WORKERS, *lapsed)  # a member that beats again is added back
+        return {m: str(v) for m, v in zip(members, values, strict=True) if v is not None}
+
+    def unbeat(self, member: str) -> None:
+        pipe = self.r.pipeline(transaction=True)
+        pipe.delete(WORKER + member)
+        pipe.srem(WORKERS, member)
+        pipe.execute()
 
     def ping(self) -> bool:
         try:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.jobs.backend import Taken
 
+WORKER = "worker:"  # the workers' roster: one expiring kv key per worker process
 SCHEMA = [
     "create table if not exists kv (key text primary key, value text not null, expires real) without rowid",
     "create table if not exists jobs (id integer primary key, key text not null unique, payload text not null,"
@@ -175,6 +176,18 @@ class SqliteBackend:
     def purge(self) -> int:
         with self._tx() as conn:
             return conn.execute("delete from kv where expires < ?", (time.time(),)).rowcount
+
+    def beat(self, member: str, value: str, ttl: float) -> None:
+        self.put(WORKER + member, value, ttl)
+
+    def beats(self) -> dict[str, str]:
+        # The range covers exactly the keys that start with "worker:" (";" follows ":" in ASCII).
+        sql = "select key, value from kv where key >= ? and key < ? and expires > ?"
+        rows = self._conn().execute(sql, (WORKER, WORKER[:-1] + ";", time.time())).fetchall()
+        return {str(k).removeprefix(WORKER): str(v) for k, v in rows}
+
+    def unbeat(self, member: str) -> None:
+        self.delete(WORKER + member)
 
     def ping(self) -> bool:
         try:

@@ -52,6 +52,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
         raise StartupError("UNDERSIGNED_WEBHOOK_SECRET is not set: refusing to accept unsigned webhooks")
     rt = runtime or Runtime(settings)
     status = Status(rt)
+    rt.gauges()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -93,7 +94,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
     @app.get("/readyz")
     def readyz() -> JSONResponse:
         problems = rt.not_ready()
-        return JSONResponse({"ready": not problems, "problems": problems}, 200 if not problems else 503)
+        body = {"ready": not problems, "problems": problems, **rt.workers_report()}
+        return JSONResponse(body, 200 if not problems else 503)
 
     @app.get("/metrics")
     def metrics() -> PlainTextResponse:

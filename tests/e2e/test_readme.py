@@ -16,6 +16,12 @@ COVERED = {
     "make demo": "tests/e2e/test_demo.py::test_make_demo_prints_what_happened_with_links_that_work",
     "docker build -t undersigned .": ".ci/container-smoke (podman build of the same Dockerfile)",
     "docker run -p 8000:8000 -v undersigned-data:/data undersigned": ".ci/container-smoke (podman run)",
+    "mkdir -p deploy/secrets && cp your-app.private-key.pem deploy/secrets/app.pem": ".ci/compose-drill",
+    "printf %s 'the webhook secret' > deploy/secrets/webhook-secret": ".ci/compose-drill (secrets written so)",
+    "chown 10001 deploy/secrets/* && chmod 0400 deploy/secrets/*": ".ci/compose-drill (tests/compose_drill.py)",
+    "docker build -t undersigned . && UNDERSIGNED_APP_ID=123456 docker compose -f deploy/compose.yaml up -d": (
+        ".ci/compose-drill (podman compose up of the same file, on the image container-smoke built)"
+    ),
     ".venv/bin/undersigned lint path/to/letter-repo": "test_lint_and_verify_as_written",
     ".venv/bin/undersigned verify --base before/ --head after/ --author ada --json": "test_lint_and_verify_as_written",
     ".venv/bin/undersigned init path/to/letter-repo": "tests/e2e/test_action_setup.py::test_init_as_written_runs_as_is",
