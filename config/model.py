@@ -90,12 +90,20 @@ class LetterConfig(_Strict):
     unknown_keys: Literal["reject", "allow"] = Field(
         "reject",
         description="One-file-per-signer letters: what to do with a key that is in neither 'fields' nor "
-        "'optional_fields': reject the file, or allow it.",
+        "'optional_fields': reject the file, or allow it (its value must still be plain text). RISK of allow: "
+        "site generators obey keys such as permalink, layout or redirect_to, so a signer's file could replace "
+        "or redirect a page of the site; list the keys you want in 'optional_fields' instead.",
     )
     front_matter: bool = Field(
         False,
         description="One-file-per-signer letters: the YAML is front matter between two '---' lines, and "
         "any text may follow it (Jekyll and Hugo pages).",
+    )
+    body: Literal["none", "text"] = Field(
+        "none",
+        description="One-file-per-signer letters with front_matter: what may follow the front matter. none: "
+        "nothing; text: plain text (each line checked like a free field: no markup, no control characters). "
+        "The text is published as the signer wrote it.",
     )
     content: str | None = Field(
         None,
@@ -152,6 +160,28 @@ class SignerRules(_Strict):
     allow_bots: bool = Field(False, description="Accept PRs from bot accounts.")
     min_account_age_days: int = Field(0, ge=0, description="Refuse accounts younger than this many days (0: no limit).")
     max_name_length: int = Field(100, ge=1, description="Longest name accepted, in characters.")
+    # Bounds checked before anything a signer wrote is parsed: one PR cannot make unbounded work.
+    max_line_length: int = Field(
+        1000, ge=80, le=10_000, description="Longest line a PR may add to the letter, in characters."
+    )
+    max_file_bytes: int = Field(
+        8192, ge=256, le=65_536, description="One-file-per-signer letters: largest signature file, in bytes."
+    )
+    max_changed_files: int = Field(
+        100,
+        ge=1,
+        le=299,  # GitHub's compare API lists at most 300 files: more is never read completely
+        description="Most files one PR may change; a PR changing more is refused before any file is read.",
+    )
+    allow_characters: str = Field(
+        "",
+        pattern=r"^[\[\]<>&`]*$",
+        description="Characters among [ ] < > & ` that signers may write in names, affiliations and other free "
+        "fields (all are refused by default). RISK: [ ] make links and images, < > make HTML (scripts, "
+        "tracking pixels, comments that hide the rest of the letter), & makes entities that slip past filters "
+        "(https&#58;//), ` makes code spans. '&' alone is the mildest (company names such as AT&T); the "
+        "sequences ![, ]( and <!-- stay refused whatever this says.",
+    )
 
 
 class MergeConfig(_Strict):
