@@ -90,9 +90,9 @@ class LetterConfig(_Strict):
     unknown_keys: Literal["reject", "allow"] = Field(
         "reject",
         description="One-file-per-signer letters: what to do with a key that is in neither 'fields' nor "
-        "'optional_fields': reject the file, or allow it (its value must still be plain text). RISK of allow: "
-        "site generators obey keys such as permalink, layout or redirect_to, so a signer's file could replace "
-        "or redirect a page of the site; list the keys you want in 'optional_fields' instead.",
+        "'optional_fields': reject the file, or allow it (its value must still be plain text). Not with "
+        "front_matter. RISK of allow: whatever reads the files sees keys nobody reviewed; list the keys you "
+        "want in 'optional_fields' instead.",
     )
     front_matter: bool = Field(
         False,
@@ -136,6 +136,12 @@ class LetterConfig(_Strict):
             raise ValueError("a 'directory' letter needs either 'fields' or 'content'")
         if self.directory is not None and self.ledger.startswith(self.directory.rstrip("/") + "/"):
             raise ValueError("'ledger' must be outside 'directory'")
+        if self.front_matter and self.unknown_keys == "allow":
+            raise ValueError(
+                "'unknown_keys: allow' cannot be used with 'front_matter: true': site generators obey front-matter "
+                "keys such as permalink, layout and redirect_to, so a signer could move or replace a page. List "
+                "the keys signers may add in 'optional_fields'"
+            )
         if self.directory is None and self.ledger == self.file:
             raise ValueError("'ledger' must be another file than 'file'")
         return self
