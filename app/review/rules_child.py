@@ -67,13 +67,16 @@ class Remote(Mapping[str, str]):
 
 
 def main() -> None:
+    # Run as `-m`, this file is __main__: the Remote that the parent pickled is the one in the package module.
+    from app.review.rules_child import Remote as Pickled
+
     src, out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but frames on the pipe
     write_frame(out, ("ready",))
     while (request := read_frame(src)) is not None:
         config, texts, changed, author, now, ownership = request
         for part in (texts.base, texts.head, texts.current):
-            if isinstance(part, Remote):
+            if isinstance(part, Pickled):
                 part.bind(src, out)
         try:
             verdict = evaluate(config, texts, changed, author, now, ownership)

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import yaml
 
-from app.rules.signature_yaml import value_problem, yaml_of
+from app.rules.signature_yaml import control_problem, value_problem, yaml_of
 from app.rules.text import clean_name, fold, normalize_line
 from app.template import Parsed, Template
 from config.model import FILE_NAME_FIELDS, LetterConfig
@@ -167,6 +167,8 @@ def parse_signature_file(path: str, text: str, cfg: LetterConfig) -> Parsed | st
         return f"the file name `{base}` should be `{cfg.filename}`"
     login = by_name.login
     logins = [login] if login else []
+    if (why := control_problem(text)) is not None:
+        return why
     if tpls.content is not None:
         body = "\n".join(normalize_line(x) for x in text.strip("\n").split("\n"))
         parsed = tpls.content.parse(body)

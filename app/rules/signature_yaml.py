@@ -13,6 +13,14 @@ from config.model import LetterConfig
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$", re.DOTALL | re.MULTILINE)
 
 
+def control_problem(text: str) -> str | None:
+    """Why a signer's file may not be kept as it is: a control character on some line (a CRLF ending is fine)."""
+    for number, raw in enumerate(text.lstrip("\ufeff").split("\n"), 1):
+        if has_control_chars(raw.removesuffix("\r")):
+            return f"line {number} contains invisible or control characters; please type it again as plain text"
+    return None
+
+
 def yaml_of(text: str, cfg: LetterConfig) -> object | str:
     """The YAML data of a signer's file (its front matter when configured), or why it cannot be read."""
     if cfg.front_matter:

@@ -1,0 +1,1 @@
+"""Security regressions for issue 18: every finding of the audit, as a test."""
