@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from bench.pathological import BOMB
 from tests.github_sim import Demo, Simulator, person, seed_demo
-from tests.security.test_input_rules import BOMB
 from tests.service import Service, settings_for, settle
 
 REPO = "maintainer/microsoft-drop-ice"

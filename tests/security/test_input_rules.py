@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
 from app.rules import Author, Snapshots, Verdict, evaluate
 from app.template import Template, TemplateError
+from bench.pathological import BOMB
 from config import Config, ConfigError, parse_config
 from tests.helpers import NOW, SEED_CONFIG_YAML, config, seed_text, with_line
 
@@ -115,20 +115,6 @@ def test_an_unknown_key_allowed_in_a_data_file_still_holds_plain_text() -> None:
     cfg = config(DATA + "  unknown_keys: allow\n")
     assert judge_file(cfg, "_data/signed/ada.yaml", "name: Ada Lovelace\nnote: hi\n").kind == "sign"
     assert judge_file(cfg, "_data/signed/ada.yaml", "name: Ada Lovelace\nnote: <b>hi</b>\n").kind == "invalid"
-
-
-BOMB = textwrap.dedent(
-    """\
-    name: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-    b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-    c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-    d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-    e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-    f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-    g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-    link: *g
-    """
-)
 
 
 def test_yaml_aliases_and_anchors_are_refused_before_anything_is_built() -> None:
