@@ -52,7 +52,9 @@ class LetterConfig(_Strict):
         None,
         description="Escape hatch: a Python regex with named groups 'name' and 'login' "
         "(optionally 'affiliation') that a whole line must match. Overrides 'line' for parsing; "
-        "'line' is still used to render suggestions.",
+        "'line' is still used to render suggestions. RISK: a regex that backtracks can take exponential time on a "
+        "hostile line; undersigned stops such an evaluation after UNDERSIGNED_EVAL_BUDGET seconds and refuses "
+        "the PR (too-slow). 'line' templates always read in linear time.",
     )
     order: Literal["append", "sorted", "any"] = Field(
         "append",
