@@ -36,8 +36,8 @@ MESSAGES: dict[str, str] = {
     "removed or changed after this branch was made. Update your branch from the default branch, then change "
     "the line as it is now.",
     "wrong-position": "This line is in the wrong place: {where}.",
-    "name-has-markup": "The name may not contain links, HTML or web addresses, nor any of the characters "
-    "{chars}. Write your name as plain text.",
+    "name-has-markup": "The name may not contain links, HTML or web addresses. It may not contain any of the "
+    "characters {chars} either. Write your name as plain text.",
     "field-has-markup": "The {field} may not contain links or HTML, nor any of the characters {chars}. Write "
     "it as plain text.",
     "field-has-control-chars": "The {field} contains invisible or control characters (such as a line break, "

@@ -30,13 +30,22 @@ DATA = (
 )
 
 
-@pytest.fixture
-def world(sim: Simulator, tmp_path: Path) -> Iterator[World]:
+def _world(sim: Simulator, data: Path, **settings: object) -> Iterator[World]:
     demo = seed_demo(sim.world, signers=6, webhook_url=None, webhook_secret="e2e-webhook-secret")
-    service = Service(settings_for(sim, demo, tmp_path / "data", eval_budget=1.0)).start()
+    service = Service(settings_for(sim, demo, data, **settings)).start()
     demo.app.webhook_url = service.url
     yield sim, demo, service
     service.stop()
+
+
+@pytest.fixture
+def world(sim: Simulator, tmp_path: Path) -> Iterator[World]:
+    yield from _world(sim, tmp_path / "data")
+
+
+@pytest.fixture
+def tight_world(sim: Simulator, tmp_path: Path) -> Iterator[World]:
+    yield from _world(sim, tmp_path / "data", eval_budget=1.0)
 
 
 def set_config(sim: Simulator, text: str) -> None:
@@ -127,8 +136,8 @@ def test_a_yaml_alias_bomb_is_refused_and_the_service_carries_on(world: World) -
     assert pull(sim, fine).merged
 
 
-def test_an_evaluation_past_its_budget_is_refused_once_not_retried(world: World) -> None:
-    sim, _, service = world
+def test_an_evaluation_past_its_budget_is_refused_once_not_retried(tight_world: World) -> None:
+    sim, _, service = tight_world
     # A maintainer's own `pattern` may backtrack exponentially: the budget, not the template compiler, bounds it.
     pattern = r"^-  (?P<name>(?:a|a)+)+ \[@(?P<login>[a-z]+)\]\(https://github\.com/[a-z]+\)$"
     set_config(sim, AFFILIATION + f"  pattern: '{pattern}'\n")
