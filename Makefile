@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.intake_speed
 	$(BIN)/python -m bench.intake_vs_probot
 	$(BIN)/python -m bench.reconcile_idle
+	$(BIN)/python -m bench.pathological
 
 schema: $(STAMP)
 	$(BIN)/python -m config.schema > config/undersigned.schema.json

@@ -62,7 +62,8 @@ class Runtime:
             self.github = GitHubApp(settings, shared) if usable else None
             self.dispatcher = None
             if self.github is not None:
-                self.dispatcher = Dispatcher(self.github, self.queue.store, self.queue.enqueue, settings.config_ttl)
+                queue, ttl = self.queue, settings.config_ttl
+                self.dispatcher = Dispatcher(self.github, queue.store, queue.enqueue, ttl, settings.eval_budget)
             if self.started and self.dispatcher is not None and not self.queue.threads:
                 self.queue.start_consumer(settings.workers)
 

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `undersigned serve` listens on.")
     port: int = Field(8000, description="Port `undersigned serve` listens on.")
     workers: int = Field(4, ge=0, description="Job worker threads in the serving process (0: none).")
+    eval_budget: float = Field(
+        5.0, gt=0, le=60, description="Seconds of work one PR's evaluation may take; past it, the PR is refused."
+    )
     http_timeout: int = Field(15, ge=1, description="Seconds before a GitHub call times out.")
     http_retries: int = Field(4, ge=0, description="Retries of a GitHub call on 5xx and rate limits.")
     retry_backoff: float = Field(0.5, ge=0, description="Exponential backoff factor between retries (seconds).")

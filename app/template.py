@@ -6,7 +6,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
-# Every field a template may use, and what it matches. Free text is lazy, so the literals around it decide.
+# Every field a template may use, and what it matches. Free text is lazy, so the literals around it decide;
+# a free field followed by a literal and more never holds that literal (see Template._free), so every line
+# is read in linear time.
 FIELDS = ("name", "login", "affiliation", "email", "url", "commit", "slug", "id", "text")
 _FIELD_RE = {
     "name": r"\S.*?",
@@ -21,6 +23,7 @@ _FIELD_RE = {
     "text": r"\S.*?",
 }
 _FREE = ("name", "affiliation", "text")
+MAX_NESTING = 8  # optional parts inside optional parts: deeper is a config error, never a RecursionError
 _BULLET = re.compile(r"^\s*(?:(N)\.|([-*]))(?= )")
 
 
@@ -66,6 +69,8 @@ def _tokenize(text: str, pos: int = 0, depth: int = 0) -> tuple[list[Part], int]
     while pos < len(text):
         ch = text[pos]
         if text.startswith("{?", pos):
+            if depth >= MAX_NESTING:
+                raise TemplateError(f"optional parts '{{? ...}}' nest more than {MAX_NESTING} deep")
             flush()
             inner, pos = _tokenize(text, pos + 2, depth + 1)
             parts.append(("opt", inner))
@@ -186,21 +191,59 @@ class Template:
                 found |= Template._fields(value)  # type: ignore[arg-type]
         return found
 
-    def _field_regex(self, field: str) -> str:
+    def _field_regex(self, field: str, after: str | None = None) -> str:
+        """What a field matches; `after` is the literal that follows it when more parts follow that literal."""
         if self.table and field in _FREE:
-            return r"[^\s|][^|]*?"
+            # A run of spaces is taken whole (atomic), so ` *\|` after it is tried once per run, not per space.
+            return r"[^\s|](?:[^ |\n]++|(?> +))*?"
         if self._dotless and field == "login":
             return r"[^\s\[\]()/,@<>.]+"
+        if field in _FREE and after is not None:
+            return self._free(after)
         return _FIELD_RE[field]
+
+    def _literal(self, text: str) -> str:
+        """The regex of a literal: a run of spaces matches one or more (in a table row, any). Inside the literal
+        the run is possessive: the character after it is never a space."""
+        spaces = " *" if self.table else " +"
+        chunks = re.split(r" +", text)
+        out = [re.escape(chunks[0])]
+        out += [(spaces + "+" if chunk else spaces) + re.escape(chunk) for chunk in chunks[1:]]
+        return "".join(out)
+
+    def _free(self, after: str) -> str:
+        """A free field that never holds the literal after it, so it can end at one place only: linear time.
+
+        With `\\S.*?` two free fields were quadratic and three cubic. Words and runs of spaces are taken whole
+        (possessive, atomic); the field ends before the first place where the literal follows."""
+        rest = after.lstrip(" ")
+        if after.startswith(" "):
+            if not rest:
+                return r"\S[^ \n]*+"  # only spaces before the next field: the field is one word
+            return rf"\S(?:[^ \n]*+(?> +)(?!{self._literal(rest)}))*?[^ \n]*+"
+        lit, c = self._literal(after), re.escape(after[0])
+        return rf"(?!{lit})\S(?:[^ \n{c}]++|(?!{lit}){c}|(?> +))*?"
+
+    @staticmethod
+    def _after(parts: list[Part], i: int) -> str | None:
+        """The literal right after parts[i] (or opening the optional part after it) when more parts follow it."""
+        if i + 1 >= len(parts):
+            return None
+        kind, value = parts[i + 1]
+        if kind == "lit":
+            return str(value) if i + 2 < len(parts) and str(value) else None
+        if kind == "opt":
+            inner: list[Part] = value  # type: ignore[assignment]
+            if len(inner) > 1 and inner[0][0] == "lit" and str(inner[0][1]).strip(" "):
+                return str(inner[0][1])
+        return None
 
     def _regex(self, parts: list[Part], *, backref: bool = False) -> str:
         """The regex of these parts; with `backref`, a second {login} must repeat the first exactly."""
         out = []
-        # A run of spaces matches one or more (NBSP and tabs are already plain spaces); in a table row, any.
-        spaces = " *" if self.table else " +"
-        for kind, value in parts:
+        for i, (kind, value) in enumerate(parts):
             if kind == "lit":
-                out.append(spaces.join(re.escape(chunk) for chunk in re.split(r" +", str(value))))
+                out.append(self._literal(str(value)))  # NBSP and tabs are already plain spaces
             elif kind == "field":
                 n = self._counts.get(str(value), 0) + 1
                 self._counts[str(value)] = n
@@ -208,7 +251,7 @@ class Template:
                 if backref and value == "login" and n > 1:
                     out.append("(?P=login)")
                 else:
-                    out.append(f"(?P<{group}>{self._field_regex(str(value))})")
+                    out.append(f"(?P<{group}>{self._field_regex(str(value), self._after(parts, i))})")
             else:
                 out.append(f"(?:{self._regex(value, backref=backref)})?")  # type: ignore[arg-type]
         return "".join(out)

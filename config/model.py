@@ -52,7 +52,9 @@ class LetterConfig(_Strict):
         None,
         description="Escape hatch: a Python regex with named groups 'name' and 'login' "
         "(optionally 'affiliation') that a whole line must match. Overrides 'line' for parsing; "
-        "'line' is still used to render suggestions.",
+        "'line' is still used to render suggestions. RISK: a regex that backtracks can take exponential time on a "
+        "hostile line; undersigned stops such an evaluation after UNDERSIGNED_EVAL_BUDGET seconds and refuses "
+        "the PR (too-slow). 'line' templates always read in linear time.",
     )
     order: Literal["append", "sorted", "any"] = Field(
         "append",
@@ -90,12 +92,20 @@ class LetterConfig(_Strict):
     unknown_keys: Literal["reject", "allow"] = Field(
         "reject",
         description="One-file-per-signer letters: what to do with a key that is in neither 'fields' nor "
-        "'optional_fields': reject the file, or allow it.",
+        "'optional_fields': reject the file, or allow it (its value must still be plain text). Not with "
+        "front_matter. RISK of allow: whatever reads the files sees keys nobody reviewed; list the keys you "
+        "want in 'optional_fields' instead.",
     )
     front_matter: bool = Field(
         False,
         description="One-file-per-signer letters: the YAML is front matter between two '---' lines, and "
         "any text may follow it (Jekyll and Hugo pages).",
+    )
+    body: Literal["none", "text"] = Field(
+        "none",
+        description="One-file-per-signer letters with front_matter: what may follow the front matter. none: "
+        "nothing; text: plain text (each line checked like a free field: no markup, no control characters). "
+        "The text is published as the signer wrote it.",
     )
     content: str | None = Field(
         None,
@@ -128,6 +138,12 @@ class LetterConfig(_Strict):
             raise ValueError("a 'directory' letter needs either 'fields' or 'content'")
         if self.directory is not None and self.ledger.startswith(self.directory.rstrip("/") + "/"):
             raise ValueError("'ledger' must be outside 'directory'")
+        if self.front_matter and self.unknown_keys == "allow":
+            raise ValueError(
+                "'unknown_keys: allow' cannot be used with 'front_matter: true': site generators obey front-matter "
+                "keys such as permalink, layout and redirect_to, so a signer could move or replace a page. List "
+                "the keys signers may add in 'optional_fields'"
+            )
         if self.directory is None and self.ledger == self.file:
             raise ValueError("'ledger' must be another file than 'file'")
         return self
@@ -152,6 +168,28 @@ class SignerRules(_Strict):
     allow_bots: bool = Field(False, description="Accept PRs from bot accounts.")
     min_account_age_days: int = Field(0, ge=0, description="Refuse accounts younger than this many days (0: no limit).")
     max_name_length: int = Field(100, ge=1, description="Longest name accepted, in characters.")
+    # Bounds checked before anything a signer wrote is parsed: one PR cannot make unbounded work.
+    max_line_length: int = Field(
+        1000, ge=80, le=10_000, description="Longest line a PR may add to the letter, in characters."
+    )
+    max_file_bytes: int = Field(
+        8192, ge=256, le=65_536, description="One-file-per-signer letters: largest signature file, in bytes."
+    )
+    max_changed_files: int = Field(
+        100,
+        ge=1,
+        le=299,  # GitHub's compare API lists at most 300 files: more is never read completely
+        description="Most files one PR may change; a PR changing more is refused before any file is read.",
+    )
+    allow_characters: str = Field(
+        "",
+        pattern=r"^[\[\]<>&`]*$",
+        description="Characters among [ ] < > & ` that signers may write in names, affiliations and other free "
+        "fields (all are refused by default). RISK: [ ] make links and images, < > make HTML (scripts, "
+        "tracking pixels, comments that hide the rest of the letter), & makes entities that slip past filters "
+        "(https&#58;//), ` makes code spans. '&' alone is the mildest (company names such as AT&T); the "
+        "sequences ![, ]( and <!-- stay refused whatever this says.",
+    )
 
 
 class MergeConfig(_Strict):

@@ -30,6 +30,7 @@ class Context:
     ready: ReadySet
     enqueue: Callable[[Job], bool]
     pr: PullRequest | None = None
+    budget: float = 5.0  # seconds of work one PR's evaluation may take (UNDERSIGNED_EVAL_BUDGET)
 
     @property
     def pull(self) -> PullRequest:

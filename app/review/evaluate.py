@@ -13,6 +13,7 @@ from app.github.caches import LazyFiles
 from app.jobs.ready import Ready
 from app.jobs.store import Keys
 from app.logs import event
+from app.review.budget import evaluate_within
 from app.review.config_check import waiting_comment, waiting_report
 from app.review.context import Context
 from app.review.render import check_report, comment_body
@@ -103,6 +104,8 @@ def decide(ctx: Context, config: Config) -> Verdict | None:
     if config.signers.min_account_age_days:
         created = api.user(pr.author).created_at
     author = Author(pr.author, pr.user.id, pr.user.type, created)
+    if len(changed) > config.signers.max_changed_files:  # refused before any file is read
+        return evaluate(config, Snapshots({}, {}), changed, author, datetime.now(UTC))
     letter, texts = config.letter, ctx.texts
     # Lines or files without a login are bound to their owner in the ledger, read at the tip (never the PR's).
     ownership = parse_ledger(texts.get(api, repo, tip, letter.ledger)) if needs_ledger(letter) else None
@@ -111,7 +114,7 @@ def decide(ctx: Context, config: Config) -> Verdict | None:
         touched = letter.file in changed  # else the head's letter is the base's: no read needed
         head = texts.letter(api, repo, pr.head_sha, letter.file) if touched else base
         current = texts.letter(api, repo, tip, letter.file) if touched and tip != merge_base else base
-        return evaluate(config, Snapshots(base, head, current), changed, author, datetime.now(UTC), ownership)
+        return evaluate_within(config, Snapshots(base, head, current), changed, author, ownership, seconds=ctx.budget)
     prefix = letter.directory.rstrip("/") + "/"
     mine = [p for p in changed if p.startswith(prefix)]
     base_files = texts.folder(api, repo, merge_base, letter.directory)
@@ -120,4 +123,4 @@ def decide(ctx: Context, config: Config) -> Verdict | None:
     head_files = LazyFiles(api, texts, repo, pr.head_sha, head_paths)
     now_files = texts.folder(api, repo, tip, letter.directory) if tip != merge_base and mine else base_files
     folder = Snapshots(base_files, head_files, now_files)
-    return evaluate(config, folder, changed, author, datetime.now(UTC), ownership)
+    return evaluate_within(config, folder, changed, author, ownership, seconds=ctx.budget)

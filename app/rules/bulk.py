@@ -19,7 +19,9 @@ _LOGIN_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-
 _ODD_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _DASHES = "\u2013\u2014\u2212\u2022"
 _DASH_BULLET = re.compile(f"^ *[{_DASHES}]", re.MULTILINE)
-_MARKUP_CHARS = ".[<:"  # every markup pattern needs one (text.name_has_markup)
+_MARKUP_CHARS = ".[<:]>&`"  # every markup pattern needs one (text.name_has_markup, text.markup_in)
+_FIELD_MARKUP = "[]<>&`"  # what text.markup_in looks for in the other free fields
+_CHECKED = ("affiliation", "email", "url", "text")  # the fields checks.field_problems reads
 
 
 def _all_valid_logins(logins: Sequence[str]) -> bool:
@@ -78,6 +80,12 @@ def scan(tpl: Template, lines: Sequence[str], blob: str, max_name: int) -> Scan 
         bad.update(i for i, x in enumerate(names) if any(c in x for c in _MARKUP_CHARS))
     if not joined.isprintable():
         bad.update(i for i, x in enumerate(names) if not x.isprintable())
+    for group, i in groups.items():
+        if group.split("_")[0] in _CHECKED:
+            values = list(map(itemgetter(i - 1), rows))
+            together = "".join(values)
+            if any(c in together for c in _FIELD_MARKUP) or not together.isprintable():
+                bad.update(j for j, x in enumerate(values) if any(c in x for c in _FIELD_MARKUP) or not x.isprintable())
     if names and max(map(len, names)) > max_name:
         bad.update(i for i, x in enumerate(names) if len(x) > max_name)
     if "name" in tpl.fields and not any(k == "field" and v == "name" for k, v in tpl.parts):

@@ -7,7 +7,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from app.rules.checks import line_fixer, line_problems, ownership_problems, suggest_line
+from app.rules.checks import (
+    control_problems,
+    line_fixer,
+    line_problems,
+    ownership_problems,
+    raw_line_problems,
+    suggest_line,
+)
 from app.rules.diff import diff_texts, has_text
 from app.rules.ledger import Ownership
 from app.rules.letter import Bounds, Section, Signature, line_template, list_bounds, split_section
@@ -112,6 +119,10 @@ def read_list(
         if not removed_lines and all(j < base.first for j, _ in diff.added):
             return Reading()
         return Reading(problems=(problem("list-start-changed", path, None, marker=letter.start_after),))
+    # Bounded before any line is parsed: one over-long line is the whole answer.
+    too_long = [p for j, t in diff.added for p in raw_line_problems(t, rules, (path, j + 1))]
+    if too_long:
+        return Reading(problems=tuple(too_long))
     added_lines = [(j, t) for j, t in diff.added if head.holds(j)]
     trusted = {login_key(t) for t in rules.trusted}
     is_trusted, author_k = login_key(who.login) in trusted, login_key(who.login)
@@ -149,10 +160,12 @@ def read_list(
         parsed = tpl.parse(text)
         if parsed is None:
             problems += _unreadable(tpl, text, path, line, who.login, trusted=is_trusted)
+            problems += control_problems(text, (), (path, line))
             continue
         problems += line_problems(
             parsed, rules, (path, line), fixer, author=who.login, name_required="name" in tpl.fields
         )
+        problems += control_problems(text, problems, (path, line))
         key = login_key(parsed.login) if parsed.login else author_k
         login = parsed.login or who.login
         signatures.append(Signature(parsed.name, login, parsed.affiliation, path, line, text))

@@ -10,10 +10,13 @@ from app.rules.model import Change
 from app.rules.problems import Problem, problem
 from app.rules.text import (
     clean_name,
+    has_control_chars,
     is_valid_login,
     login_key,
+    markup_in,
     name_has_control_chars,
     name_has_markup,
+    shown_markup,
 )
 from app.template import Parsed, Template
 from config.model import SignerRules
@@ -30,8 +33,10 @@ def suggest_line(tpl: Template, text: str, login: str | None, number: int = 1) -
     name = clean_name(name)
     if login and not is_valid_login(login):
         return None
-    if not name or name_has_markup(name) or name_has_control_chars(name):
+    if not name or name_has_markup(name) or markup_in(name) or name_has_control_chars(name):
         return None
+    if affiliation and (markup_in(affiliation) or has_control_chars(affiliation)):
+        affiliation = None  # a fix never carries markup
     return tpl.render(name, login, affiliation if "affiliation" in tpl.fields else None, number)
 
 
@@ -66,12 +71,13 @@ def line_problems(
         pass  # the shape has no name (`login commit` lines, say)
     elif not name or name.isspace():
         out.append(problem("name-missing", path, line))
-    elif name_has_markup(name):
-        out.append(problem("name-has-markup", path, line))
+    elif name_has_markup(name) or markup_in(name, rules.allow_characters):
+        out.append(problem("name-has-markup", path, line, chars=shown_markup(rules.allow_characters)))
     elif name_has_control_chars(name):
         out.append(problem("name-has-control-chars", path, line))
     elif len(name) > rules.max_name_length:
         out.append(problem("name-too-long", path, line, length=len(name), limit=rules.max_name_length))
+    out += field_problems(parsed, rules, at)
     clean = not out
     # A login equal to the author's is a real account (GitHub vouches for it), even a legacy one
     # that today's rules would refuse, such as "Mazda--".
@@ -87,6 +93,40 @@ def line_problems(
         fixed = fix(parsed, author) if clean and mine and author else None
         out.append(problem("login-mismatch", path, line, fixed, first=parsed.login, second=second))
     return out
+
+
+# Field name -> how a message names it. A URL may hold `&` (a query string) and is matched as a web address.
+_FIELD_WORDS = {"affiliation": "affiliation", "text": "text", "email": "email address", "url": "web address"}
+
+
+def field_problems(parsed: Parsed, rules: SignerRules, at: tuple[str, int]) -> list[Problem]:
+    """Markup or control characters in the fields other than the name and the login (checked on their own)."""
+    out: list[Problem] = []
+    fields = ([("affiliation", parsed.affiliation)] if parsed.affiliation else []) + list(parsed.extra)
+    for field, value in fields:
+        word = _FIELD_WORDS.get(field)
+        if word is None:
+            continue  # commit, slug, id: their patterns admit only letters, digits and a few marks
+        allowed = rules.allow_characters + ("&" if field == "url" else "")
+        if has_control_chars(value):
+            out.append(problem("field-has-control-chars", *at, field=word))
+        elif markup_in(value, allowed):
+            out.append(problem("field-has-markup", *at, field=word, chars=shown_markup(allowed)))
+    return out
+
+
+def raw_line_problems(text: str, rules: SignerRules, at: tuple[str, int]) -> list[Problem]:
+    """What no line may be, checked before it is parsed: too long. (Control characters: `control_problems`.)"""
+    if len(text) > rules.max_line_length:
+        return [problem("line-too-long", *at, length=len(text), limit=rules.max_line_length)]
+    return []
+
+
+def control_problems(text: str, found: Sequence[Problem], at: tuple[str, int]) -> list[Problem]:
+    """A control character anywhere in the line (a lone CR, say) that no field check named already."""
+    if not has_control_chars(text) or any(p.code.endswith("-control-chars") and p.line == at[1] for p in found):
+        return []
+    return [problem("line-has-control-chars", *at)]
 
 
 def _other_login(parsed: Parsed) -> str | None:

@@ -106,6 +106,9 @@ def read_directory(
             login, account = _owner(config, path, old, owned, who)
             changes.append(Change("remove", path, login, None, old, None, account))
             continue
+        if (size := len(new.encode())) > rules.max_file_bytes:  # bounded before any parsing
+            problems.append(problem("file-too-large", path, 1, size=size, limit=rules.max_file_bytes))
+            continue
         parsed = parse_signature_file(path, new, letter)
         slug = slug_problem(path, parsed.name, letter) if old is None and not isinstance(parsed, str) else None
         if slug is not None:

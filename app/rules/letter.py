@@ -9,6 +9,7 @@ from functools import lru_cache
 
 import yaml
 
+from app.rules.signature_yaml import control_problem, value_problem, yaml_of
 from app.rules.text import clean_name, fold, normalize_line
 from app.template import Parsed, Template
 from config.model import FILE_NAME_FIELDS, LetterConfig
@@ -157,23 +158,6 @@ def slugify(name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", fold(name)))
 
 
-_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$", re.DOTALL | re.MULTILINE)
-
-
-def _yaml_of(text: str, cfg: LetterConfig) -> object | str:
-    """The YAML data of a signer's file (its front matter when configured), or why it cannot be read."""
-    if cfg.front_matter:
-        m = _FRONT.match(text.lstrip("\ufeff"))
-        if m is None:
-            return "the file should start with YAML front matter between two `---` lines"
-        text = m.group(1)
-    try:
-        data: object = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return "the front matter is not valid YAML" if cfg.front_matter else "the file is not valid YAML"
-    return data
-
-
 def parse_signature_file(path: str, text: str, cfg: LetterConfig) -> Parsed | str:
     """Read one signer's file. Returns the fields, or a plain-words reason it cannot be read."""
     tpls = file_templates(cfg)
@@ -183,18 +167,22 @@ def parse_signature_file(path: str, text: str, cfg: LetterConfig) -> Parsed | st
         return f"the file name `{base}` should be `{cfg.filename}`"
     login = by_name.login
     logins = [login] if login else []
+    if (why := control_problem(text)) is not None:
+        return why
     if tpls.content is not None:
         body = "\n".join(normalize_line(x) for x in text.strip("\n").split("\n"))
         parsed = tpls.content.parse(body)
         if parsed is None:
             return "the file does not have the expected content"
-        return _checked(cfg, base, by_name, clean_name(parsed.name), parsed.affiliation, [*logins, *parsed.logins])
-    data = _yaml_of(text, cfg)
+        return _checked(clean_name(parsed.name), parsed.affiliation, [*logins, *parsed.logins], list(parsed.extra))
+    data = yaml_of(text, cfg)
     if isinstance(data, str):
         return data
     if not isinstance(data, dict):
         return f"the file should be YAML with the keys {', '.join(tpls.fields)}"
     known = {**tpls.fields, **tpls.optional}
+    if bad := next((why for k, v in data.items() if (why := value_problem(k, v, k in known))), None):
+        return bad
     forbidden = sorted(str(k) for k in data if k in cfg.forbidden_keys)
     extra = [] if cfg.unknown_keys == "allow" else sorted(str(k) for k in data if k not in known)
     extra = [k for k in extra if k not in forbidden]
@@ -206,6 +194,7 @@ def parse_signature_file(path: str, text: str, cfg: LetterConfig) -> Parsed | st
         more = f" (and may have {', '.join(tpls.optional)})" if tpls.optional else ""
         return f"the file should have the keys {keys}{more}: {'; '.join(bits)}"
     name, affiliation = "", None
+    fields: list[tuple[str, str]] = []
     for key, tpl in known.items():
         if key not in data:
             continue
@@ -218,13 +207,13 @@ def parse_signature_file(path: str, text: str, cfg: LetterConfig) -> Parsed | st
         name = name or got.name
         affiliation = affiliation or got.affiliation
         logins.extend(got.logins)
-    return _checked(cfg, base, by_name, clean_name(name), affiliation, logins)
+        fields += got.extra
+    return _checked(clean_name(name), affiliation, logins, fields)
 
 
-def _checked(
-    cfg: LetterConfig, base: str, by_name: Parsed, name: str, affiliation: str | None, logins: list[str]
-) -> Parsed:
-    return Parsed(name, logins[0] if logins else "", affiliation, tuple(logins))
+def _checked(name: str, affiliation: str | None, logins: list[str], extra: list[tuple[str, str]]) -> Parsed:
+    # The other fields ride along so that the field checks (app.rules.checks) see every value the file holds.
+    return Parsed(name, logins[0] if logins else "", affiliation, tuple(logins), None, tuple(extra))
 
 
 def slug_problem(path: str, name: str, cfg: LetterConfig) -> str | None:

@@ -36,7 +36,22 @@ MESSAGES: dict[str, str] = {
     "removed or changed after this branch was made. Update your branch from the default branch, then change "
     "the line as it is now.",
     "wrong-position": "This line is in the wrong place: {where}.",
-    "name-has-markup": "The name may not contain links, HTML or web addresses. Write your name as plain text.",
+    "name-has-markup": "The name may not contain links, HTML or web addresses. It may not contain any of the "
+    "characters {chars} either. Write your name as plain text.",
+    "field-has-markup": "The {field} may not contain links or HTML, nor any of the characters {chars}. Write "
+    "it as plain text.",
+    "field-has-control-chars": "The {field} contains invisible or control characters (such as a line break, "
+    "a zero-width or a right-to-left override character). Please type it again as plain text.",
+    "line-has-control-chars": "This line contains invisible or control characters (such as a lone carriage "
+    "return, a zero-width or a right-to-left override character). Please type it again as plain text.",
+    "line-too-long": "This line is {length} characters long; a line may have at most {limit}. Please keep "
+    "only your signature on it.",
+    "file-too-large": "This signature file is {size} bytes; a signature file may have at most {limit}. Please "
+    "keep only your signature in it.",
+    "too-many-files": "This PR changes {count} files; a signature PR may change at most {limit}, so it was "
+    "not read. Please keep only your own signature in it.",
+    "too-slow": "Checking this PR took longer than {seconds} seconds, so it was stopped and cannot be "
+    "accepted. Please keep only your own signature, in the letter's format, and push again.",
     "name-has-control-chars": "The name contains invisible or control characters (such as zero-width "
     "or right-to-left override characters). Please type it again as plain text.",
     "name-too-long": "The name is {length} characters long; the limit is {limit}.",

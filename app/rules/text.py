@@ -59,6 +59,34 @@ def name_has_markup(name: str) -> bool:
     return _MARKUP.search(name) is not None
 
 
+# What makes markup in Markdown or HTML. Refused outright in whatever a signer writes, rather than matched as
+# patterns (`[Margaret Hamilton [MIT]](https&#58;//evil.zone/login)` got past the patterns). A letter may allow
+# some of the characters (signers.allow_characters); the sequences stay refused whatever it allows.
+MARKUP_CHARACTERS = "[]<>&`"
+MARKUP_SEQUENCES = ("![", "](", "<!--")
+
+
+def markup_in(text: str, allowed: str = "") -> str | None:
+    """The first markup sequence or character in `text` that `allowed` does not allow, or None."""
+    for sequence in MARKUP_SEQUENCES:
+        if sequence in text:
+            return sequence
+    for ch in MARKUP_CHARACTERS:
+        if ch in text and ch not in allowed:
+            return ch
+    return None
+
+
+def shown_markup(allowed: str = "") -> str:
+    """The refused markup characters, each as inline code, for a message ("`[` `]` ... `` ` ``")."""
+    return " ".join("`` ` ``" if ch == "`" else f"`{ch}`" for ch in MARKUP_CHARACTERS if ch not in allowed)
+
+
+def has_control_chars(text: str) -> bool:
+    """Whether `text` holds a control, format, separator or unassigned character (CR, U+2028, bidi...)."""
+    return name_has_control_chars(text)
+
+
 def name_has_control_chars(name: str) -> bool:
     # str.isprintable() is False exactly for categories Cc, Cf, Cs, Co, Cn, Zl, Zp and Zs other than
     # " ": one C-speed pass covers the common case. Odd spaces were made plain by normalize_line.

@@ -92,6 +92,9 @@ def evaluate(
     them. A valid verdict's changes carry the account to record; apply_changes writes the ledger."""
     letter, base, head, current = config.letter, texts.base, texts.head, texts.current
     changed = sorted(set(changed_paths))
+    if len(changed) > config.signers.max_changed_files:  # refused before any file is read
+        limit = config.signers.max_changed_files
+        return Verdict("invalid", problems=(problem("too-many-files", count=len(changed), limit=limit),))
     reading: Reading
     if letter.directory is not None:
         prefix = letter.directory.rstrip("/") + "/"
@@ -135,3 +138,8 @@ def evaluate(
             reading.placement_fixed,
         )
     return Verdict("invalid", reading.signatures, (), tuple(problems), tuple(skipped), intent)
+
+
+def too_slow(seconds: float) -> Verdict:
+    """The verdict on a PR whose evaluation ran past its time budget (the review layer stops it)."""
+    return Verdict("invalid", problems=(problem("too-slow", seconds=f"{seconds:g}"),))

@@ -28,15 +28,26 @@ class Dispatcher:
     """Runs jobs. The caches live as long as the process: file texts by commit never go stale, and the
     config is re-read after its TTL."""
 
-    def __init__(self, github: Apis, store: Store, enqueue: Callable[[Job], bool], config_ttl: float) -> None:
-        self.github, self.store, self.enqueue = github, store, enqueue
+    def __init__(
+        self, github: Apis, store: Store, enqueue: Callable[[Job], bool], config_ttl: float, budget: float = 5.0
+    ) -> None:
+        self.github, self.store, self.enqueue, self.budget = github, store, enqueue, budget
         self.texts, self.configs, self.ready = TextCache(), ConfigCache(config_ttl, store), ReadySet(store)
 
     def context(self, job: Job) -> Context:
         api = self.github.api(job.installation_id)
         reporter = Reporter(api, job.repo, self.store)
         return Context(
-            job.installation_id, job.repo, api, self.store, self.texts, self.configs, reporter, self.ready, self.enqueue
+            job.installation_id,
+            job.repo,
+            api,
+            self.store,
+            self.texts,
+            self.configs,
+            reporter,
+            self.ready,
+            self.enqueue,
+            budget=self.budget,
         )
 
     def run(self, job: Job) -> None:

@@ -13,7 +13,7 @@ World = tuple[Simulator, Demo, Service]
 NAMES = 'version: 1\nletter:\n  file: NAMES.md\n  start_after: "Signed,"\n  line: "- {name}"\n'
 FOLDER = (
     'version: 1\nletter:\n  directory: _signatures\n  filename: "{id}.md"\n  front_matter: true\n'
-    '  fields: {name: "{name}"}\n'
+    '  fields: {name: "{name}"}\n  body: text\n'
 )
 
 

@@ -32,7 +32,7 @@ SLUGS = config(
 FRONT = config(
     "letter:\n  directory: _signatures\n  filename: '{id}.md'\n  front_matter: true\n"
     "  fields: {name: '{name}'}\n  optional_fields: {affiliation: '{affiliation}', github: '{login}'}\n"
-    "  forbidden_keys: [layout]\n  unknown_keys: allow\n" + TRUSTED
+    "  forbidden_keys: [layout]\n  body: text\n" + TRUSTED
 )
 EXTENSION = config("letter:\n  directory: signatures\n  filename: '{login}{?.txt}'\n  content: '{name}'\n" + TRUSTED)
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from app.rules import MESSAGES, Author, Snapshots, Verdict, evaluate
 from app.rules.lint import lint_letter
+from app.rules.verdict import too_slow
 from config import Config
 from tests.helpers import DIRECTORY_CONFIG_YAML, NOW, SEED_CONFIG_YAML, assert_golden, config, seed_text, with_line
 
@@ -91,6 +92,19 @@ SCENARIOS: dict[str, Verdict] = {
         Author("bob", 2),
         NOW,
     ),
+    "field-has-markup": _seed(
+        with_line(seed_text(), "-  Ada Lovelace (Navy [verify](https://evil.example)) [@ada](https://github.com/ada)"),
+        cfg=config(SEED_CONFIG_YAML.replace("{name} [@", "{name} ({affiliation}) [@")),
+    ),
+    "field-has-control-chars": _seed(
+        with_line(seed_text(), "-  Ada Lovelace (Na\u200bvy) [@ada](https://github.com/ada)"),
+        cfg=config(SEED_CONFIG_YAML.replace("{name} [@", "{name} ({affiliation}) [@")),
+    ),
+    "line-has-control-chars": _seed(with_line(seed_text(), ADA + "\r<!--")),
+    "line-too-long": _seed(with_line(seed_text(), ADA + " " + "x" * 1200)),
+    "file-too-large": _dir("_data/signed/ada.yaml", "name: Ada Lovelace\nlink: https://github.com/ada\n" + "#" * 9000),
+    "too-many-files": _seed(with_line(seed_text(), ADA), changed=tuple(f"f{i}.md" for i in range(101))),
+    "too-slow": too_slow(5),
     "list-start-changed": _seed(with_line(seed_text().replace("Signed,", "Signed by,"), ADA)),
     "letter-frozen": evaluate(
         SEED.model_copy(update={"frozen": True}),
