@@ -30,7 +30,7 @@ test: $(STAMP) deps lint typecheck unit
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/hadolint Dockerfile
+	$(BIN)/hadolint Dockerfile deploy/images/*.Containerfile
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict app handlers config tests bench
@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.intake_vs_probot
 	$(BIN)/python -m bench.reconcile_idle
 	$(BIN)/python -m bench.pathological
+	$(BIN)/python -m bench.one_node
 
 schema: $(STAMP)
 	$(BIN)/python -m config.schema > config/undersigned.schema.json
