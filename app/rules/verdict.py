@@ -119,17 +119,18 @@ def evaluate(
         if reading.missing_marker:
             missing = letter_missing(letter.file, letter.start_after)
             return Verdict("invalid", problems=(missing,))
-    if reading.empty:
-        return Verdict("not_a_signature")
-
-    problems = list(reading.problems)
+    listed: list[Problem] = []
     if listing is not None:
         prefix = (letter.directory or "").rstrip("/") + "/"
 
         def ours(path: str) -> bool:
             return path.startswith(prefix) if letter.directory is not None else path == letter.file
 
-        problems[:0] = file_problems(listing, ours, base, head)
+        listed = file_problems(listing, ours, base, head)
+    if reading.empty and not listed:
+        return Verdict("not_a_signature")
+
+    problems = listed + list(reading.problems)
     if others:
         shown = ", ".join(f"`{p}`" for p in others[:5]) + (" and more" if len(others) > 5 else "")
         problems.insert(0, problem("other-files-changed", others[0], None, paths=shown))

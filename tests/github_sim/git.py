@@ -189,11 +189,13 @@ class Repo(BareRepo):
         for meta, path in zip(raw[0::2], raw[1::2], strict=False):
             if not path:
                 continue
-            _, _, _, blob, status = meta.lstrip(":").split(" ", 4)
+            _, _, old_blob, blob, status = meta.lstrip(":").split(" ", 4)
             patch = self.git("diff", "--no-renames", "--no-color", "-U3", old, new, "--", path)
             hunk = patch.find("\n@@")
             added, removed = stats.get(path, (0, 0))
-            kind = {"A": "added", "D": "removed", "M": "modified"}.get(status[:1], "modified")
+            kind = {"A": "added", "D": "removed", "M": "modified", "T": "changed"}.get(status[:1], "modified")
+            if kind == "modified" and old_blob == blob:
+                kind = "changed"  # GitHub's word for a change of mode alone
             files.append(
                 {
                     "filename": path,
