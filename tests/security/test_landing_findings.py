@@ -124,32 +124,32 @@ def test_an_invisible_edit_beside_a_valid_line_is_refused_and_named(sim: Simulat
         service.stop()
 
 
-def test_the_signers_own_line_in_nfd_lands_as_the_validated_text(sim: Simulator, tmp_path: Path) -> None:
-    demo = seed(sim, {".github/undersigned.yml": DEMO_CONFIG, "README.md": LETTER})
-    service = serve(sim, demo, tmp_path / "data")
-    try:
-        sim.world.add_user("zoe")
-        line = "-  Zoë Kraft [@zoe](https://github.com/zoe)"
-        opened = person(sim, "zoe").sign(demo.repo.full_name, "README.md", unicodedata.normalize("NFD", line))
-        settle(sim, service)
-        assert sim.world.pull(demo.repo, int(opened["number"])).merged
-        found = demo.repo.git.read_path("refs/heads/main", "README.md")
-        assert found is not None and found[1].decode() == LETTER + line + "\n"  # NFC: the text that was judged
-    finally:
-        service.stop()
+WIDE = "\uff41\uff44\uff41"  # "ada" in full-width letters
+OWN_LINES = {
+    "nfd": ("-  Zo\u00eb Kraft [@ada](https://github.com/ada)", True),
+    "full-width": (f"-  Ada Lovelace [@{WIDE}](https://github.com/{WIDE})", False),
+}
 
 
-def test_a_full_width_login_never_lands(sim: Simulator, tmp_path: Path) -> None:
+@pytest.mark.parametrize("form", sorted(OWN_LINES))
+def test_the_signers_own_line_re_encoded_lands_as_judged_or_not_at_all(
+    sim: Simulator, tmp_path: Path, form: str
+) -> None:
     demo = seed(sim, {".github/undersigned.yml": DEMO_CONFIG, "README.md": LETTER})
     service = serve(sim, demo, tmp_path / "data")
     try:
         before = tree_of(sim, demo)
         sim.world.add_user("ada")
-        wide = "\uff41\uff44\uff41"  # "ada" in full-width letters
-        line = f"-  Ada Lovelace [@{wide}](https://github.com/{wide})"
-        opened = person(sim, "ada").sign(demo.repo.full_name, "README.md", line)
+        line, lands = OWN_LINES[form]
+        opened = person(sim, "ada").sign(demo.repo.full_name, "README.md", unicodedata.normalize("NFD", line))
         settle(sim, service)
-        assert not sim.world.pull(demo.repo, int(opened["number"])).merged and tree_of(sim, demo) == before
+        assert sim.world.pull(demo.repo, int(opened["number"])).merged == lands
+        found = demo.repo.git.read_path("refs/heads/main", "README.md")
+        assert found is not None
+        if lands:
+            assert found[1].decode() == LETTER + line + "\n"  # NFC: the text that was judged, not the PR's bytes
+        else:
+            assert tree_of(sim, demo) == before
     finally:
         service.stop()
 
