@@ -67,6 +67,8 @@ def _land_batch(ctx: Context, waiting: list[Ready]) -> None:
     # since, is judged again instead (its fresh verdict says why, and withdraws it unless still valid).
     config = load_config(ctx.api, ctx.repo, batch[0][1].default_branch, ctx.configs.parsed)
     stale = [item for item, pr in batch if not _still_valid(config, item, pr)]
+    if stale:
+        ctx.configs.forget(ctx.repo)  # the fresh evaluations read the config we just read, not a cached one
     for item in stale:
         ctx.reporter.forget_check(item.sha)
         ctx.queue("evaluate", item.number)
