@@ -60,7 +60,7 @@ def test_changes_past_the_file_cap_land_nothing(sim: Simulator, tmp_path: Path, 
             {**padding, f"{SIGNED}/eve.yaml": ("100644", signature_file("Eve", "eve")), **wanted},
         )
         number = attacker.open_pr(demo.repo.full_name, "sign")
-        settle(sim, service, timeout=300)  # today's main reads all 300 files first
+        settle(sim, service, timeout=120)  # today's main reads all 300 files first
         pr = sim.world.pull(demo.repo, number)
         assert not pr.merged
         assert tree_of(sim, demo) == before  # not one path, mode or byte of it
