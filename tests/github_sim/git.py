@@ -105,14 +105,19 @@ class Repo(BareRepo):
 
     def read_path(self, commit: str, path: str) -> tuple[str, bytes] | None:
         """(blob sha, bytes) of a file at a commit, or None."""
+        found = self.read_entry(commit, path)
+        return None if found is None else (found[1], found[2])
+
+    def read_entry(self, commit: str, path: str) -> tuple[str, str, bytes] | None:
+        """(mode, blob sha, bytes) of a file (or symlink: its target) at a commit, or None."""
         out = self.git("ls-tree", "-z", commit, "--", path).rstrip("\0")
         if not out:
             return None
         meta, _ = out.split("\t", 1)
-        _, kind, sha = meta.split()
+        mode, kind, sha = meta.split()
         if kind != "blob":
             return None
-        return sha, self.read_blob(sha)
+        return mode, sha, self.read_blob(sha)
 
     # --- refs -----------------------------------------------------------------------------------
     def ref(self, name: str) -> str | None:

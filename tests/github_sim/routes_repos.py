@@ -71,27 +71,21 @@ def get_contents(ctx: Ctx) -> Any:
             )
             for e in entries
         ]
-    found = repo.git.read_path(commit, path)
+    found = repo.git.read_entry(commit, path)
     if found is None:
         raise ApiError(404, "Not Found")
-    sha, data = found
-    if _is_symlink(repo, commit, path):
+    mode, sha, data = found
+    if mode == "120000":
         # GitHub: a symlink to a normal file of the repo answers with that file's content (and its path);
         # any other symlink is described itself. https://docs.github.com/en/rest/repos/contents
         target = posixpath.normpath(posixpath.join(posixpath.dirname(path), data.decode(errors="replace")))
-        resolved = repo.git.read_path(commit, target) if not target.startswith("../") else None
-        if resolved is not None and not _is_symlink(repo, commit, target):
-            path, (sha, data) = target, resolved
+        resolved = repo.git.read_entry(commit, target) if not target.startswith("../") else None
+        if resolved is not None and resolved[0] != "120000":
+            path, sha, data = target, resolved[1], resolved[2]
         else:
             shape = ctx.shapes.content(repo, path, sha, ref, size=len(data))
             return {**shape, "type": "symlink", "target": data.decode(errors="replace")}
     return {**ctx.shapes.content(repo, path, sha, ref, size=len(data)), "content": b64(data), "encoding": "base64"}
-
-
-def _is_symlink(repo: Repository, commit: str, path: str) -> bool:
-    parent, name = posixpath.split(path)
-    entries = repo.git.ls_tree(f"{commit}:{parent}" if parent else commit)
-    return any(e.path == name and e.mode == "120000" for e in entries)
 
 
 def _is_dir(repo: Repository, commit: str, path: str) -> bool:

@@ -142,10 +142,20 @@ def _check(shape: str, data: st.DataObject, *, sign: bool) -> None:
         head = _mutate(head, kind, path, n)
     verdict = _judge(cfg, tip, head)
     landed = _land(cfg, tip, verdict)
-    # Exactly the tip plus the signer's own validated signature, or nothing at all.
-    assert landed in (tip, expected), (verdict.kind, [p.code for p in verdict.problems])
+    why = (verdict.kind, [p.code for p in verdict.problems])
     if sign and head == clean:
-        assert landed == expected
+        assert landed == expected, why
+    if landed == tip or cfg.letter.directory is None:
+        # A list: exactly the tip plus the signer's own line as validated (normalized), or nothing at all.
+        assert landed in (tip, expected), why
+        return
+    # A folder: the tip plus the signer's own file, as a regular file, holding what the verdict accepted
+    # (a blank line inside it is the signer's own); not one other path, mode or byte.
+    ledger = cfg.letter.ledger  # the binding of the file to its account, written in the same commit
+    assert landed.get(ledger) == expected.get(ledger), why
+    [(path, (mode, text))] = [(p, e) for p, e in landed.items() if tip.get(p) != e and p != ledger]
+    assert set(landed) - {ledger} == set(tip) - {ledger} | {path} and path in expected and path not in tip, why
+    assert mode == "100644" and [c.text for c in verdict.land] == [text], why
 
 
 @pytest.mark.parametrize("shape", SHAPES)
