@@ -197,7 +197,9 @@ class MergeConfig(_Strict):
 
     enabled: bool = Field(True, description="Land valid PRs automatically.")
     method: Literal["merge", "squash", "rebase"] = Field(
-        "merge", description="Merge method used for the merge endpoint."
+        "merge",
+        description="Ignored, kept so existing configs stay valid: undersigned lands with its own merge commit "
+        "(the tip plus the validated changes, the PR heads as parents), never GitHub's merge endpoint.",
     )
     fix_placement: bool = Field(
         True,

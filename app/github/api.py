@@ -131,6 +131,10 @@ class Api:
                 return None
             raise
         if not isinstance(data, dict) or data.get("type") != "file":
+            return None  # a folder, a symlink or a submodule: not a file of text
+        if data.get("path", path) != path.strip("/"):
+            # A symlink to a file in the repo: GitHub answers with the target's content (and path).
+            # https://docs.github.com/en/rest/repos/contents#get-repository-content
             return None
         raw = base64.b64decode(data.get("content") or "")
         return raw.decode("utf-8", "replace"), str(data["sha"])

@@ -10,6 +10,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from app.rules.model import ChangedFiles, FileChange
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore")
@@ -55,6 +57,7 @@ class PullRequest(_Model):
     comments: int = 0  # issue comments; the list endpoint leaves it out (then we look)
     mergeable_state: str | None = None
     html_url: str = ""
+    changed_files: int | None = None  # how many files the PR changes (the list endpoints leave it out)
 
     @property
     def head_sha(self) -> str:
@@ -75,8 +78,13 @@ class PullRequest(_Model):
 
 
 class CompareFile(_Model):
+    """One diff-entry. GitHub leaves `patch` out for a binary file, a diff too large to show, and a change of
+    mode or type only (status `changed`). https://docs.github.com/en/rest/commits/commits#compare-two-commits"""
+
     filename: str
+    status: str = "modified"
     previous_filename: str | None = None
+    patch: str | None = None
 
 
 class Commitish(_Model):
@@ -93,14 +101,19 @@ class Comparison(_Model):
     @property
     def changed_paths(self) -> list[str]:
         """Every path the PR touches; a rename counts as both its old and its new name."""
-        paths = [f.filename for f in self.files]
-        return paths + [f.previous_filename for f in self.files if f.previous_filename]
+        return self.listing().paths
+
+    def listing(self, total: int | None = None) -> ChangedFiles:
+        """The files as the rules judge them; `total` is the PR's `changed_files`, when known."""
+        files = [FileChange(f.filename, f.status, f.previous_filename, f.patch is not None) for f in self.files]
+        return ChangedFiles(tuple(files), total)
 
 
 class TreeEntry(_Model):
     """One entry of `GET /repos/{o}/{r}/git/trees/{sha}?recursive=1`."""
 
     path: str
+    mode: str = "100644"
     type: str  # "blob", "tree" or "commit" (a submodule)
     sha: str
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from typing import Any
 
 from app.jobs.store import Keys, Store
 from app.rules.model import Change
+from config import Config
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Ready:
     author: str
     changes: list[dict[str, Any]]
     placement_fixed: bool
+    config: str = ""  # config_fingerprint of the config it was validated under ("": unknown, judge again)
 
     def change_list(self) -> list[Change]:
         return [Change(**{**c, "sort": tuple(c["sort"]) if c.get("sort") else None}) for c in self.changes]
@@ -51,6 +54,12 @@ class ReadySet:
         data = json.loads(self.store.get(Keys.ready(repo)) or "{}")
         return sorted((Ready(**v) for v in data.values()), key=lambda r: r.number)
 
+    def withdraw(self, repo: str, number: int, sha: str) -> None:
+        """A PR whose head is no longer valid (a verdict that is not, a config gone) leaves the set."""
+        data: dict[str, Any] = json.loads(self.store.get(Keys.ready(repo)) or "{}")
+        if data.get(str(number), {}).get("sha") == sha:  # the common case (never ready) costs one read
+            self.drop(repo, [Ready(number, sha, "", [], False)])
+
     def drop(self, repo: str, done: list[Ready]) -> None:
         def remove(data: dict[str, Any]) -> None:
             for item in done:
@@ -58,3 +67,9 @@ class ReadySet:
                     del data[str(item.number)]
 
         self._edit(repo, remove)
+
+
+def config_fingerprint(config: Config) -> str:
+    """What a verdict was reached under: the landing re-checks it, so a config changed since (frozen, a
+    signer blocked, `_extends` moved) never lands a PR judged under the old one."""
+    return hashlib.sha256(config.model_dump_json().encode()).hexdigest()[:16]

@@ -6,16 +6,18 @@ import logging
 
 from prometheus_client import Counter
 
+from app.github.config_source import load_config
 from app.github.models import PullRequest
 from app.jobs.job import JobDeferredError
-from app.jobs.ready import Ready
+from app.jobs.ready import Ready, config_fingerprint
 from app.jobs.store import Keys
-from app.landing.merge import BlockedError, HeadMovedError, Landed, cannot_apply, merge_commit, merge_endpoint
+from app.landing.merge import BlockedError, cannot_apply, merge_commit
 from app.logs import event
 from app.review.context import Context
 from app.review.render import MARKER, CheckReport, comment_body
 from app.rules import Verdict
-from config import Config
+from app.rules.text import login_key
+from config import Config, ConfigError
 
 log = logging.getLogger("undersigned.land")
 LANDED = Counter("undersigned_landed_total", "Pull requests landed", ["how"])
@@ -60,28 +62,29 @@ def _land_batch(ctx: Context, waiting: list[Ready]) -> None:
     ctx.ready.drop(ctx.repo, gone)
     if not batch:
         return
-    items = [item for item, _ in batch]
-    config = ctx.config(batch[0][1].default_branch)
-    if not isinstance(config, Config) or not config.merge.enabled:
-        for item in items:  # the config changed since they were judged: judge them again, and report that
-            ctx.reporter.forget_check(item.sha)
-            ctx.queue("evaluate", item.number)
-            ctx.ready.drop(ctx.repo, [item])  # at once after the queueing, as in cannot_apply
+    # The present, read just before writing: the config as it is on the default branch now (not the cached
+    # copy), and each PR's base. A PR judged under another config, frozen or blocked since, or retargeted
+    # since, is judged again instead (its fresh verdict says why, and withdraws it unless still valid).
+    config = load_config(ctx.api, ctx.repo, batch[0][1].default_branch, ctx.configs.parsed)
+    stale = [item for item, pr in batch if not _still_valid(config, item, pr)]
+    if stale:
+        ctx.configs.forget(ctx.repo)  # the fresh evaluations read the config we just read, not a cached one
+    for item in stale:
+        ctx.reporter.forget_check(item.sha)
+        ctx.queue("evaluate", item.number)
+        ctx.ready.drop(ctx.repo, [item])  # at once after the queueing, as in cannot_apply
+    batch = [(item, pr) for item, pr in batch if item not in stale]
+    if not batch or not isinstance(config, Config):
         return
     rejected: list[tuple[Ready, str]] = []  # handed back after the attempt, so their fresh evaluation
     try:  # reads the letter this batch made
-        merged = merge_endpoint(ctx, config, *batch[0]) if len(batch) == 1 else None
-        landed = Landed([batch[0]], "merge-endpoint", merged) if merged else merge_commit(ctx, config, batch, rejected)
+        landed = merge_commit(ctx, config, batch, rejected)
     except BlockedError as exc:
         hand_back(ctx, rejected)
         blocked = [(item, pr) for item, pr in batch if item not in [r for r, _ in rejected]]
         for _, pr in blocked:
             report_blocked(ctx, pr, str(exc))
         ctx.ready.drop(ctx.repo, [item for item, _ in blocked])
-        return
-    except HeadMovedError:
-        ctx.reporter.forget_check(batch[0][0].sha)
-        ctx.ready.drop(ctx.repo, items)  # never merge an unvalidated head
         return
     except Exception:
         hand_back(ctx, rejected)
@@ -92,6 +95,20 @@ def _land_batch(ctx: Context, waiting: list[Ready]) -> None:
     for _, pr in landed.prs:
         after_landing(ctx, config, pr, landed.sha)
     event(log, "landed", repo=ctx.repo, prs=[i.number for i, _ in landed.prs], how=landed.how, sha=landed.sha)
+
+
+def _still_valid(config: Config | ConfigError | None, item: Ready, pr: PullRequest) -> bool:
+    """Whether what the PR was validated under still holds: the same config, letting it land, on the
+    default branch. `frozen` and `blocked` are asked outright too, whatever the fingerprint says."""
+    if not isinstance(config, Config) or not config.merge.enabled or config.frozen:
+        return False
+    if pr.base.ref != pr.default_branch:
+        return False  # retargeted after validation: signatures land on the default branch only
+    blocked = {login_key(b) for b in config.signers.blocked}
+    logins = {pr.author, item.author, *(str(c.get("login") or "") for c in item.changes)}
+    if any(login and login_key(login) in blocked for login in logins):
+        return False
+    return item.config == config_fingerprint(config)
 
 
 def hand_back(ctx: Context, rejected: list[tuple[Ready, str]]) -> None:

@@ -1,4 +1,9 @@
-"""The two ways a batch reaches the default branch: GitHub's merge endpoint, or our own merge commit."""
+"""How a batch reaches the default branch: our own merge commit, whose tree we compute.
+
+The landing invariant (README, "Security"): what undersigned writes is the tip plus the validated changes,
+computed here, byte for byte. GitHub's merge endpoint would write whatever else the PR head holds (modes,
+files past the compare API's 300-file cap), so it is never used. The PR heads are parents of the commit,
+so GitHub still shows each PR merged (a PR is merged once its head is reachable from the base branch)."""
 
 from __future__ import annotations
 
@@ -22,10 +27,6 @@ log = logging.getLogger("undersigned.land")
 RACE_RETRIES = 5
 
 
-class HeadMovedError(Exception):
-    """The PR's head moved after validation: the push's own evaluation decides what happens next."""
-
-
 class BlockedError(Exception):
     """GitHub will not let the App write to the default branch (protection, permissions)."""
 
@@ -37,35 +38,6 @@ class Landed:
     prs: list[tuple[Ready, PullRequest]]
     how: str
     sha: str
-
-
-def merge_endpoint(ctx: Context, config: Config, item: Ready, pr: PullRequest) -> str | None:
-    """The plain way: GitHub's merge, pinned to the validated sha. None when we must resolve it.
-
-    https://docs.github.com/en/rest/pulls/pulls#merge-a-pull-request (405 not mergeable, 409 head moved)"""
-    if item.placement_fixed or pr.mergeable_state == "dirty" or needs_ledger(config.letter):
-        return None  # the bot writes the letter (and the ledger, which must change in the same commit)
-    # GitHub's merge knows nothing of our rules: the change must still apply to the tip as it is now (the
-    # same signer's other PR, `ADA.yaml` beside `ada.yaml`, may have landed since this one was judged).
-    # Landings are one per repo at a time, so only a maintainer can move the tip between here and the merge.
-    try:
-        apply_changes(
-            config, current_files(ctx, config, ctx.api.branch_sha(ctx.repo, pr.default_branch)), item.change_list()
-        )
-    except ApplyError:
-        return None  # our own merge commit path reports it (cannot_apply)
-    try:
-        return str(ctx.api.merge(ctx.repo, item.number, item.sha, config.merge.method)["sha"])
-    except GithubException as exc:
-        if exc.status == 405 and "protected" in str(exc.data).lower():
-            raise BlockedError(reason(exc)) from exc
-        if exc.status == 403:
-            raise BlockedError(reason(exc)) from exc
-        if exc.status == 409:
-            raise HeadMovedError from exc
-        if exc.status in (405, 422):
-            return None  # conflict or base moved: resolve it ourselves
-        raise
 
 
 def merge_commit(

@@ -23,6 +23,7 @@ from typing import Any
 from app.review.rules_child import Remote, read_frame, write_frame
 from app.rules import Author, Snapshots, Verdict
 from app.rules.ledger import Ownership
+from app.rules.model import ChangedFiles
 from app.rules.verdict import too_slow
 from config import Config
 
@@ -126,7 +127,7 @@ def _stub(which: str, part: Any, folders: dict[str, Mapping[str, str]]) -> Any:
 def evaluate_within(
     config: Config,
     texts: Snapshots[Any],
-    changed: Iterable[str],
+    changed: Iterable[str] | ChangedFiles,
     author: Author,
     ownership: Ownership | None = None,
     *,
@@ -136,7 +137,14 @@ def evaluate_within(
     folders: dict[str, Mapping[str, str]] = {}
     stubs = Snapshots(_stub("base", texts.base, folders), _stub("head", texts.head, folders))
     stubs = Snapshots(stubs.base, stubs.head, _stub("current", texts.current, folders))
-    request = (config, stubs, list(changed), author, datetime.now(UTC), ownership)
+    request = (
+        config,
+        stubs,
+        changed if isinstance(changed, ChangedFiles) else list(changed),
+        author,
+        datetime.now(UTC),
+        ownership,
+    )
     evaluator = _take()
     try:
         verdict = evaluator.run(request, folders, seconds)

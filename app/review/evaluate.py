@@ -7,10 +7,11 @@ import time
 from dataclasses import asdict
 from datetime import UTC, datetime
 
+from github import GithubException
 from prometheus_client import Counter
 
 from app.github.caches import LazyFiles
-from app.jobs.ready import Ready
+from app.jobs.ready import Ready, config_fingerprint
 from app.jobs.store import Keys
 from app.logs import event
 from app.review.budget import evaluate_within
@@ -20,6 +21,7 @@ from app.review.render import check_report, comment_body
 from app.rules import Author, Snapshots, Verdict, evaluate
 from app.rules.apply import needs_ledger
 from app.rules.ledger import parse_ledger
+from app.rules.listing import incomplete, unreadable
 from config import Config, ConfigError
 
 log = logging.getLogger("undersigned.evaluate")
@@ -32,6 +34,8 @@ def review(ctx: Context) -> Verdict | None:
     if pr.state != "open":
         return None
     config = ctx.config(pr.default_branch)
+    if not isinstance(config, Config):
+        ctx.ready.withdraw(ctx.repo, pr.number, pr.head_sha)  # judged under a config that is gone
     if config is None:
         return None  # no .github/undersigned.yml: this repo is not a letter
     if isinstance(config, ConfigError):
@@ -48,6 +52,9 @@ def review(ctx: Context) -> Verdict | None:
     problems = [p.code for p in verdict.problems]
     event(log, "decision", repo=ctx.repo, pr=pr.number, head_sha=pr.head_sha, kind=verdict.kind, problems=problems)
     lands = verdict.ok and config.merge.enabled
+    if not lands:
+        # Validated before (then the config changed: frozen, blocked), still waiting to land: it never will.
+        ctx.ready.withdraw(ctx.repo, pr.number, pr.head_sha)
     report = check_report(verdict, config.letter.directory or config.letter.file, lands=config.merge.enabled)
     if lands:
         # A valid PR lands within a batch or two, and GitHub then shows it merged: that is its outcome, so
@@ -63,7 +70,8 @@ def review(ctx: Context) -> Verdict | None:
     close_if_stale(ctx, config, verdict)
     if lands:
         changes = [asdict(c) for c in verdict.land]
-        ctx.ready.add(ctx.repo, Ready(pr.number, pr.head_sha, pr.author, changes, verdict.placement_fixed))
+        item = Ready(pr.number, pr.head_sha, pr.author, changes, verdict.placement_fixed, config_fingerprint(config))
+        ctx.ready.add(ctx.repo, item)
         ctx.queue("land")
     return verdict
 
@@ -95,28 +103,35 @@ def decide(ctx: Context, config: Config) -> Verdict | None:
     default = pr.default_branch
     if pr.base.ref != default:
         return Verdict("not_a_signature")  # signatures land on the default branch only
-    compared = api.compare(repo, default, pr.head_sha)
+    try:
+        compared = api.compare(repo, default, pr.head_sha)
+    except GithubException as exc:
+        if exc.status == 406:  # "diff too large": what we cannot see is refused, never assumed
+            return Verdict("invalid", problems=(unreadable(),))
+        raise
     merge_base, tip = compared.merge_base_commit.sha, compared.base_commit.sha
     if merge_base == pr.head_sha:  # read as open, then landed: an empty diff must not read "not a signature"
         return None
-    changed = compared.changed_paths
+    changed = compared.listing(pr.changed_files)
+    if (cut := incomplete(changed)) is not None:
+        return Verdict("invalid", problems=(cut,))  # before reading a file of it: 300 reads would be for nothing
     created = None
     if config.signers.min_account_age_days:
         created = api.user(pr.author).created_at
     author = Author(pr.author, pr.user.id, pr.user.type, created)
-    if len(changed) > config.signers.max_changed_files:  # refused before any file is read
+    if len(set(changed.paths)) > config.signers.max_changed_files:  # refused before any file is read
         return evaluate(config, Snapshots({}, {}), changed, author, datetime.now(UTC))
     letter, texts = config.letter, ctx.texts
     # Lines or files without a login are bound to their owner in the ledger, read at the tip (never the PR's).
     ownership = parse_ledger(texts.get(api, repo, tip, letter.ledger)) if needs_ledger(letter) else None
     if letter.directory is None:
         base = texts.letter(api, repo, merge_base, letter.file)
-        touched = letter.file in changed  # else the head's letter is the base's: no read needed
+        touched = letter.file in changed.paths  # else the head's letter is the base's: no read needed
         head = texts.letter(api, repo, pr.head_sha, letter.file) if touched else base
         current = texts.letter(api, repo, tip, letter.file) if touched and tip != merge_base else base
         return evaluate_within(config, Snapshots(base, head, current), changed, author, ownership, seconds=ctx.budget)
     prefix = letter.directory.rstrip("/") + "/"
-    mine = [p for p in changed if p.startswith(prefix)]
+    mine = [p for p in changed.paths if p.startswith(prefix)]
     base_files = texts.folder(api, repo, merge_base, letter.directory)
     present = {p for p in mine if texts.get(api, repo, pr.head_sha, p) is not None}
     head_paths = sorted((set(base_files.paths) - set(mine)) | present)

@@ -15,7 +15,7 @@ from app.rules.checks import (
     raw_line_problems,
     suggest_line,
 )
-from app.rules.diff import diff_texts, has_text
+from app.rules.diff import Stray, diff_texts, has_text
 from app.rules.ledger import Ownership
 from app.rules.letter import Bounds, Section, Signature, line_template, list_bounds, split_section
 from app.rules.lineformat import salvage
@@ -138,7 +138,9 @@ def read_list(
     for index, text in removed_lines:
         owner = _owner(tpl, text, owned, who)
         removed.setdefault(owner.key, (index, text, owner))
-    problems: list[Problem] = []
+    # A blank line beside a change of the letter's text is part of that change (letter-text-changed says so).
+    strays = [x for x in diff.stray if x.kind == "changed" or not text_changed]
+    problems: list[Problem] = [_stray_problem(path, x) for x in strays]
     changes: list[Change] = []
     signatures: list[Signature] = []
     seen: set[str] = set()
@@ -209,8 +211,21 @@ def read_list(
     def line_of(change: Change) -> int:
         return next(i for i, t in removed_lines if t == change.old) + 1
 
-    problems += ownership_problems(changes, rules, who.login, line_of)
+    problems += ownership_problems(changes, rules, who, line_of)
     return Reading(tuple(changes), tuple(signatures), tuple(problems), text_changed, False, placement_fixed)
+
+
+_STRAY = {
+    "added": "it adds a line with nothing on it (blank, or a bullet alone)",
+    "removed": "it removes a blank line",
+    "changed": "it changes only invisible characters (spaces, a line ending, Unicode form) or the bullet",
+}
+
+
+def _stray_problem(path: str, stray: Stray) -> Problem:
+    """An edit with no content of its own, named; the fix restores the line as it was."""
+    fix = stray.was if stray.kind == "changed" else None
+    return problem("invisible-edit", path, stray.line + 1, fix, number=stray.line + 1, what=_STRAY[stray.kind])
 
 
 def _astray(

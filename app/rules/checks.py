@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from app.rules.lineformat import salvage
-from app.rules.model import Change
+from app.rules.model import Author, Change
 from app.rules.problems import Problem, problem
 from app.rules.text import (
     clean_name,
@@ -139,15 +139,20 @@ def _other_login(parsed: Parsed) -> str | None:
 
 
 def ownership_problems(
-    changes: Sequence[Change], rules: SignerRules, author: str, line_of: Callable[[Change], int | None]
+    changes: Sequence[Change], rules: SignerRules, author: str | Author, line_of: Callable[[Change], int | None]
 ) -> list[Problem]:
-    """Only the owner of a line may change or remove it (trusted logins excepted); caps per PR."""
-    trusted = login_key(author) in {login_key(t) for t in rules.trusted}
+    """Only the owner of a line may change or remove it (trusted logins excepted); caps per PR. Where both
+    account ids are known, they decide, never the logins: a login freed by a rename is someone else's."""
+    who = author if isinstance(author, Author) else Author(author)
+    trusted = login_key(who.login) in {login_key(t) for t in rules.trusted}
     out: list[Problem] = []
     # A line without a login that is edited reads as one removed and one added: the PR changes it.
     added_in = {c.path for c in changes if c.action == "add"}
     for change in changes:
-        mine = trusted or login_key(change.login) == login_key(author)
+        if change.account is not None and who.id is not None:
+            mine = trusted or change.account == who.id
+        else:
+            mine = trusted or login_key(change.login) == login_key(who.login)
         if change.action != "add" and not mine and not change.login:
             verb = "changes" if change.action == "replace" or change.path in added_in else "removes"
             out.append(problem("edits-unowned-line", change.path, line_of(change), verb=verb))

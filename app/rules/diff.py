@@ -1,5 +1,9 @@
 """Which lines a PR removed and added, found by comparing texts (never by trusting a patch).
 
+Every byte counts: a line whose edit is invisible once normalized (trailing spaces, an en dash for a bullet,
+NFD for NFC), and a blank line or bare bullet added or removed, is a change of its own kind, a `Stray`,
+never "no change": rendered, a bare `-` under a paragraph makes it a heading.
+
 Fast on big letters: equal leading and trailing text is skipped in C-speed chunk compares, and only
 the changed window of whole lines is split and diffed."""
 
@@ -23,15 +27,27 @@ def _seen(line: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Stray:
+    """An edit with no content of its own: `added` (a blank line or bare bullet), `removed` (one such line),
+    or `changed` (a line whose text reads the same once normalized). `line` is the head's 0-based index (for
+    `removed`, where the line was); `was` is the base line it changed or removed."""
+
+    kind: str
+    line: int
+    was: str | None = None
+
+
+@dataclass(frozen=True)
 class LineDiff:
     """Removed lines by base line index and added lines by head line index (0-based, whole file).
 
-    Lines are normalized; blank lines and whitespace-only edits are not changes."""
+    Lines are normalized; edits with no content of their own are listed apart, in `stray`."""
 
     removed: tuple[tuple[int, str], ...]
     added: tuple[tuple[int, str], ...]
     head_end: int  # offset in head where the unchanged trailing text starts
     kept_in_window: tuple[int, ...]  # head indices of unchanged non-blank lines inside the window
+    stray: tuple[Stray, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -93,19 +109,47 @@ def diff_texts(base: str, head: str) -> LineDiff:
         shift = (nl + 1 if nl >= 0 else len(base)) - base_end
         base_end, head_end = base_end + shift, head_end + shift
     first = base.count("\n", 0, start)
-    old = [normalize_line(x) for x in _split(base[start:base_end])]
-    new = [normalize_line(x) for x in _split(head[start:head_end])]
+    # A line's ending (CRLF or LF) is the file's, not the line's: appending to a CRLF file that had no final
+    # newline gives its last line a CR. A CR anywhere else is the line's own.
+    old_raw = [x.removesuffix("\r") for x in _split(base[start:base_end])]
+    new_raw = [x.removesuffix("\r") for x in _split(head[start:head_end])]
+    old = [normalize_line(x) for x in old_raw]
+    new = [normalize_line(x) for x in new_raw]
     removed: list[tuple[int, str]] = []
     added: list[tuple[int, str]] = []
     kept: list[int] = []
-    for tag, b0, b1, h0, h1 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    stray: list[Stray] = []
+    # Raw lines are compared, byte for byte; a line that differs only once normalized is a stray edit.
+    for tag, b0, b1, h0, h1 in difflib.SequenceMatcher(None, old_raw, new_raw, autojunk=False).get_opcodes():
         if tag == "equal":
             kept += [first + j for j in range(h0, h1) if _seen(new[j])]
             continue
-        removed += [(first + i, old[i]) for i in range(b0, b1) if _seen(old[i])]
-        added += [(first + j, new[j]) for j in range(h0, h1) if _seen(new[j])]
+        # A blank line beside a real change in the same block goes with it (the lander writes its own text).
+        content = any(_seen(old[i]) for i in range(b0, b1)) or any(_seen(new[j]) for j in range(h0, h1))
+        gone: dict[str, list[int]] = {}
+        for i in range(b0, b1):
+            gone.setdefault(old[i], []).append(i)
+        paired: set[int] = set()
+        for j in range(h0, h1):
+            same = gone.get(new[j])
+            if same:
+                i = same.pop(0)
+                paired.add(i)
+                if old_raw[i] != new_raw[j]:
+                    stray.append(Stray("changed", first + j, old_raw[i]))
+            elif _seen(new[j]):
+                added.append((first + j, new[j]))
+            elif not (content and not new_raw[j].strip()):
+                stray.append(Stray("added", first + j))
+        for i in range(b0, b1):
+            if i in paired:
+                continue
+            if _seen(old[i]):
+                removed.append((first + i, old[i]))
+            elif not (content and not old_raw[i].strip()):
+                stray.append(Stray("removed", first + h0, old_raw[i]))
     # Lines that moved (removed here, added there, same text) are changes too; they stay listed.
-    return LineDiff(tuple(removed), tuple(added), head_end, tuple(kept))
+    return LineDiff(tuple(removed), tuple(added), head_end, tuple(kept), tuple(sorted(stray, key=lambda x: x.line)))
 
 
 def has_text(text: str, start: int, end: int) -> bool:

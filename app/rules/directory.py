@@ -142,7 +142,7 @@ def read_directory(
             problems.append(problem("duplicate-signer", path, 1, login=login, where=f" in `{prior[0]}`"))
         account = who.id if login_key(login) == author_k else None
         changes.append(Change("add", path, login, new, None, None, account))
-    problems += ownership_problems(changes, rules, who.login, lambda change: 1)
+    problems += ownership_problems(changes, rules, who, lambda change: 1)
     if current is not None:
         now = {p.casefold() for p in current}
         gone = [c for c in changes if c.action == "replace" and c.path.casefold() not in now]

@@ -47,6 +47,32 @@ class Change:
 
 
 @dataclass(frozen=True)
+class FileChange:
+    """One file of the PR's comparison as GitHub lists it: `status` is added, removed, modified, renamed,
+    copied, changed (its mode or type) or unchanged; `readable` is False when GitHub gave no patch (a binary
+    file, a diff too large to show, or a change of mode or type only)."""
+
+    path: str
+    status: str = "modified"
+    previous: str | None = None
+    readable: bool = True
+
+
+@dataclass(frozen=True)
+class ChangedFiles:
+    """What the PR changes, as GitHub lists it, and how many files the PR says it changes (`total`, when
+    known): a list that may be truncated is never judged."""
+
+    files: tuple[FileChange, ...]
+    total: int | None = None
+
+    @property
+    def paths(self) -> list[str]:
+        """Every path the PR touches; a rename counts as both its old and its new name."""
+        return [f.path for f in self.files] + [f.previous for f in self.files if f.previous]
+
+
+@dataclass(frozen=True)
 class Author:
     """The facts about the PR author; a fact left as None skips the rule that needs it."""
 

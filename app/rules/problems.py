@@ -64,6 +64,15 @@ MESSAGES: dict[str, str] = {
     "account-too-new": "Your account was created {age} days ago; this letter accepts accounts older than {limit} days.",
     "not-normalized": "This line has invisible formatting (trailing spaces, a Windows line ending, "
     "a non-breaking space or a dash typed as a bullet). It is accepted and reads as the suggestion.",
+    "invisible-edit": "This PR also changes line {number}, which is not your signature: {what}. Edits like "
+    "this change how the letter reads, so a signature PR may change only its own line; please undo it.",
+    "changes-incomplete": "This PR changes {count} files, more than undersigned can see in full (GitHub lists "
+    "at most 300 files of a comparison), so none of it can land. Please open a new pull request, from a fresh "
+    "branch, that changes only your signature.",
+    "change-unreadable": "GitHub does not show the change to `{file}` as text (a binary file, or a change too "
+    "large to show), so undersigned cannot check it. Please change only your signature, as plain text.",
+    "unsupported-change": "This PR {what} `{file}`. A signature PR may change only the text of a signature; "
+    "please undo this change.",
     "letter-frozen": "This letter is closed and no longer accepts signatures or changes to them.",
 }
 

@@ -11,7 +11,8 @@ from app.rules.changes import classify, read_list
 from app.rules.directory import read_directory
 from app.rules.ledger import Ownership
 from app.rules.letter import Signature
-from app.rules.model import Author, Change, Reading, Snapshots
+from app.rules.listing import file_problems, incomplete
+from app.rules.model import Author, Change, ChangedFiles, Reading, Snapshots
 from app.rules.problems import Problem, letter_missing, problem
 from app.rules.text import login_key
 from config.model import Config
@@ -78,7 +79,7 @@ def author_problems(
 def evaluate(
     config: Config,
     texts: Snapshots[Mapping[str, str]],
-    changed_paths: Iterable[str],
+    changed_paths: Iterable[str] | ChangedFiles,
     author: Author,
     now: datetime,
     ownership: Ownership | None = None,
@@ -89,9 +90,17 @@ def evaluate(
     default branch as it is now, so a signer who landed meanwhile is still caught as a duplicate. `ownership` is the
     ledger as it is on the default branch now (app.rules.ledger.parse_ledger): who owns the lines or files
     that carry no login. Without it, such lines have no known owner and only trusted maintainers may touch
-    them. A valid verdict's changes carry the account to record; apply_changes writes the ledger."""
+    them. A valid verdict's changes carry the account to record; apply_changes writes the ledger.
+
+    `changed_paths`, as GitHub's ChangedFiles, is checked first: a list that may be cut short is refused
+    outright, and a listed letter file whose change is not plain text (mode, type, rename) is refused."""
     letter, base, head, current = config.letter, texts.base, texts.head, texts.current
-    changed = sorted(set(changed_paths))
+    listing, paths = (
+        (changed_paths, changed_paths.paths) if isinstance(changed_paths, ChangedFiles) else (None, changed_paths)
+    )
+    if listing is not None and (cut := incomplete(listing)) is not None:
+        return Verdict("invalid", problems=(cut,))
+    changed = sorted(set(paths))
     if len(changed) > config.signers.max_changed_files:  # refused before any file is read
         limit = config.signers.max_changed_files
         return Verdict("invalid", problems=(problem("too-many-files", count=len(changed), limit=limit),))
@@ -113,10 +122,18 @@ def evaluate(
         if reading.missing_marker:
             missing = letter_missing(letter.file, letter.start_after)
             return Verdict("invalid", problems=(missing,))
-    if reading.empty:
+    listed: list[Problem] = []
+    if listing is not None:
+        prefix = (letter.directory or "").rstrip("/") + "/"
+
+        def ours(path: str) -> bool:
+            return path.startswith(prefix) if letter.directory is not None else path == letter.file
+
+        listed = file_problems(listing, ours, base, head)
+    if reading.empty and not listed:
         return Verdict("not_a_signature")
 
-    problems = list(reading.problems)
+    problems = listed + list(reading.problems)
     if others:
         shown = ", ".join(f"`{p}`" for p in others[:5]) + (" and more" if len(others) > 5 else "")
         problems.insert(0, problem("other-files-changed", others[0], None, paths=shown))

@@ -24,7 +24,8 @@ PACKAGES: list[tuple[str, str, str, list[str]]] = [
         "@octokit/openapi",
         "23.0.2",
         "sha512-pV8M7L9GY23AybNvTmo2nyjmpmnt6+2sRE/tqr0ZLQcPS4lnw7u5eZGNmwRNkBC3D7gZXbFx5AHzLUVRBXGDhg==",
-        ["generated/api.github.com.json"],
+        # GitHub Enterprise Server's description: the /admin routes (users, renames, impersonation tokens).
+        ["generated/api.github.com.json", "generated/ghes-3.19.json"],
     ),
     (
         "@octokit/webhooks-schemas",

@@ -29,7 +29,7 @@ def test_fifty_concurrent_signatures_all_land_exactly_once(app_world: World) -> 
 def test_a_push_after_validation_is_never_merged(app_world: World) -> None:
     sim, _, service = app_world
     # Slow the landing down, so the signer's next push lands between validation and landing.
-    sim.faults.add("latency", r"^PUT /repos/[^/]+/[^/]+/pulls/\d+/merge$", latency=1.0, times=1)
+    sim.faults.add("latency", r"^POST /repos/[^/]+/[^/]+/git/commits$", latency=1.0, times=1)
     ada = person(sim, "ada")
     opened = ada.sign(REPO, "README.md", LINE.format(name="Ada Lovelace", login="ada"))
     validated = opened["head"]["sha"]

@@ -33,7 +33,7 @@ def set_config(sim: Simulator, extra: str) -> None:
 
 def test_valid_signature_that_fails_to_land_gets_its_green_check(app_world: World) -> None:
     sim, _, service = app_world
-    sim.faults.add("error", r"^PUT /repos/[^/]+/[^/]+/pulls/\d+/merge$", status=500)  # GitHub keeps failing
+    sim.faults.add("error", r"^POST /repos/[^/]+/[^/]+/git/commits$", status=500)  # GitHub keeps failing
     number = sign(sim, "ada")
     head = pr_state(sim, number).head_sha
     wait_until(lambda: bool(runs(sim, head)), 30, "the held-back check")

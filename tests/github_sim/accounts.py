@@ -66,6 +66,32 @@ class Accounts:
             self.tokens[user.token] = Token(user.token, user=user)
             return user
 
+    def rename_user(self, user: User, login: str) -> None:
+        """GitHub Enterprise Server's rename: the id stays, the old login is free for a new account at once."""
+        with self.lock:
+            if login.lower() in self.users and self.users[login.lower()] is not user:
+                raise ApiError(422, "Validation Failed", errors=[{"field": "login", "code": "already_exists"}])
+            old = user.login
+            del self.users[old.lower()]
+            owned = [r for r in self.repos.values() if r.owner is user]
+            for repo in owned:
+                del self.repos[repo.full_name.lower()]
+            user.login = login
+            self.users[login.lower()] = user
+            for repo in owned:
+                self.repos[repo.full_name.lower()] = repo
+            for repo in self.repos.values():
+                if old.lower() in repo.collaborators:
+                    repo.collaborators.discard(old.lower())
+                    repo.collaborators.add(login.lower())
+
+    def user_token(self, user: User) -> str:
+        """A new token that acts as `user` (an impersonation token, as a site administrator makes one)."""
+        with self.lock:
+            token = f"ghp_{secrets.token_hex(18)}"
+            self.tokens[token] = Token(token, user=user)
+            return token
+
     def user(self, login: str) -> User:
         found = self.users.get(login.lower())
         if found is None:

@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from tests.github_sim.schemas import errors, rest, webhooks
+from tests.github_sim.schemas import errors, rest_for, webhooks
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Checker:
     """What a simulator calls: each check returns the violations found (and never raises)."""
 
     def request(self, method: str, url_path: str, body: Any) -> list[Violation]:
-        spec = rest()
+        spec = rest_for(url_path)
         found = spec.operation(method, url_path)
         target = f"{method} {url_path}"
         if found is None:
@@ -45,7 +45,7 @@ class Checker:
         return [Violation("request", target, operation, e) for e in errors(validator, body)]
 
     def response(self, method: str, url_path: str, status: int, body: Any) -> list[Violation]:
-        spec = rest()
+        spec = rest_for(url_path)
         found = spec.operation(method, url_path)
         if found is None:
             return []  # reported as a request violation

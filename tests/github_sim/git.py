@@ -105,14 +105,19 @@ class Repo(BareRepo):
 
     def read_path(self, commit: str, path: str) -> tuple[str, bytes] | None:
         """(blob sha, bytes) of a file at a commit, or None."""
+        found = self.read_entry(commit, path)
+        return None if found is None else (found[1], found[2])
+
+    def read_entry(self, commit: str, path: str) -> tuple[str, str, bytes] | None:
+        """(mode, blob sha, bytes) of a file (or symlink: its target) at a commit, or None."""
         out = self.git("ls-tree", "-z", commit, "--", path).rstrip("\0")
         if not out:
             return None
         meta, _ = out.split("\t", 1)
-        _, kind, sha = meta.split()
+        mode, kind, sha = meta.split()
         if kind != "blob":
             return None
-        return sha, self.read_blob(sha)
+        return mode, sha, self.read_blob(sha)
 
     # --- refs -----------------------------------------------------------------------------------
     def ref(self, name: str) -> str | None:
@@ -189,11 +194,13 @@ class Repo(BareRepo):
         for meta, path in zip(raw[0::2], raw[1::2], strict=False):
             if not path:
                 continue
-            _, _, _, blob, status = meta.lstrip(":").split(" ", 4)
+            _, _, old_blob, blob, status = meta.lstrip(":").split(" ", 4)
             patch = self.git("diff", "--no-renames", "--no-color", "-U3", old, new, "--", path)
             hunk = patch.find("\n@@")
             added, removed = stats.get(path, (0, 0))
-            kind = {"A": "added", "D": "removed", "M": "modified"}.get(status[:1], "modified")
+            kind = {"A": "added", "D": "removed", "M": "modified", "T": "changed"}.get(status[:1], "modified")
+            if kind == "modified" and old_blob == blob:
+                kind = "changed"  # GitHub's word for a change of mode alone
             files.append(
                 {
                     "filename": path,

@@ -26,6 +26,7 @@ class User:
     created_at: float = 0.0
     token: str = ""
     name: str | None = None
+    site_admin: bool = False  # GitHub Enterprise Server's site administrator: may use /admin
 
     @property
     def person(self) -> Person:

@@ -63,6 +63,13 @@ def update_pull(ctx: Ctx) -> Any:
         if value is not None and value != getattr(pr, key):
             edited[key] = {"from": getattr(pr, key)}
             setattr(pr, key, value)
+    base = ctx.field("base")
+    if base is not None and base != pr.base_ref:
+        # Retargeting: https://docs.github.com/en/rest/pulls/pulls#update-a-pull-request ("base")
+        old_sha = ctx.world.branch_sha(pr.repo, pr.base_ref)
+        ctx.world.branch_sha(pr.repo, base)  # 404 unless the branch exists
+        edited["base"] = {"ref": {"from": pr.base_ref}, "sha": {"from": old_sha}}
+        pr.base_ref = base
     if edited:
         pr.updated_at = ctx.world.now()
         ctx.world.emit(

@@ -85,10 +85,20 @@ def get_contents(ctx: Ctx) -> Any:
             )
             for e in entries
         ]
-    found = repo.git.read_path(commit, path)
+    found = repo.git.read_entry(commit, path)
     if found is None:
         raise ApiError(404, "Not Found")
-    sha, data = found
+    mode, sha, data = found
+    if mode == "120000":
+        # GitHub: a symlink to a normal file of the repo answers with that file's content (and its path);
+        # any other symlink is described itself. https://docs.github.com/en/rest/repos/contents
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), data.decode(errors="replace")))
+        resolved = repo.git.read_entry(commit, target) if not target.startswith("../") else None
+        if resolved is not None and resolved[0] != "120000":
+            path, sha, data = target, resolved[1], resolved[2]
+        else:
+            shape = ctx.shapes.content(repo, path, sha, ref, size=len(data))
+            return {**shape, "type": "symlink", "target": data.decode(errors="replace")}
     return {**ctx.shapes.content(repo, path, sha, ref, size=len(data)), "content": b64(data), "encoding": "base64"}
 
 

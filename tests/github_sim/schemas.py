@@ -186,6 +186,18 @@ def rest() -> Rest:
     return Rest(json.loads(path("@octokit/openapi", "generated/api.github.com.json").read_bytes()))
 
 
+@cache
+def enterprise() -> Rest:
+    """GitHub Enterprise Server's description, for the site-admin routes (`/admin/...`) only."""
+    fetch()
+    return Rest(json.loads(path("@octokit/openapi", "generated/ghes-3.19.json").read_bytes()))
+
+
+def rest_for(url_path: str) -> Rest:
+    """The description a request is checked against: GHES's for `/admin`, which api.github.com lacks."""
+    return enterprise() if url_path.startswith("/admin/") else rest()
+
+
 class Webhooks:
     """@octokit/webhooks-schemas: one definition per event and action, e.g. `pull_request$opened`."""
 

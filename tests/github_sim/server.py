@@ -40,7 +40,14 @@ class Simulator:
         *,
         validate: bool = False,
     ) -> None:
-        from tests.github_sim import routes_app, routes_git, routes_issues, routes_pulls, routes_repos  # noqa: F401
+        from tests.github_sim import (  # noqa: F401
+            routes_admin,
+            routes_app,
+            routes_git,
+            routes_issues,
+            routes_pulls,
+            routes_repos,
+        )
         from tests.github_sim.routes_html import web_routes
         from tests.github_sim.routes_oauth import OAuthServer
         from tests.github_sim.webhooks import WebhookSender

@@ -52,7 +52,7 @@ class BaseShapes:
             "events_url": f"{url}/events{{/privacy}}",
             "received_events_url": f"{url}/received_events",
             "type": user.type,
-            "site_admin": False,
+            "site_admin": user.site_admin,
         }
         if user.name is not None:
             out["name"] = user.name

@@ -41,7 +41,10 @@ class World(Accounts):
             existing = self.repos.get(f"{owner.login}/{parent.name}".lower())
             if existing is not None:
                 return existing
-            git = Repo.fork(parent.git, self.root / "repos" / owner.login / f"{parent.name}.git")
+            where = self.root / "repos" / owner.login / f"{parent.name}.git"
+            if where.exists():  # an account renamed away left its folder: this login is a new account's
+                where = self.root / "repos" / f"{owner.login}.{owner.id}" / f"{parent.name}.git"
+            git = Repo.fork(parent.git, where)
             repo = Repository(
                 self.next_id(), owner, parent.name, parent.default_branch, git, parent, {owner.login.lower()}
             )

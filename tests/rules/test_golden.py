@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from app.rules import MESSAGES, Author, Snapshots, Verdict, evaluate
 from app.rules.lint import lint_letter
+from app.rules.model import ChangedFiles, FileChange
 from app.rules.verdict import too_slow
 from config import Config
 from tests.helpers import DIRECTORY_CONFIG_YAML, NOW, SEED_CONFIG_YAML, assert_golden, config, seed_text, with_line
@@ -31,6 +32,20 @@ def _seed(
 def _dir(path: str, text: str, author: str = "ada") -> Verdict:
     cfg = config(DIRECTORY_CONFIG_YAML)
     return evaluate(cfg, Snapshots({}, {path: text}), [path], Author(author), NOW)
+
+
+GRACE_FILE = "name: Grace Hopper\nlink: https://github.com/grace\n"
+ADA_FILE = "name: Ada Lovelace\nlink: https://github.com/ada\n"
+SIGNED = "_data/signed/"
+
+
+def _listed(*files: FileChange, total: int | None = None) -> Verdict:
+    """A directory letter PR: Ada's file added, with GitHub's listing of what else it changes."""
+    listing = ChangedFiles((FileChange(f"{SIGNED}ada.yaml", "added"), *files), total)
+    texts = Snapshots(
+        {f"{SIGNED}grace.yaml": GRACE_FILE}, {f"{SIGNED}grace.yaml": GRACE_FILE, f"{SIGNED}ada.yaml": ADA_FILE}
+    )
+    return evaluate(config(DIRECTORY_CONFIG_YAML), texts, listing, Author("ada"), NOW)
 
 
 SORTED = config(
@@ -105,6 +120,10 @@ SCENARIOS: dict[str, Verdict] = {
     "file-too-large": _dir("_data/signed/ada.yaml", "name: Ada Lovelace\nlink: https://github.com/ada\n" + "#" * 9000),
     "too-many-files": _seed(with_line(seed_text(), ADA), changed=tuple(f"f{i}.md" for i in range(101))),
     "too-slow": too_slow(5),
+    "invisible-edit": _seed(with_line(seed_text().replace("\n-  Lea Verou", "\n\u2013  Lea Verou"), ADA)),
+    "changes-incomplete": _listed(*(FileChange(f"{SIGNED}s{i:03}.yaml", "changed", None, False) for i in range(299))),
+    "change-unreadable": _listed(FileChange(f"{SIGNED}grace.yaml", "modified", None, False)),
+    "unsupported-change": _listed(FileChange(f"{SIGNED}grace.yaml", "changed", None, False)),
     "list-start-changed": _seed(with_line(seed_text().replace("Signed,", "Signed by,"), ADA)),
     "letter-frozen": evaluate(
         SEED.model_copy(update={"frozen": True}),

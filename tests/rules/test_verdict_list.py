@@ -36,9 +36,13 @@ def test_editing_or_deleting_someone_elses_line_is_refused() -> None:
     assert codes(edited) == ["edits-others-line"] and "changes the line" in edited.problems[0].message
 
 
-def test_whitespace_only_edits_of_other_lines_are_not_changes() -> None:
+def test_whitespace_only_edits_of_other_lines_are_refused_and_named() -> None:
+    # Issue 18: no edit is "no change". This test asserted "sign" before; the edit is now named, with the
+    # line as it was for its fix (the lander never wrote it either way: it writes its own text).
     head = seed_text().replace("[@tlycken](https://github.com/tlycken) \n", "[@tlycken](https://github.com/tlycken)\n")
-    assert judge(with_line(head, ADA)).kind == "sign"
+    verdict = judge(with_line(head, ADA))
+    assert codes(verdict) == ["invisible-edit"]
+    assert verdict.problems[0].suggestion is not None and verdict.problems[0].suggestion.endswith("tlycken) ")
 
 
 def test_append_order_without_fix_placement() -> None:
