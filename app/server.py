@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import secrets
 import socket
 import sqlite3
 import sys
@@ -12,7 +13,7 @@ import uuid
 from pathlib import Path
 
 import uvicorn
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from app import logs
 from app.github.keys import key_problem
@@ -139,6 +140,12 @@ def _serve(settings: Settings, sock: socket.socket, host: str) -> int:
             "or give this one its own folder (one serve per data folder)"
         )
         return EXIT_BUSY
+    setup = ""
+    if settings.app_id is None and not settings.credentials_path.exists():
+        # The setup page's one-time token (issue 18): said here, in the one start-up line, with the page's address.
+        token = settings.setup_token.get_secret_value() if settings.setup_token else secrets.token_urlsafe(24)
+        settings = settings.model_copy(update={"setup_token": SecretStr(token)})
+        setup = f"/setup?token={token}"
     try:
         app = create_app(settings)
     except StartupError as exc:
@@ -152,8 +159,8 @@ def _serve(settings: Settings, sock: socket.socket, host: str) -> int:
     def where(path: str) -> str:
         return where_to_open(settings, host, port, path)
 
-    if settings.app_id is None:
-        _say(f"no GitHub App yet: to create one, open in a browser {where('/setup')}")
+    if setup:
+        _say(f"no GitHub App yet: to create one, open in a browser {where(setup)}")
     elif settings.has_app_credentials and (bad := key_problem(settings.private_key)) is not None:
         _say(f"UNDERSIGNED_PRIVATE_KEY: {bad}; not ready until it is replaced (see {where('/readyz')})")
     elif settings.missing():

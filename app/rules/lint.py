@@ -129,7 +129,9 @@ def _lint_list(config: Config, files: Mapping[str, str]) -> LintReport:
             handles[index] = parsed.logins
     count = len(parsed_at) + (read.clear if read is not None else 0)
     problems += _duplicates(path, offset, read, handles, len(lines))
-    problems += _layout(path, offset, lines, {p.line for p in problems if p.code == "duplicate-signer"})
+    layout = _layout(path, offset, lines, {p.line for p in problems if p.code == "duplicate-signer"})
+    unclosed = {p.line for p in layout if p.code == "unclosed-bracket"}  # says more than line-format, so it wins
+    problems = [p for p in problems if not (p.code == "line-format" and p.line in unclosed)] + layout
     if letter.order == "sorted":
         rows = [(i, p.name, p.login) for i, p in parsed_at.items()]
         if read is not None:
