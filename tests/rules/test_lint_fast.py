@@ -63,7 +63,9 @@ def reference(cfg: Config, files: Mapping[str, str]) -> LintReport:
     # Issue 19: the whole-list checks (repeated lines, blank lines, unclosed brackets); a repeated line is not
     # also blamed for its place.
     lines = [normalize_line(raw) for raw in section.lines]
-    problems += _layout(path, offset, lines, {p.line for p in problems if p.code == "duplicate-signer"})
+    layout = _layout(path, offset, lines, {p.line for p in problems if p.code == "duplicate-signer"})
+    unclosed = {p.line for p in layout if p.code == "unclosed-bracket"}  # said instead of line-format
+    problems = [p for p in problems if not (p.code == "line-format" and p.line in unclosed)] + layout
     repeated = {p.line for p in problems if p.code in ("duplicate-signer", "duplicate-line")}
     problems += _misordered([k for k in keyed if k[1] not in repeated], path, letter.sort_key)
     problems.sort(key=lambda p: p.line or 0)
