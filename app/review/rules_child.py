@@ -5,6 +5,7 @@ on demand: the child asks its parent for a file, and the parent reads it through
 
 from __future__ import annotations
 
+import os
 import pickle
 import struct
 import sys
@@ -29,7 +30,10 @@ def read_frame(src: IO[bytes]) -> Any:
     if len(head) < _LENGTH.size:
         return None
     (size,) = _LENGTH.unpack(head)
-    return pickle.loads(src.read(size))  # noqa: S301 (written by the parent process, never by a signer)
+    body = src.read(size)
+    if len(body) < size:  # the writer died mid-frame
+        return None
+    return pickle.loads(body)  # noqa: S301 (written by the parent process, never by a signer)
 
 
 class Remote(Mapping[str, str]):
@@ -67,6 +71,15 @@ class Remote(Mapping[str, str]):
 
 
 def main() -> None:
+    try:
+        _serve()
+    except (BrokenPipeError, ConnectionResetError):
+        # The service died (kill -9) while this child worked: nobody is left to answer, and a traceback would
+        # only land in the service's log. The parent's replacement starts children of its own.
+        os._exit(0)
+
+
+def _serve() -> None:
     # Run as `-m`, this file is __main__: the Remote that the parent pickled is the one in the package module.
     from app.review.rules_child import Remote as Pickled
 
