@@ -266,6 +266,10 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"--- {service} ---\n{deploy.logs(service)}", file=sys.stderr)
             if not os.environ.get("DRILL_KEEP"):  # DRILL_KEEP=1: left up to look at (then `down -v`)
                 deploy.compose("down", "-v")
+                # podman-compose 1.0 leaves the project's network behind; left over, they pile up run after run.
+                subprocess.run(
+                    ["podman", "network", "rm", "-f", f"{project}_default"], capture_output=True, check=False
+                )
             sim.stop()
     say(json.dumps(figures))
     answered = figures["answered"]
