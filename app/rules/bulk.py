@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
-from app.rules.text import MAX_LOGIN, is_valid_login, normalize_line
+from app.rules.text import MARKUP_CHARACTERS, MAX_LOGIN, is_valid_login, normalize_line
 from app.template import Template
 
 _LOGIN_CHARS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-\n"
@@ -20,8 +20,12 @@ _ODD_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u200
 _DASHES = "\u2013\u2014\u2212\u2022"
 _DASH_BULLET = re.compile(f"^ *[{_DASHES}]", re.MULTILINE)
 _MARKUP_CHARS = ".[<:]>&`"  # every markup pattern needs one (text.name_has_markup, text.markup_in)
-_FIELD_MARKUP = "[]<>&`"  # what text.markup_in looks for in the other free fields
 _CHECKED = ("affiliation", "email", "url", "text")  # the fields checks.field_problems reads
+
+
+def _suspect_field(text: str) -> bool:
+    """Whatever checks.field_problems might refuse: a markup character or one that is not printable."""
+    return any(c in text for c in MARKUP_CHARACTERS) or not text.isprintable()
 
 
 def _all_valid_logins(logins: Sequence[str]) -> bool:
@@ -84,8 +88,8 @@ def scan(tpl: Template, lines: Sequence[str], blob: str, max_name: int) -> Scan 
         if group.split("_")[0] in _CHECKED:
             values = list(map(itemgetter(i - 1), rows))
             together = "".join(values)
-            if any(c in together for c in _FIELD_MARKUP) or not together.isprintable():
-                bad.update(j for j, x in enumerate(values) if any(c in x for c in _FIELD_MARKUP) or not x.isprintable())
+            if _suspect_field(together):  # one pass over all; line by line only when something is there
+                bad.update(j for j, x in enumerate(values) if _suspect_field(x))
     if names and max(map(len, names)) > max_name:
         bad.update(i for i, x in enumerate(names) if len(x) > max_name)
     if "name" in tpl.fields and not any(k == "field" and v == "name" for k, v in tpl.parts):
