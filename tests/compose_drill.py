@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 
+from tests import compose_bridge
 from tests.e2e.landing_support import REPO, assert_landed_exactly_once, burst
 from tests.github_sim import Simulator, seed_demo, start
 from tests.github_sim.webhooks import Delivery
@@ -40,6 +41,7 @@ TUNING = {
     "UNDERSIGNED_LOG_LEVEL": "WARNING",
 }
 APP_SERVICES = ("serve-1", "serve-2", "worker-1", "worker-2")
+SERVICES = ("redis", *APP_SERVICES, "proxy")
 
 
 def say(text: str) -> None:
@@ -76,6 +78,8 @@ class Deployment:
 
     def __init__(self, files: list[str], env: dict[str, str], project: str) -> None:
         self.files, self.env, self.project = files, env, project
+        self.network = f"{project}_default"  # podman-compose's name for the project's network
+        self.bridge = self.mac = ""
 
     def compose(self, *args: str) -> None:
         command = ["podman-compose", "-p", self.project, *(a for f in self.files for a in ("-f", f)), *args]
@@ -91,6 +95,19 @@ class Deployment:
         if done.returncode != 0:
             raise SystemExit(f"compose drill failed: podman {' '.join(args)}: {done.stderr[-1000:]}")
         return done.stdout
+
+    def pin_bridge(self) -> None:
+        """Pins the network bridge's MAC address (tests/compose_bridge.py says why)."""
+        containers = [self.container(s) for s in SERVICES]
+        self.bridge, self.mac = compose_bridge.pin(self.network, containers, self.env)
+
+    def bridge_report(self) -> str:
+        """The bridge's address now and as pinned, and the containers' ARP entries (a failure's log)."""
+        if not self.bridge:
+            return "bridge not pinned"
+        now = compose_bridge.mac_of(self.bridge)
+        arp = compose_bridge.gateway_entries([self.container(s) for s in SERVICES], self.env)
+        return f"bridge {self.bridge}: {now}, pinned {self.mac}\n{arp}"
 
     def kill(self, service: str) -> None:
         self.podman("kill", "--signal", "KILL", self.container(service))
@@ -156,13 +173,18 @@ def drill(sim: Simulator, deploy: Deployment, public: str, initial: str) -> dict
     began = time.monotonic()
     deploy.compose("up", "-d")
     figures["up_s"] = round(time.monotonic() - began, 1)
+    deploy.pin_bridge()
+    if deploy.bridge:
+        say(f"pinned the MAC address of {deploy.network}'s bridge {deploy.bridge} ({deploy.mac})")
+    else:
+        say(f"{deploy.network}'s bridge is not on this host's network (rootless podman): its MAC is not pinned")
     wait_for(lambda: httpx.get(public + "/healthz", timeout=2).status_code == 200, 120, "the proxy to answer")
     ready = wait_for(
         lambda: httpx.get(public + "/readyz", timeout=2).json()["workers"]["alive"] == 2, 120, "both workers to beat"
     )
     figures["ready_s"] = round(time.monotonic() - began, 1)
     say(f"up in {figures['up_s']} s, answering with two workers on the roster {ready:.1f} s later")
-    unhealthy = [s for s in ("redis", *APP_SERVICES, "proxy") if not deploy.healthy(s)]
+    unhealthy = [s for s in SERVICES if not deploy.healthy(s)]
     assert not unhealthy, f"health checks failing after start: {unhealthy}"
 
     numbers: list[int] = []
@@ -207,6 +229,8 @@ def drill(sim: Simulator, deploy: Deployment, public: str, initial: str) -> dict
         landed_after_burst_s=round(landed, 1),
     )
     figures["proxy_errors"] = proxy_errors(deploy.logs("proxy", 100000))
+    figures["bridge_mac_kept"] = not deploy.bridge or compose_bridge.mac_of(deploy.bridge) == deploy.mac
+    assert figures["bridge_mac_kept"], f"the bridge's MAC address changed: {deploy.bridge_report()}"
     assert present == len(guids), f"{len(guids) - present} deliveries answered 2xx never reached the queue"
     assert_landed_exactly_once(sim, numbers, initial)
     heads = {sim.world.pull(repo, n).head_sha for n in numbers}
@@ -215,7 +239,7 @@ def drill(sim: Simulator, deploy: Deployment, public: str, initial: str) -> dict
     per_pr = Counter(c.number for c in sim.world.comments.values() if c.user.type == "Bot")
     assert not per_pr or max(per_pr.values()) <= 1, "two comments of ours on one PR"
     wait_for(lambda: httpx.get(public + "/readyz", timeout=2).json()["workers"]["alive"] == 2, 60, "both workers back")
-    unhealthy = [s for s in ("redis", *APP_SERVICES, "proxy") if not deploy.healthy(s)]
+    unhealthy = [s for s in SERVICES if not deploy.healthy(s)]
     for service in ("serve-1", "serve-2"):
         say(f"{service} /readyz: {deploy.readyz(service)[:600]}")
     assert not unhealthy, f"health checks failing after the drill: {unhealthy}"
@@ -229,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     host = host_address()  # the simulator listens there (not on every interface): the containers reach it
     sim_port, public_port = free_port(host), free_port("127.0.0.1")
-    project = f"undersigned-drill-{os.getpid()}"
+    project = f"{os.environ.get('DRILL_PROJECT', 'undersigned-drill')}-{os.getpid()}"  # a name of one's own
     with tempfile.TemporaryDirectory(prefix="undersigned-drill-") as tmp:
         root = Path(tmp)
         sim = start(root / "sim", f"http://{host}:{sim_port}", host, sim_port, validate=False)
@@ -262,8 +286,9 @@ def main(argv: list[str] | None = None) -> int:
             passed = True
         finally:
             if not passed:
-                for service in ("redis", *APP_SERVICES, "proxy"):
+                for service in SERVICES:
                     print(f"--- {service} ---\n{deploy.logs(service)}", file=sys.stderr)
+                print(f"--- network ---\n{deploy.bridge_report()}", file=sys.stderr)
             if not os.environ.get("DRILL_KEEP"):  # DRILL_KEEP=1: left up to look at (then `down -v`)
                 deploy.compose("down", "-v")
                 # podman-compose 1.0 leaves the project's network behind; left over, they pile up run after run.

@@ -22,6 +22,12 @@ COVERED = {
     "docker build -t undersigned . && UNDERSIGNED_APP_ID=123456 docker compose -f deploy/compose.yaml up -d": (
         ".ci/compose-drill (podman compose up of the same file, on the image container-smoke built)"
     ),
+    "bridge=$(podman network inspect undersigned_default --format '{{.NetworkInterface}}')": (
+        ".ci/compose-drill (tests/compose_bridge.py, on the drill's own network)"
+    ),
+    'ip link set dev "$bridge" address "$(cat "/sys/class/net/$bridge/address")"': (
+        ".ci/compose-drill (tests/compose_bridge.py, the same call)"
+    ),
     ".venv/bin/undersigned lint path/to/letter-repo": "test_lint_and_verify_as_written",
     ".venv/bin/undersigned verify --base before/ --head after/ --author ada --json": "test_lint_and_verify_as_written",
     ".venv/bin/undersigned init path/to/letter-repo": "tests/e2e/test_action_setup.py::test_init_as_written_runs_as_is",
