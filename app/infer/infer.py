@@ -26,13 +26,18 @@ class Inference:
     text: str  # the config as YAML, with comments
     source: str  # the letter's file or folder
     existing: int  # signature lines (or files) already in the letter
-    accepted: int  # of them, those the inferred config reads
+    accepted: int  # of those read, the ones the inferred config reads
     unread: tuple[tuple[str, int | None, str], ...]  # (path, line, the line or the file's first line), at most SHOWN
     unread_total: int = 0
+    read: int = -1  # lines or files looked at: all of them (-1), or a sample of a large folder
+
+    @property
+    def looked_at(self) -> int:
+        return self.existing if self.read < 0 else self.read
 
     @property
     def share(self) -> float:
-        return self.accepted / self.existing if self.existing else 0.0
+        return self.accepted / self.looked_at if self.looked_at else 0.0
 
 
 def letter_candidates(paths: list[str]) -> list[str]:
@@ -47,8 +52,9 @@ def _ext(path: str) -> str:
     return "." + ext.lower() if dot and stem else ""
 
 
-def infer(files: Mapping[str, str]) -> Inference:
-    """The config that reads the letter in `files` (repo-relative path -> text) best."""
+def infer(files: Mapping[str, str], paths: list[str] | None = None) -> Inference:
+    """The config that reads the letter in `files` (repo-relative path -> text) best. `paths`: every path of the
+    repo when `files` holds only some of them (the onboarding job reads a sample of a large folder)."""
     best: tuple[str, Found] | None = None
     for path in letter_candidates(list(files)):
         text = files[path]
@@ -57,10 +63,13 @@ def infer(files: Mapping[str, str]) -> Inference:
         found = find_list(text)
         if found is not None and (best is None or found.score > best[1].score):
             best = (path, found)
-    folder = candidate(list(files))
+    folder = candidate(list(files) if paths is None else paths)
     if folder is not None and (best is None or len(folder[1]) > best[1].score):
-        directory, paths = folder
-        return _measure(_folder_yaml(infer_folder(directory, {p: files[p] for p in paths})), files, directory)
+        directory, listed = folder
+        have = {p: files[p] for p in listed if p in files}
+        if not have:
+            return Inference(None, "", directory, len(listed), 0, ())
+        return _measure(_folder_yaml(infer_folder(directory, have)), files, directory, len(listed))
     if best is None:
         return Inference(None, "", "", 0, 0, ())
     path, found = best
@@ -138,7 +147,7 @@ def _map(values: dict[str, str]) -> str:
     return "{" + ", ".join(f"{k}: {_q(v)}" for k, v in values.items()) + "}"
 
 
-def _measure(text: str, files: Mapping[str, str], source: str) -> Inference:
+def _measure(text: str, files: Mapping[str, str], source: str, listed: int | None = None) -> Inference:
     """Run the rules engine's lint with the inferred config over the letter: what it reads, and what not."""
     config = parse_config(text)
     if not isinstance(config, Config):  # a shape the inference got wrong: say so rather than propose it
@@ -146,29 +155,32 @@ def _measure(text: str, files: Mapping[str, str], source: str) -> Inference:
     report = lint_letter(config, files)
     if config.letter.directory is not None:
         prefix = config.letter.directory.rstrip("/") + "/"
-        existing = sum(1 for p in files if p.startswith(prefix) and "/" not in p[len(prefix) :])
+        read = sum(1 for p in files if p.startswith(prefix) and "/" not in p[len(prefix) :])
+        existing = read if listed is None else listed
         bad = [p for p in report.problems if p.code == "file-format"]
         unread: list[tuple[str, int | None, str]] = [
             (p.path or "", None, _first_line(files.get(p.path or "", ""))) for p in bad
         ]
     else:
         section = split_section(config.letter.file, files[config.letter.file], config.letter)
-        existing = sum(1 for line in section.lines if line.strip())
+        existing = read = sum(1 for line in section.lines if line.strip())
         raw = files[config.letter.file].split("\n")
         unread = [(config.letter.file, int(n), raw[n - 1].rstrip("\r")) for n in report.unread]
-    header = _header(source, existing, report, folder=config.letter.directory is not None)
-    return Inference(config, header + text, source, existing, report.signatures, tuple(unread[:SHOWN]), len(unread))
+    header = _header(source, existing, read, report, folder=config.letter.directory is not None)
+    shown = tuple(unread[:SHOWN])
+    return Inference(config, header + text, source, existing, report.signatures, shown, len(unread), read)
 
 
 def _first_line(text: str) -> str:
     return text.strip().split("\n", 1)[0][:200]
 
 
-def _header(source: str, existing: int, report: LintReport, *, folder: bool) -> str:
-    share = f"{100 * report.signatures / existing:.1f}%" if existing else "none"
+def _header(source: str, existing: int, read: int, report: LintReport, *, folder: bool) -> str:
+    share = f"{100 * report.signatures / read:.1f}%" if read else "none"
     what = "files" if folder else "lines"
+    there = "there" if read == existing else f"it read (of {existing})"
     return (
-        f"# undersigned's configuration, inferred from {source} by `undersigned init`:\n"
-        f"# it reads {report.signatures} of the {existing} signature {what} there ({share}).\n"
+        f"# undersigned's configuration, inferred from {source} by undersigned:\n"
+        f"# it reads {report.signatures} of the {read} signature {what} {there} ({share}).\n"
         "# config/undersigned.example.yml in undersigned's repository documents every key.\n"
     )

@@ -62,9 +62,9 @@ def line_templates(shapes: tuple[Shape, ...], total: int) -> tuple[str, list[str
     """The line template (the shape most lines share, with the parts some lines leave out made optional)
     and up to MAX_VARIANTS other shapes that enough lines have."""
     # A spelling tolerance (`http{?s}`, `{?/}`, `{? }`) needs 0.5% of the lines (at least 2): one stray line does
-    # not loosen the letter. An optional affiliation needs one line, a variant 1%, an optional login 5% (lines
-    # without a login are bound to their signer in the ledger: a choice the letter must have made, not a slip).
-    least, rare = max(2, total // 200), max(2, total // 100)
+    # not loosen the letter. An optional affiliation needs one line, a variant 1% (at least 3), an optional login
+    # 5% (lines without a login are bound to their signer in the ledger: a choice the letter made, not a slip).
+    least, rare = max(2, total // 200), max(3, total // 100)
     counts = Counter(s.key for s in shapes)
     left = dict(counts)
     chosen: list[str] = []
