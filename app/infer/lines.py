@@ -9,6 +9,9 @@ import re
 from dataclasses import dataclass
 
 MAX_LINE = 1000  # the rules' default `max_line_length`: a longer line is refused anyway
+MAX_CELLS = 12  # a table row with more cells is not a signature
+MAX_NAME = 100  # the rules' default `max_name_length`
+_NOT_IN_NAMES = "[]()<>{}@|`*_#:"  # markup, a link, a sentence's colon: a line of text, not a name alone
 
 # Placeholders inside a shape, settled for the whole list once every line is read (see settle()).
 SCHEME, SLASH, GAP = "\x00S", "\x00/", "\x00_"
@@ -22,7 +25,7 @@ _ANCHORS = (
         re.compile(rf"\[({_L})\]\((https?)://github\.com/({_L})(/?)\)"),
         f"[{{login}}]({SCHEME}://github.com/{{login}}{SLASH})",
     ),
-    (re.compile(rf"(?<![\w@/.\[])@({_L})"), "@{login}"),
+    (re.compile(rf"(?<![\w@/.\[])@({_L})(?![^\s\[\]()/,@<>])"), "@{login}"),
     (
         re.compile(rf"(?<![\w/(\[])(https?)://github\.com/({_L})(/?)(?=$|[\s),])"),
         f"{SCHEME}://github.com/{{login}}{SLASH}",
@@ -79,8 +82,10 @@ def shape_of(line: str) -> Shape | None:
     cut = body.rfind(" (")
     if cut > 0 and body.endswith(")"):
         name, rest = body[:cut], body[cut:]
+    if not name.strip() or len(name) > MAX_NAME or any(c in name for c in _NOT_IN_NAMES):
+        return None  # a bullet point of the letter's text, or junk: not a name
     parts = ("{name}",) + ((" ({affiliation})",) if rest else ())
-    return Shape(bullet, spaces, parts) if name.strip() else None
+    return Shape(bullet, spaces, parts)
 
 
 def _around(bullet: str, spaces: int, body: str, found: re.Match[str], tpl: str) -> Shape:
@@ -125,6 +130,8 @@ def _tail(rest: str) -> tuple[str, ...]:
 def _table(line: str) -> Shape | None:
     """A table row: the handle's cell as its link, the first other cell the name, the next the affiliation."""
     cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) > MAX_CELLS:
+        return None
     out: list[str] = []
     free = iter(("{name}", "{affiliation}", "{text}"))
     scheme, slash = "", False

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
-from app.infer.lines import Shape, settle, shape_of
+from app.infer.lines import MAX_LINE, Shape, is_table_rule, settle, shape_of
 from app.rules.text import normalize_line
 
 MAX_VARIANTS = 2  # shapes beside the main one, each only when enough lines have it
 Key = tuple[str, tuple[str, ...]]
+_ITEM = re.compile(r" *(?:\d{1,6}\.|[-*+]|\|)")  # a list item or a table row, whatever follows
 
 
 @dataclass(frozen=True)
@@ -27,25 +29,29 @@ class Found:
 
 
 def find_list(text: str) -> Found | None:
-    """The file's longest run of signature-like lines (blank lines inside it allowed), or None."""
+    """The file's run of list lines (blank lines inside it allowed) with the most signature-like lines, or None.
+
+    A list item that does not look like a signature (junk, a line too long to read) stays in the run: it is one
+    of the list's lines that the config will not read. Text, a heading or a table's separator row ends a run."""
     raw = text.split("\n")
     best: tuple[int, int, list[Shape]] | None = None  # (first index, last index, shapes)
     run: list[Shape] = []
     first = last = -1
     for i, line in enumerate(raw):
-        norm = normalize_line(line)
+        norm = normalize_line(line[: MAX_LINE + 1])
         if not norm.strip():
             continue
         shape = shape_of(norm)
-        if shape is not None:
-            if not run:
+        if shape is not None or (_ITEM.match(norm) and not is_table_rule(norm)):
+            if first < 0:
                 first = i
-            run.append(shape)
+            if shape is not None:
+                run.append(shape)
             last = i
             continue
         if run and (best is None or len(run) > len(best[2])):
             best = (first, last, run)
-        run = []
+        run, first = [], -1
     if run and (best is None or len(run) >= len(best[2])):
         best = (first, last, run)
     if best is None:
