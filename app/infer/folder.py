@@ -46,15 +46,16 @@ def candidate(paths: list[str]) -> tuple[str, list[str]] | None:
         by_folder.setdefault(folder, []).append(path)
     best: tuple[str, list[str]] | None = None
     for folder, found in sorted(by_folder.items()):
-        exts = Counter(_ext(p) for p in found)
+        exts = Counter(extension(p) for p in found)
         kind, _ = exts.most_common(1)[0]
-        same = [p for p in found if _ext(p) in _family(kind, exts)]
+        same = [p for p in found if extension(p) in _family(kind, exts)]
         if len(same) >= MIN_FILES and (best is None or len(same) > len(best[1])):
             best = (folder, sorted(same))
     return best
 
 
-def _ext(path: str) -> str:
+def extension(path: str) -> str:
+    """A file name's extension, lower case with its dot ("" for none, or a dot file)."""
     base = path.rsplit("/", 1)[-1]
     stem, dot, ext = base.rpartition(".")
     return "." + ext.lower() if dot and stem else ""
@@ -72,8 +73,8 @@ def _family(kind: str, exts: Counter[str]) -> set[str]:
 def infer_folder(directory: str, files: Mapping[str, str]) -> Folder:
     """The config keys of a signers' folder from its files (`files`: path -> text, that folder's only)."""
     paths = sorted(files)
-    exts = Counter(_ext(p) for p in paths)
-    stems = [p.rsplit("/", 1)[-1][: len(p.rsplit("/", 1)[-1]) - len(_ext(p))] for p in paths]
+    exts = Counter(extension(p) for p in paths)
+    stems = [p.rsplit("/", 1)[-1][: len(p.rsplit("/", 1)[-1]) - len(extension(p))] for p in paths]
     sample = [
         (stem, files[p]) for stem, p in list(zip(stems, paths, strict=True))[:SAMPLE] if len(files[p]) <= MAX_FILE
     ]

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
-from app.infer.folder import Folder, candidate, infer_folder
+from app.infer.folder import Folder, candidate, extension, infer_folder
 from app.infer.listing import Found, find_list, line_templates
 from app.rules.letter import line_template, split_section
 from app.rules.lint import LintReport, lint_letter
@@ -44,14 +44,8 @@ class Inference:
 
 def letter_candidates(paths: list[str]) -> list[str]:
     """The files that may hold a signature list: text files, the shallowest first."""
-    found = [p for p in paths if _ext(p) in _TEXT_FILES and not p.startswith((".github/", ".git/"))]
+    found = [p for p in paths if extension(p) in _TEXT_FILES and not p.startswith((".github/", ".git/"))]
     return sorted(found, key=lambda p: (p.count("/"), p.lower() != "readme.md", p))
-
-
-def _ext(path: str) -> str:
-    base = path.rsplit("/", 1)[-1]
-    stem, dot, ext = base.rpartition(".")
-    return "." + ext.lower() if dot and stem else ""
 
 
 def infer(files: Mapping[str, str], paths: list[str] | None = None) -> Inference:
