@@ -5,6 +5,7 @@ closed, a PR from that branch means it was done), never from a copy of ours."""
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 from github import GithubException
@@ -24,6 +25,8 @@ BRANCH = "undersigned/onboarding"
 # What one onboarding may read: a few candidate files for a list, a sample of a signers' folder. One request each.
 MAX_LIST_FILES = 8
 MAX_FOLDER_FILES = 30
+MIN_SIGNATURES, MIN_SHARE = 3, 0.5  # fewer, or a config that reads less of its list, is no letter found
+_SIGNING = re.compile(r"sign|firm|support|unterz|undersign", re.IGNORECASE)  # Signed, Firmado, Unterzeichnet...
 NO_LETTER_DAYS = 30  # how long "no letter at this commit" is remembered (the commit never changes)
 
 
@@ -42,11 +45,26 @@ def onboard(ctx: Context) -> None:
         if ctx.store.get(Keys.no_letter(ctx.repo)) == sha:
             return  # looked at this very commit already
         found = _infer(ctx, sha)
-        if found is None or found.config is None:
+        if found is None or not looks_like_a_letter(found):
             ctx.store.put(Keys.no_letter(ctx.repo), sha, ttl=NO_LETTER_DAYS * 86400)
             event(log, "onboarding-no-letter", repo=ctx.repo, sha=sha)
             return
         _open(ctx, default, sha, found)
+
+
+def looks_like_a_letter(found: Inference) -> bool:
+    """Whether what was found is a list of signatures, not any bulleted list: an App installed on all of an
+    organisation's repositories must not propose a config to every README with a list of features. Signatures
+    carry GitHub handles, or sit under a line (or in a folder) whose name speaks of signing or support."""
+    if found.config is None or found.accepted < MIN_SIGNATURES or found.share < MIN_SHARE:
+        return False
+    letter = found.config.letter
+    if letter.directory is not None:
+        templates = [letter.filename, letter.content or "", *(letter.fields or {}).values()]
+        return any("{login}" in t for t in templates) or _SIGNING.search(letter.directory) is not None
+    if any("{login}" in t for t in (letter.line, *letter.line_variants)):
+        return True
+    return _SIGNING.search(letter.start_after or "") is not None
 
 
 def _infer(ctx: Context, sha: str) -> Inference | None:

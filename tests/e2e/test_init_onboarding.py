@@ -7,7 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, cast
 
-from app.worker.onboard import BRANCH
+from app.infer.infer import infer
+from app.worker.onboard import BRANCH, looks_like_a_letter
+from bench.init_report import gallery, shape_files
 from config import Config, parse_config
 from tests.github_sim import Demo, Simulator, person
 from tests.github_sim.demo import SEED_LETTER
@@ -110,3 +112,12 @@ def test_no_onboarding_where_there_is_no_letter_or_a_config(sim: Simulator, tmp_
         assert not [pr for pr in calls.values() if pr.head_ref == BRANCH]
     finally:
         service.stop()
+
+
+def test_only_a_list_of_signatures_is_a_letter_found() -> None:
+    for _, config in gallery():
+        assert looks_like_a_letter(infer(shape_files(config))), config.letter
+    features = "# Tool\n\nIt is:\n\n- Fast to start\n- Small on disk\n- Free software\n- Written in Rust\n"
+    assert not looks_like_a_letter(infer({"README.md": features}))
+    names = "# Letter\n\nWe ask.\n\nSigned,\n\n- Ada Lovelace\n- Grace Hopper\n- Alan Turing\n"
+    assert looks_like_a_letter(infer({"README.md": names}))
