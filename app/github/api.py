@@ -156,6 +156,12 @@ class Api:
         listing = self.pages(f"/repos/{repo}/pulls", {"state": "all", "head": f"{owner}:{branch}"}, conditional=True)
         return [PullRequest.model_validate(p) for p in listing]
 
+    def ever_had(self, repo: str, path: str, ref: str) -> bool:
+        """Whether any commit in `ref`'s history touched `path`; conditional.
+        https://docs.github.com/en/rest/commits/commits#list-commits ("path")"""
+        _, found = self.cached_get(f"/repos/{repo}/commits", {"sha": ref, "path": path, "per_page": 1})
+        return bool(found)
+
     def user(self, login: str) -> Account:
         return Account.model_validate(self.get(f"/users/{quote(login)}"))
 

@@ -40,6 +40,8 @@ def onboard(ctx: Context) -> None:
             raise JobDeferredError(f"another onboarding of {ctx.repo} holds the lock")
         if ctx.api.pulls_from(ctx.repo, BRANCH):
             return  # opened once already: merged, open, or closed by the maintainers (then never again)
+        if ctx.api.ever_had(ctx.repo, CONFIG_PATH, default):
+            return  # the maintainers removed their config: undersigned is turned off, not waiting to be set up
         _, ref = ctx.api.cached_get(f"/repos/{ctx.repo}/git/ref/heads/{quote(default)}")  # a 304 costs no rate limit
         sha = str(ref["object"]["sha"])
         if ctx.store.get(Keys.no_letter(ctx.repo)) == sha:

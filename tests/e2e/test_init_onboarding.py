@@ -95,7 +95,7 @@ def test_a_closed_onboarding_pr_is_never_opened_again_and_reconciliation_finds_s
     assert [(p.number, p.state) for p in onboarding_prs(sim)] == [(pr.number, "closed")]
 
 
-def test_no_onboarding_where_there_is_no_letter_or_a_config(sim: Simulator, tmp_path: Path) -> None:
+def test_no_onboarding_without_a_letter_with_a_config_or_after_one_was_removed(sim: Simulator, tmp_path: Path) -> None:
     demo = letter_without_config(sim)
     plain = sim.world.create_repo(demo.maintainer, "notes", {"README.md": b"# Notes\n\nNothing to sign.\n"})
     configured = sim.world.create_repo(
@@ -103,10 +103,14 @@ def test_no_onboarding_where_there_is_no_letter_or_a_config(sim: Simulator, tmp_
         "configured",
         {"README.md": SEED_LETTER.read_bytes(), ".github/undersigned.yml": b"version: 1\n"},
     )
+    removed = sim.world.create_repo(
+        demo.maintainer, "removed", {"README.md": SEED_LETTER.read_bytes(), ".github/undersigned.yml": b"version: 1\n"}
+    )
+    person(sim, "maintainer").delete(removed.full_name, ".github/undersigned.yml", "main")  # turned off by hand
     service = Service(settings_for(sim, demo, tmp_path / "data")).start()
     try:
         demo.app.webhook_url = service.url
-        sim.world.install(demo.app, demo.maintainer, [plain.full_name, configured.full_name])
+        sim.world.install(demo.app, demo.maintainer, [plain.full_name, configured.full_name, removed.full_name])
         settle(sim, service)
         calls: Any = sim.world.pulls
         assert not [pr for pr in calls.values() if pr.head_ref == BRANCH]
