@@ -236,8 +236,10 @@ def build_parser() -> argparse.ArgumentParser:
     action = sub.add_parser("action", help="run as a GitHub Actions step (reads GITHUB_EVENT_NAME, GITHUB_TOKEN, ...)")
     action.set_defaults(func=_cmd_action)
 
-    init = sub.add_parser("init", help="add undersigned's workflow (and a starter config) to a letter's repo")
+    init = sub.add_parser("init", help="infer the config from a letter's repo; write it, and the Action's workflow")
     init.add_argument("path", nargs="?", default=".", help="the letter's repo folder (default: here)")
+    init.add_argument("--write", action="store_true", help=f"write {CONFIG_PATH} (never over an existing one)")
+    init.add_argument("--action", action="store_true", help="write the Action's workflow too")
     init.add_argument("--branch", help="the default branch (default: the branch checked out, else main)")
     init.add_argument("--uses", help="the action to use (default: the published undersigned action)")
     init.set_defaults(func=_cmd_init)
@@ -267,24 +269,13 @@ def _cmd_action(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from app.action.init import init
+    from app.action.init import run_init
 
     repo = Path(args.path)
     if not repo.is_dir():
         print(f"undersigned: {repo} is not a folder", file=sys.stderr)
         return EXIT_USAGE
-    for written in init(repo, args.branch, args.uses):
-        shown = written.path.relative_to(repo).as_posix()
-        if written.path.name == "undersigned.yml" and written.path.parent.name == ".github":
-            note = (
-                "a starter config: make `file`, `start_after` and `line` match your letter"
-                if written.created
-                else "kept as it is"
-            )
-        else:
-            note = "written" if written.created else "replaced"
-        print(f"{shown}: {note}")
-    print("Commit both to the default branch: undersigned then runs on every signature pull request.")
+    run_init(repo, args.path, write=args.write, action=args.action, branch=args.branch, uses=args.uses)
     return EXIT_OK
 
 

@@ -1,4 +1,5 @@
-"""installation and installation_repositories: newly added repos get their open PRs evaluated."""
+"""installation and installation_repositories: newly added repos get their open PRs evaluated and, without a
+config, the onboarding PR that proposes one."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ router = Router()
 
 @router.register("installation", "created", "new_permissions_accepted", "unsuspend", model=InstallationEvent)
 def installed(event: InstallationEvent) -> list[Job]:
-    return [Job("scan", event.installation.id, r.full_name) for r in event.repositories or []]
+    repos = [r.full_name for r in event.repositories or []]
+    return [Job(kind, event.installation.id, repo) for repo in repos for kind in ("scan", "onboard")]
 
 
 @router.register("installation_repositories", "added", model=InstallationReposEvent)
 def repos_added(event: InstallationReposEvent) -> list[Job]:
-    return [Job("scan", event.installation.id, r.full_name) for r in event.repositories_added]
+    repos = [r.full_name for r in event.repositories_added]
+    return [Job(kind, event.installation.id, repo) for repo in repos for kind in ("scan", "onboard")]

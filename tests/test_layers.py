@@ -14,6 +14,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("app.template",),
     ("config",),
     ("app.rules",),
+    ("app.infer",),  # the config inferred from a letter: pure, over the rules
     ("app.jobs",),
     ("app.github",),
     ("app.review",),

@@ -143,6 +143,25 @@ class Api:
         found = self.get(f"/repos/{repo}/git/trees/{ref}", {"recursive": "1"})
         return [TreeEntry.model_validate(entry) for entry in found.get("tree", [])]
 
+    def tree_listing(self, repo: str, ref: str) -> tuple[list[TreeEntry], bool]:
+        """Every entry under a commit, and whether GitHub cut the listing short (`truncated`: over 100,000
+        entries or 7 MB). https://docs.github.com/en/rest/git/trees#get-a-tree"""
+        found = self.get(f"/repos/{repo}/git/trees/{quote(ref, safe='')}", {"recursive": "1"})
+        return [TreeEntry.model_validate(e) for e in found.get("tree", [])], bool(found.get("truncated"))
+
+    def pulls_from(self, repo: str, branch: str) -> list[PullRequest]:
+        """Every PR, open or closed, whose head is `branch` of the repo itself; conditional.
+        https://docs.github.com/en/rest/pulls/pulls#list-pull-requests ("head": `user:ref-name`)"""
+        owner = repo.split("/", 1)[0]
+        listing = self.pages(f"/repos/{repo}/pulls", {"state": "all", "head": f"{owner}:{branch}"}, conditional=True)
+        return [PullRequest.model_validate(p) for p in listing]
+
+    def ever_had(self, repo: str, path: str, ref: str) -> bool:
+        """Whether any commit in `ref`'s history touched `path`; conditional.
+        https://docs.github.com/en/rest/commits/commits#list-commits ("path")"""
+        _, found = self.cached_get(f"/repos/{repo}/commits", {"sha": ref, "path": path, "per_page": 1})
+        return bool(found)
+
     def user(self, login: str) -> Account:
         return Account.model_validate(self.get(f"/users/{quote(login)}"))
 
@@ -201,6 +220,27 @@ class Api:
 
     def update_branch(self, repo: str, branch: str, sha: str) -> None:
         self.send("PATCH", f"/repos/{repo}/git/refs/heads/{quote(branch)}", {"sha": sha, "force": False})
+
+    def create_branch(self, repo: str, branch: str, sha: str) -> bool:
+        """Create a branch at `sha`; False when it exists already (GitHub answers 422).
+        https://docs.github.com/en/rest/git/refs#create-a-reference"""
+        try:
+            self.send("POST", f"/repos/{repo}/git/refs", {"ref": f"refs/heads/{branch}", "sha": sha})
+        except GithubException as exc:
+            if exc.status == 422:
+                return False
+            raise
+        return True
+
+    def put_file(self, repo: str, path: str, text: str, branch: str, message: str) -> Json:
+        """Create a file on a branch in one commit. https://docs.github.com/en/rest/repos/contents#create-or-update-file-contents"""
+        body = {"message": message, "content": base64.b64encode(text.encode()).decode(), "branch": branch}
+        return dict(self.send("PUT", f"/repos/{repo}/contents/{quote(path)}", body))
+
+    def create_pull(self, repo: str, head: str, base: str, title: str, body: str) -> PullRequest:
+        """Open a PR. https://docs.github.com/en/rest/pulls/pulls#create-a-pull-request"""
+        data = self.send("POST", f"/repos/{repo}/pulls", {"head": head, "base": base, "title": title, "body": body})
+        return PullRequest.model_validate(data)
 
     def close_pull(self, repo: str, number: int) -> None:
         self.send("PATCH", f"/repos/{repo}/pulls/{number}", {"state": "closed"})

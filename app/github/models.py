@@ -116,6 +116,7 @@ class TreeEntry(_Model):
     mode: str = "100644"
     type: str  # "blob", "tree" or "commit" (a submodule)
     sha: str
+    size: int | None = None  # blobs only
 
 
 class Comment(_Model):

@@ -71,6 +71,16 @@ class Keys:
         return f"reviewing:{repo.lower()}:{number}"
 
     @staticmethod
+    def onboard_lock(repo: str) -> str:
+        """One onboarding of a repo at a time: two at once would both open the PR."""
+        return f"onboarding:{repo.lower()}"
+
+    @staticmethod
+    def no_letter(repo: str) -> str:
+        """The default branch's commit in which onboarding found no letter: not looked at again until it moves."""
+        return f"no-letter:{repo.lower()}"
+
+    @staticmethod
     def landing_lock(repo: str) -> str:
         return f"landing:{repo.lower()}"
 

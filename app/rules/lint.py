@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.rules.bulk import Scan, normalized, scan
 from app.rules.checks import line_fixer, line_problems, suggest_line
@@ -48,6 +48,8 @@ class LintReport:
     signatures: int
     problems: tuple[Problem, ...]
     notes: tuple[Problem, ...]
+    # List letters: the lines (1-based) the template does not read. What `init` reports; not part of the verdict.
+    unread: tuple[int, ...] = field(default=(), compare=False)
 
     @property
     def clean(self) -> bool:
@@ -63,7 +65,7 @@ def lint_letter(config: Config, files: Mapping[str, str], ownership: Ownership |
         return report
     extra = _owned_twice(config, files, ownership)
     problems = sorted((*report.problems, *extra), key=lambda p: (p.path or "", p.line or 0))
-    return LintReport(report.signatures, tuple(problems), report.notes)
+    return LintReport(report.signatures, tuple(problems), report.notes, report.unread)
 
 
 def _owned_twice(config: Config, files: Mapping[str, str], ownership: Ownership) -> list[Problem]:
@@ -115,11 +117,13 @@ def _lint_list(config: Config, files: Mapping[str, str]) -> LintReport:
     problems: list[Problem] = []
     handles: dict[int, Collection[str]] = {}  # the logins each line read alone names
     parsed_at: dict[int, Parsed] = {}
+    unread: list[int] = []
     fixer, name_required = line_fixer(tpl), "name" in tpl.fields
     for index in alone:
         line, lineno = lines[index], offset + index
         parsed = tpl.parse(line)
         if parsed is None:
+            unread.append(lineno)
             fix = suggest_line(tpl, line, None)
             problems.append(problem("line-format", path, lineno, fix, template=letter.line))
             handles[index] = mentioned_logins(line)
@@ -142,7 +146,7 @@ def _lint_list(config: Config, files: Mapping[str, str]) -> LintReport:
         keyed = [(sort_key(name, login, letter.sort_key), offset + i, name) for i, name, login in rows]
         problems += _misordered(keyed, path, letter.sort_key)
     problems.sort(key=lambda p: p.line or 0)
-    return LintReport(count, tuple(problems), tuple(notes))
+    return LintReport(count, tuple(problems), tuple(notes), tuple(unread))
 
 
 def _duplicates(

@@ -15,6 +15,7 @@ from app.review.config_check import config_pushed
 from app.review.context import Context
 from app.review.report import Reporter
 from app.review.scan import review_number, review_sha, scan, sweep
+from app.worker.onboard import onboard
 from app.worker.reconcile import reconcile
 
 
@@ -66,3 +67,5 @@ class Dispatcher:
             config_pushed(ctx, job.sha)
         elif job.kind == "reconcile":
             reconcile(ctx)
+        elif job.kind == "onboard":
+            onboard(ctx)

@@ -20,8 +20,13 @@ log = logging.getLogger("undersigned.reconcile")
 
 def reconcile(ctx: Context) -> None:
     default = ctx.api.repository(ctx.repo).default_branch
-    if not isinstance(ctx.config(default), Config):
-        return  # not a letter (or its config is broken, which its PRs' checks already say)
+    config = ctx.config(default)
+    if config is None:
+        # No config: an installation no webhook announced gets its onboarding PR (once; an idle pass costs nothing).
+        ctx.queue("onboard")
+        return
+    if not isinstance(config, Config):
+        return  # its config is broken, which its PRs' checks already say
     missing = [
         pr.number
         for pr in ctx.api.open_pulls(ctx.repo)

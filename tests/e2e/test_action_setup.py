@@ -28,8 +28,17 @@ def test_init_as_written_runs_as_is(sim: Simulator, tmp_path: Path) -> None:
     letter = tmp_path / "path" / "to" / "letter-repo"
     letter.mkdir(parents=True)
     (letter / "README.md").write_text(LETTER)
-    done = subprocess.run(
+    looked = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "undersigned"), "init", "path/to/letter-repo"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert looked.returncode == 0, looked.stderr
+    assert "Nothing written" in looked.stdout and [p.name for p in letter.rglob("*")] == ["README.md"]
+    done = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "undersigned"), "init", "--write", "--action", "path/to/letter-repo"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -49,7 +58,10 @@ def test_init_as_written_runs_as_is(sim: Simulator, tmp_path: Path) -> None:
     assert [r.conclusion for r in runner.runs] == ["success"], runner.runs[0].output
     assert sim.world.pull(repo, number).merged
     again = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "undersigned"), "init", str(letter)], capture_output=True, text=True, check=False
+        [str(ROOT / ".venv" / "bin" / "undersigned"), "init", "--write", str(letter)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert ".github/undersigned.yml: kept as it is" in again.stdout  # a config of the maintainer's is never replaced
 

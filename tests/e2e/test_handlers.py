@@ -57,12 +57,13 @@ def test_rerun_of_a_fork_pr_check_is_found_by_sha() -> None:
     assert ROUTER.dispatch("check_run", other_app) == []
 
 
-def test_installation_events_scan_their_repos() -> None:
+def test_installation_events_scan_their_repos_and_onboard_them() -> None:
     created = load("installation.created")
-    assert [j.kind for j in ROUTER.dispatch("installation", created)] == ["scan"]
+    assert [j.kind for j in ROUTER.dispatch("installation", created)] == ["scan", "onboard"]
     added = load("installation_repositories.added")
-    [job] = ROUTER.dispatch("installation_repositories", added)
+    [job, onboarding] = ROUTER.dispatch("installation_repositories", added)
     assert (job.kind, job.repo) == ("scan", added["repositories_added"][0]["full_name"])
+    assert (onboarding.kind, onboarding.repo) == ("onboard", job.repo)
 
 
 def test_jobs_for_one_pr_share_a_key() -> None:

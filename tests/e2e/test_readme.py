@@ -31,6 +31,9 @@ COVERED = {
     ".venv/bin/undersigned lint path/to/letter-repo": "test_lint_and_verify_as_written",
     ".venv/bin/undersigned verify --base before/ --head after/ --author ada --json": "test_lint_and_verify_as_written",
     ".venv/bin/undersigned init path/to/letter-repo": "tests/e2e/test_action_setup.py::test_init_as_written_runs_as_is",
+    ".venv/bin/undersigned init --write --action path/to/letter-repo": (
+        "tests/e2e/test_action_setup.py::test_init_as_written_runs_as_is"
+    ),
 }
 
 
