@@ -141,11 +141,14 @@ def cmd_lint(args: argparse.Namespace) -> int:
     report = lint_letter(config, files, read_ledger(config, repo))
     for item in report.problems:
         _print_problem(item, files, "the letter")
+    for item in report.warnings:
+        _print_problem(item, files, "the config")
     if args.notes:
         for item in report.notes:
             _print_problem(item, files, "the letter")
     status = "clean" if report.clean else f"{len(report.problems)} problem(s)"
-    print(f"{report.signatures} signatures, {status}, {len(report.notes)} formatting note(s)")
+    warned = f", {len(report.warnings)} warning(s) about the config" if report.warnings else ""
+    print(f"{report.signatures} signatures, {status}, {len(report.notes)} formatting note(s){warned}")
     return EXIT_OK if report.clean else EXIT_PROBLEMS
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass
@@ -25,6 +26,10 @@ _FIELD_RE = {
 _FREE = ("name", "affiliation", "text")
 MAX_NESTING = 8  # optional parts inside optional parts: deeper is a config error, never a RecursionError
 _BULLET = re.compile(r"^\s*(?:(N)\.|([-*]))(?= )")
+# A GitHub profile link in a template matches the same profile however it is written: http or https, any case
+# of the host, with or without `www.` and a trailing slash. Any other host or path stays refused.
+_GITHUB = re.compile(r"https?://(?:www\.)?github\.com/", re.IGNORECASE)
+_GITHUB_REGEX = r"(?i:https?://(?:www\.)?github\.com)/"
 
 
 class TemplateError(ValueError):
@@ -41,6 +46,7 @@ class Parsed:
     logins: tuple[str, ...]
     number: int | None = None
     extra: tuple[tuple[str, str], ...] = ()  # the other fields read (email, url, commit, slug, id, text)
+    shape: int = 0  # which shape read the line: 0 the template's own, i its i-th variant
 
     def value(self, field: str) -> str | None:
         """The value of any field, or None when the line does not have it."""
@@ -128,6 +134,9 @@ class Template:
         self.table = body.lstrip().startswith("|")
         self._dotless = not bullet  # in a file name, a login never takes the dot of an extension
         self.parts, _ = _tokenize(body)
+        # GitHub renders a table row without its closing pipe the same (GFM), so that pipe is optional.
+        last = self.parts[-1] if self.parts else ("", "")
+        self._open_end = self.table and last[0] == "lit" and str(last[1]).endswith("|")
         names = self._fields(self.parts)
         for field in required:
             if field not in names:
@@ -164,6 +173,7 @@ class Template:
         self._login_groups = [g for g in groups if g == "login" or g.startswith("login_")]
         self._single_login = self._login_groups == ["login"]
         self._extra = [g for g in groups if g in FIELDS and g not in ("name", "login", "affiliation")]
+        self.own_fields = frozenset(self.fields)  # this shape's fields, without its variants'
         self.variants = tuple(Template(v, bullet=bullet, any_of=any_of) for v in variants)
         for other in self.variants:
             self.fields = self.fields | other.fields
@@ -178,7 +188,8 @@ class Template:
                 if i == 0 or parts[i - 1][0] != "lit":
                     return None
                 prefix = str(parts[i - 1][1]).rsplit(" ", 1)[-1].rsplit("|", 1)[-1]
-                return prefix or None
+                # A GitHub link is matched by meaning (http, host case), so its literal text is no needle.
+                return prefix if prefix and not _GITHUB.search(prefix) else None
         return None
 
     @staticmethod
@@ -204,7 +215,10 @@ class Template:
 
     def _literal(self, text: str) -> str:
         """The regex of a literal: a run of spaces matches one or more (in a table row, any). Inside the literal
-        the run is possessive: the character after it is never a space."""
+        the run is possessive: the character after it is never a space. A GitHub profile link's start matches
+        however the link is spelled (see _GITHUB)."""
+        if _GITHUB.search(text):
+            return _GITHUB_REGEX.join(self._literal(piece) if piece else "" for piece in _GITHUB.split(text))
         spaces = " *" if self.table else " +"
         chunks = re.split(r" +", text)
         out = [re.escape(chunks[0])]
@@ -242,7 +256,9 @@ class Template:
         """The regex of these parts; with `backref`, a second {login} must repeat the first exactly."""
         out = []
         for i, (kind, value) in enumerate(parts):
-            if kind == "lit":
+            if kind == "lit" and parts is self.parts and i == len(parts) - 1 and self._open_end:
+                out.append(self._literal(str(value)[:-1].rstrip(" ")) + r"(?: *\|)?")
+            elif kind == "lit":
                 out.append(self._literal(str(value)))  # NBSP and tabs are already plain spaces
             elif kind == "field":
                 n = self._counts.get(str(value), 0) + 1
@@ -252,6 +268,8 @@ class Template:
                     out.append("(?P=login)")
                 else:
                     out.append(f"(?P<{group}>{self._field_regex(str(value), self._after(parts, i))})")
+                if value == "login" and i and parts[i - 1][0] == "lit" and _github_end(str(parts[i - 1][1])):
+                    out.append("/?")  # https://github.com/ada/ is the same profile
             else:
                 out.append(f"(?:{self._regex(value, backref=backref)})?")  # type: ignore[arg-type]
         return "".join(out)
@@ -259,17 +277,37 @@ class Template:
     def parse(self, line: str) -> Parsed | None:
         """Read a normalized line; None when it has none of the template's shapes.
 
-        With variants, the first shape that reads a login wins, else the first that reads the line."""
-        first = self._parse_one(line)
-        if not self.variants or (first is not None and first.login):
-            return first
-        for other in self.variants:
+        With variants, the most specific shape that reads the line wins: the one that binds the most fields,
+        then the one whose literal text covers most of the line; on a tie, the first (the template's own)."""
+        best = self._parse_one(line)
+        if not self.variants:
+            return best
+        rank = _specificity(best, line) if best is not None else None
+        for shape, other in enumerate(self.variants, 1):
             got = other._parse_one(line)
-            if got is not None and (got.login or first is None):
-                if got.login:
-                    return got
-                first = got
-        return first
+            if got is None:
+                continue
+            mine = _specificity(got, line)
+            if rank is None or mine > rank:
+                best, rank = dataclasses.replace(got, shape=shape), mine
+        return best
+
+    def shape(self, parsed: Parsed) -> Template:
+        """The shape (this template or one of its variants) that read `parsed`."""
+        return self.variants[parsed.shape - 1] if 0 < parsed.shape <= len(self.variants) else self
+
+    def unreachable(self) -> list[tuple[str, str]]:
+        """The variants no line reaches, each with the shape that reads its lines instead (a more specific
+        one, or an earlier one as specific). Checked on sample lines: each variant rendered with every field,
+        and with its required fields only."""
+        out = []
+        for shape, other in enumerate(self.variants, 1):
+            needed = {str(v) for k, v in other.parts if k == "field"}
+            lines = [x for x in (_sample(other, set(FIELDS)), _sample(other, needed)) if x is not None]
+            winners = [got for x in lines if (got := self.parse(x)) is not None and got.shape != shape]
+            if lines and len(winners) == len(lines):
+                out.append((other.source, self.shape(winners[0]).source))
+        return out
 
     def _parse_one(self, line: str) -> Parsed | None:
         m = self.regex.fullmatch(line)
@@ -305,7 +343,7 @@ class Template:
 
     def render_parsed(self, parsed: Parsed, login: str | None = None) -> str | None:
         """What was read, in this template's shape (with another login when given)."""
-        return self.render(
+        return self.shape(parsed).render(
             parsed.name,
             parsed.login if login is None else login,
             parsed.affiliation,
@@ -326,3 +364,38 @@ class Template:
             else:
                 out.append(self._render(value, values) or "")  # type: ignore[arg-type]
         return "".join(out)
+
+
+def _github_end(literal: str) -> bool:
+    """Whether a literal ends with the start of a GitHub profile link (the login comes next)."""
+    found = list(_GITHUB.finditer(literal))
+    return bool(found) and found[-1].end() == len(literal)
+
+
+def _specificity(parsed: Parsed, line: str) -> tuple[int, int]:
+    """How specific the shape that read `line` is: the fields it bound, then its literal characters."""
+    values = [parsed.name, parsed.affiliation or "", *(v for _k, v in parsed.extra)]
+    bound = sum(1 for v in values if v) + (1 if parsed.login else 0)
+    held = sum(len(v) for v in values) + sum(len(x) for x in parsed.logins)
+    return bound, len(line) - held
+
+
+def _sample(tpl: Template, fields: set[str]) -> str | None:
+    """`tpl` rendered with sample values for `fields` only."""
+    values: dict[str, str | None] = {f: _SAMPLE[f] if f in fields else None for f in FIELDS}
+    name, login, affiliation = values.pop("name") or "", values.pop("login") or "", values.pop("affiliation")
+    return tpl.render(name, login, affiliation, 1, **values)
+
+
+# Sample values to render a shape with, to find the variants no line reaches (Template.unreachable).
+_SAMPLE = {
+    "name": "Ada Lovelace",
+    "login": "ada",
+    "affiliation": "Analytical Engines",
+    "email": "ada@example.org",
+    "url": "https://ada.example",
+    "commit": "3f9c2b1aa",
+    "slug": "ada-lovelace",
+    "id": "ada_1",
+    "text": "Ada",
+}

@@ -45,7 +45,8 @@ class LetterConfig(_Strict):
     )
     line_variants: list[str] = Field(
         [],
-        description="Other shapes a line may have (e.g. '- @{login} <{email}>'), tried after 'line'; "
+        description="Other shapes a line may have (e.g. '- @{login} <{email}>'): of the shapes that read a line, "
+        "the one binding the most fields wins, then the one with the most fixed text, then the first; "
         "suggestions always use 'line'.",
     )
     pattern: str | None = Field(

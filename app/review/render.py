@@ -66,7 +66,10 @@ def check_report(verdict: Verdict, letter_path: str, *, lands: bool = True) -> C
             "withdraw": f"Withdrawal by {_who(verdict)} is valid",
             "amend": f"Change to the signature of {_who(verdict)} is valid",
         }
-        lines = [f"- {s.name} (@{s.login}), `{s.path}` line {s.line}" for s in verdict.signatures]
+        # A name a trusted maintainer adds for someone else has no login (issue 23).
+        lines = [
+            f"- {s.name}{f' (@{s.login})' if s.login else ''}, `{s.path}` line {s.line}" for s in verdict.signatures
+        ]
         then = "undersigned will land this on the default branch." if lands else "A maintainer can merge it."
         summary = "\n".join([f"Everything checks out. {then}", "", *lines])
         if verdict.skipped:

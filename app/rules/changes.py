@@ -86,7 +86,7 @@ def _owner(tpl: Template, text: str, owned: Ownership, author: Author) -> _Owner
             return _Owner(login_key(author.login), author.login, o.id if o.id is not None else author.id)
     if owners:
         return _Owner(login_key(owners[0].login), owners[0].login, owners[0].id)
-    found = salvage(text)[1] if parsed is None else None
+    found = salvage(text)[1] if parsed is None and "login" in tpl.fields else None  # never read one out of text
     if found:
         return _Owner(login_key(found), found, None)
     return _Owner("\0" + text, "", None)
@@ -131,6 +131,8 @@ def read_list(
         tpl, outside, removed_lines, added_lines, len(diff.removed) - len(removed_lines), trusted=is_trusted
     )
     text_changed = len(removed_lines) < len(diff.removed) or len(added_lines) + len(astray) < len(diff.added)
+    if letter.order == "sorted" and removed_lines and added_lines:
+        removed_lines, added_lines = _without_moves(config, path, head_text, removed_lines, added_lines)
     if not removed_lines and not added_lines and not astray:
         return Reading()  # the list is as it was: a change of the letter's text, or of nothing
     head_lines: Section | None = None  # split only when the sorted-order check needs neighbours
@@ -165,11 +167,15 @@ def read_list(
             problems += control_problems(text, (), (path, line))
             continue
         problems += line_problems(
-            parsed, rules, (path, line), fixer, author=who.login, name_required="name" in tpl.fields
+            parsed, rules, (path, line), fixer, author=who.login, name_required="name" in tpl.shape(parsed).own_fields
         )
         problems += control_problems(text, problems, (path, line))
-        key = login_key(parsed.login) if parsed.login else author_k
-        login = parsed.login or who.login
+        # A trusted maintainer's line without a login is for the person it names, not for the maintainer.
+        # (Their own line, amended, stays theirs.)
+        for_other = is_trusted and not parsed.login and "name" in tpl.shape(parsed).own_fields
+        for_other = for_other and author_k not in removed
+        key = login_key(parsed.login) if parsed.login else "\0" + text if for_other else author_k
+        login = parsed.login or ("" if for_other else who.login)
         signatures.append(Signature(parsed.name, login, parsed.affiliation, path, line, text))
         # A replaced line is judged by whose it was (ownership_problems), not as a new signature.
         # An invalid login's problem already carries the fix with the author's own login.
@@ -185,12 +191,12 @@ def read_list(
         if key in seen:
             problems.append(problem("duplicate-signer", path, line, login=login, where=" in this PR"))
         seen.add(key)
-        prior = _prior(base_text, base, tpl, login, who, owned)
-        if prior is None and now is not None and current_text is not None:
+        prior = _prior(base_text, base, tpl, login, who, owned) if not for_other else None
+        if prior is None and now is not None and current_text is not None and not for_other:
             prior = _prior(current_text, now, tpl, login, who, owned)
         if prior is not None:
             problems.append(problem("duplicate-signer", path, line, login=login, where=f" on line {prior + 1}"))
-        changes.append(Change("add", path, login, text, None, skey, account))
+        changes.append(Change("add", path, login, text, None, skey, account, who.login if for_other else None))
         if misplaced is None and letter.order == "append":
             later = any(k > index and head.holds(k) for k in diff.kept_in_window)
             if later or has_text(head_text, diff.head_end, head.end_offset):
@@ -213,6 +219,33 @@ def read_list(
 
     problems += ownership_problems(changes, rules, who, line_of)
     return Reading(tuple(changes), tuple(signatures), tuple(problems), text_changed, False, placement_fixed)
+
+
+def _without_moves(
+    config: Config, path: str, head_text: str, removed: list[tuple[int, str]], added: list[tuple[int, str]]
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The list's changes without the lines the PR only moved into their sorted place: a placement fix, not an
+    edit of anyone's line. It never lands (landing puts new lines in their place itself, `merge.fix_placement`)."""
+    letter, tpl = config.letter, line_template(config.letter)
+    gone: dict[str, list[int]] = {}
+    for i, text in removed:
+        gone.setdefault(text, []).append(i)
+    section: Section | None = None
+    moved_from: set[int] = set()
+    moved_to: set[int] = set()
+    for j, text in added:
+        spots = [i for i in gone.get(text, ()) if i not in moved_from]
+        parsed = tpl.parse(text) if spots else None
+        if parsed is None:
+            continue
+        section = section or split_section(path, head_text, letter)
+        key = sort_key(parsed.name, parsed.login, letter.sort_key)
+        if misplaced_sorted(letter, tpl, section.lines, j - len(section.head), key) is None:
+            moved_from.add(spots[0])
+            moved_to.add(j)
+    if not moved_to:
+        return removed, added
+    return [x for x in removed if x[0] not in moved_from], [x for x in added if x[0] not in moved_to]
 
 
 _STRAY = {
@@ -253,7 +286,7 @@ def _astray(
 def _unreadable(tpl: Template, text: str, path: str, line: int, author: str, *, trusted: bool) -> list[Problem]:
     """A line that does not fit: the format fixed when that keeps whose it is, else no line offered."""
     template = tpl.source  # the letter's `line`, as configured
-    found = salvage(text)[1]
+    found = salvage(text)[1] if "login" in tpl.fields else None  # a login-free letter names nobody's account
     if found and not trusted and login_key(found) != login_key(author) and is_valid_login(found):
         return [
             problem("line-format", path, line, None, template=template),

@@ -25,6 +25,8 @@ from config.model import SignerRules
 def suggest_line(tpl: Template, text: str, login: str | None, number: int = 1) -> str | None:
     """The line rewritten in the template's format, with `login` when given; None if no name is found."""
     name, found_login, affiliation = salvage(text)
+    if "login" not in tpl.fields:
+        found_login = login = None  # a letter without logins never reads one out of other text (a link's @me)
     if found_login is None and not _LOOKS_LIKE_ITEM.match(text):
         return None  # not an attempt at a signature (a paragraph of the letter, say): nothing to suggest
     if found_login and login and login_key(found_login) != login_key(login):

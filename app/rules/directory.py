@@ -19,7 +19,7 @@ from app.rules.letter import (
 from app.rules.lineformat import salvage
 from app.rules.model import Author, Change, Reading, Snapshots
 from app.rules.problems import Problem, problem
-from app.rules.text import clean_name, login_key
+from app.rules.text import clean_name, login_key, normalize_line
 from app.template import Parsed, Template
 from config.model import Config
 
@@ -44,6 +44,13 @@ def _owner(config: Config, path: str, text: str | None, owned: Ownership, who: A
     return "", None
 
 
+def _has_login(config: Config) -> bool:
+    """Whether the letter's files can carry a login at all (else none is ever read out of other text)."""
+    tpls = file_templates(config.letter)
+    shapes = (tpls.name, *tpls.fields.values(), *tpls.optional.values(), *([tpls.content] if tpls.content else []))
+    return any("login" in t.fields for t in shapes)
+
+
 def _signer_of(name_tpl: Template, path: str) -> str:
     """What makes a file name someone's: its login (`ada` and `ada.txt` are one signer), else the name."""
     base = path.rsplit("/", 1)[-1]
@@ -57,6 +64,11 @@ _KEY_LINE = re.compile(r"^\s*[\w-]+\s*:(?:\s|$)", re.MULTILINE)
 def _name_guess(config: Config, text: str) -> str:
     """The signer's name in a file that does not read: the value of a key holding {name}, or plain text."""
     tpls = file_templates(config.letter)
+    if tpls.content is not None:
+        # Content that fits the letter's shape is the signer's as written; only the file's name was wrong.
+        read = tpls.content.parse("\n".join(normalize_line(x) for x in text.strip("\n").split("\n")))
+        if read is not None and read.name:
+            return clean_name(read.name)
     keys = {k for k, t in {**tpls.fields, **tpls.optional}.items() if "name" in t.fields}
     for raw in text.splitlines():
         key, sep, value = raw.partition(":")
@@ -69,7 +81,7 @@ def _name_guess(config: Config, text: str) -> str:
 
 def _suggest_file(config: Config, text: str, author: str) -> str | None:
     """The file rewritten in the letter's shape, unless that would make it someone else's."""
-    found = salvage(text)[1]
+    found = salvage(text)[1] if _has_login(config) else None
     if found and login_key(found) != login_key(author):
         return None
     name = _name_guess(config, text)
@@ -121,7 +133,9 @@ def read_directory(
             problems.append(problem("file-format", path, 1, fix, reason=reason))
             continue
         problems += line_problems(parsed, rules, (path, 1), fixer, author=who.login, name_required=name_required)
-        login = parsed.login or who.login
+        # A trusted maintainer's new file without a login is for the person it names, not for the maintainer.
+        for_other = is_trusted and old is None and not parsed.login and bool(parsed.name)
+        login = parsed.login or ("" if for_other else who.login)
         signatures.append(Signature(parsed.name, login, parsed.affiliation, path, 1, new))
         # Editing an existing file is judged by whose it was (ownership_problems).
         mismatch = parsed.login and login_key(parsed.login) != author_k
@@ -138,10 +152,10 @@ def read_directory(
         present = {p.casefold() for p in (*base, *(current or ()))}
         if _signer_of(tpls.name, path) in base_names:
             problems.append(problem("duplicate-signer", path, 1, login=login, where=""))
-        elif prior := [k for k in owned.keys_of(who.login, who.id) if k.casefold() in present]:
+        elif not for_other and (prior := [k for k in owned.keys_of(who.login, who.id) if k.casefold() in present]):
             problems.append(problem("duplicate-signer", path, 1, login=login, where=f" in `{prior[0]}`"))
         account = who.id if login_key(login) == author_k else None
-        changes.append(Change("add", path, login, new, None, None, account))
+        changes.append(Change("add", path, login, new, None, None, account, who.login if for_other else None))
     problems += ownership_problems(changes, rules, who, lambda change: 1)
     if current is not None:
         now = {p.casefold() for p in current}

@@ -16,6 +16,9 @@ HEADER = (
     "# undersigned ledger: the GitHub account that owns each signature undersigned landed.\n"
     "# account id, login, then the signature's line or file. Written with each signature; do not edit.\n"
 )
+# A signature a trusted maintainer added for someone else has no account: `-<TAB>by:maint<TAB>line`. It records
+# who added it; nobody owns it (only trusted maintainers may change it). No GitHub login holds a ':'.
+ADDED_BY = "by:"
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ def parse_ledger(text: str | None) -> Ownership:
         if len(parts) != 3 or not parts[2]:
             continue
         ident, login, key = parts
+        if login.startswith(ADDED_BY):
+            continue  # added by a maintainer for someone without an account: owned by nobody
         account = int(ident) if ident.isdigit() else None
         found.setdefault(key, []).append(Owner(account, login))
     return Ownership({k: tuple(v) for k, v in found.items()})
@@ -67,7 +72,8 @@ def parse_ledger(text: str | None) -> Ownership:
 
 def _entry(change: Change, key: str) -> str:
     ident = "-" if change.account is None else str(change.account)
-    return f"{ident}\t{change.login}\t{key}\n"
+    login = change.login or (f"{ADDED_BY}{change.by}" if change.by else "")
+    return f"{ident}\t{login}\t{key}\n"
 
 
 def update_ledger(text: str | None, changes: Sequence[Change], *, folder: bool) -> str:

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import yaml
+from slugify import slugify as _slugify
 
 from app.rules.signature_yaml import control_problem, value_problem, yaml_of
-from app.rules.text import clean_name, fold, normalize_line
+from app.rules.text import clean_name, normalize_line
 from app.template import Parsed, Template
 from config.model import FILE_NAME_FIELDS, LetterConfig
 
@@ -153,9 +154,21 @@ def needs_name(cfg: LetterConfig) -> bool:
     return any("name" in t.fields for t in (*tpls.fields.values(), *([tpls.content] if tpls.content else [])))
 
 
+# What people type for an apostrophe: ASCII, the typographic ones, the modifier letters, a backtick, an acute.
+_APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02bb`\u00b4\u2032]")
+
+
 def slugify(name: str) -> str:
-    """The name as a file-name slug: accents folded, lower case, words joined by hyphens."""
-    return "-".join(re.findall(r"[a-z0-9]+", fold(name)))
+    """The name as a file-name slug (README, "Gallery"): transliterated to ASCII by python-slugify (text-unidecode:
+    `Işık` -> `isik`, `Łucja` -> `lucja`, `Ада` -> `ada`), lower case, every other run of characters one
+    hyphen; an apostrophe of any kind separates words (`O'Neil` -> `o-neil`). HTML entities are not decoded."""
+    return _slugify(_APOSTROPHES.sub("'", name), entities=False, decimal=False, hexadecimal=False)
+
+
+def slugs(name: str) -> tuple[str, ...]:
+    """Every slug accepted for a name: the slug, and the slug with the apostrophes dropped (`ana-oneil`)."""
+    first, second = slugify(name), slugify(_APOSTROPHES.sub("", name))
+    return (first,) if second == first else (first, second)
 
 
 def parse_signature_file(path: str, text: str, cfg: LetterConfig) -> Parsed | str:
@@ -221,9 +234,10 @@ def slug_problem(path: str, name: str, cfg: LetterConfig) -> str | None:
     base = path.rsplit("/", 1)[-1]
     by_name = file_templates(cfg).name.parse(base)
     slug = by_name.value("slug") if by_name is not None else None
-    want = slugify(name)
-    if slug is None or not want or slug == want or re.fullmatch(re.escape(want) + r"-\d+", slug):
+    wants = [x for x in slugs(name) if x]
+    if slug is None or not wants or any(slug == w or re.fullmatch(re.escape(w) + r"-\d+", slug) for w in wants):
         return None
+    want = wants[0]
     return f"the file name should be made from the name: `{base.replace(slug, want, 1)}`"
 
 

@@ -22,7 +22,13 @@ def salvage(line: str) -> tuple[str, str | None, str | None]:
     login = logins[0].strip(".-") if logins else None
     rest = body[m.start() :] if m else ""
     rest = re.sub(r"\[[^\]]*\]\([^)]*\)|https?:/*\S*|@[\w.-]+|github\.com/\S*", " ", rest)
+    emptied = 1
+    while emptied:  # what held only the link: "([@kim](...)), of Foo" -> "of Foo"; each pass shortens the text
+        rest, emptied = _EMPTY_BRACKETS.subn(" ", rest)
     return name, login, _unwrap(rest.strip(" ,;:[]-")) or None
+
+
+_EMPTY_BRACKETS = re.compile(r"(?:\(\s*\)|\[\s*\]|<\s*>)+")
 
 
 def _unwrap(text: str) -> str:

@@ -26,6 +26,9 @@ LINT_MESSAGES = {
     "folder that holds the letter.",
     "no-start-marker": "`{file}` has no line `{marker}`, the line the signature list starts after: add it "
     f"just above the list, or fix `letter.start_after` in {CONFIG_PATH}.",
+    "unreachable-variant": "The line variant `{variant}` is never used: `{winner}` reads every line it reads, and "
+    "is as specific or more (as many fields bound and as much fixed text). Remove the variant, or give it a field "
+    f"or fixed text of its own, in `letter.line_variants` in {CONFIG_PATH}.",
 }
 _NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[-*+])?\s*")  # "12. " or "- ": the same signature, numbered anew
 _BRACKETS = (("(", ")"), ("[", "]"))
@@ -43,11 +46,13 @@ def _missing(path: str, text: str | None, marker: str | None) -> Problem:
 
 @dataclass(frozen=True)
 class LintReport:
-    """Problems (the letter is not clean) and notes (harmless formatting undersigned reads fine)."""
+    """Problems (the letter is not clean), notes (harmless formatting undersigned reads fine) and warnings
+    (the config has a part that does nothing, such as a line variant no line can reach)."""
 
     signatures: int
     problems: tuple[Problem, ...]
     notes: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
     # List letters: the lines (1-based) the template does not read. What `init` reports; not part of the verdict.
     unread: tuple[int, ...] = field(default=(), compare=False)
 
@@ -61,11 +66,17 @@ def lint_letter(config: Config, files: Mapping[str, str], ownership: Ownership |
 
     With the ledger's `ownership`, an account that owns two signatures still in the letter is a duplicate."""
     report = _lint_directory(config, files) if config.letter.directory is not None else _lint_list(config, files)
+    if config.letter.directory is None:
+        warnings = tuple(
+            lint_problem("unreachable-variant", CONFIG_PATH, None, variant=variant, winner=winner)
+            for variant, winner in line_template(config.letter).unreachable()
+        )
+        report = LintReport(report.signatures, report.problems, report.notes, warnings, report.unread)
     if ownership is None or not ownership.owners_by_key:
         return report
     extra = _owned_twice(config, files, ownership)
     problems = sorted((*report.problems, *extra), key=lambda p: (p.path or "", p.line or 0))
-    return LintReport(report.signatures, tuple(problems), report.notes, report.unread)
+    return LintReport(report.signatures, tuple(problems), report.notes, report.warnings, report.unread)
 
 
 def _owned_twice(config: Config, files: Mapping[str, str], ownership: Ownership) -> list[Problem]:
@@ -126,10 +137,11 @@ def _lint_list(config: Config, files: Mapping[str, str]) -> LintReport:
             unread.append(lineno)
             fix = suggest_line(tpl, line, None)
             problems.append(problem("line-format", path, lineno, fix, template=letter.line))
-            handles[index] = mentioned_logins(line)
+            handles[index] = mentioned_logins(line) if "login" in tpl.fields else ()
         else:
             parsed_at[index] = parsed
-            problems += line_problems(parsed, rules, (path, lineno), fixer, name_required=name_required)
+            required = name_required and "name" in tpl.shape(parsed).own_fields
+            problems += line_problems(parsed, rules, (path, lineno), fixer, name_required=required)
             handles[index] = parsed.logins
     count = len(parsed_at) + (read.clear if read is not None else 0)
     problems += _duplicates(path, offset, read, handles, len(lines))
@@ -146,7 +158,7 @@ def _lint_list(config: Config, files: Mapping[str, str]) -> LintReport:
         keyed = [(sort_key(name, login, letter.sort_key), offset + i, name) for i, name, login in rows]
         problems += _misordered(keyed, path, letter.sort_key)
     problems.sort(key=lambda p: p.line or 0)
-    return LintReport(count, tuple(problems), tuple(notes), tuple(unread))
+    return LintReport(count, tuple(problems), tuple(notes), unread=tuple(unread))
 
 
 def _duplicates(

@@ -34,9 +34,10 @@ class Change:
     old: str | None = None  # the line or file content it removes or replaces
     sort: tuple[str, str] | None = None  # sort key of the new line, for placement
     account: int | None = None  # the owner's numeric GitHub id, recorded in the ledger when landing
+    by: str | None = None  # a trusted maintainer who adds this signature for someone else (then no login)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "action": self.action,
             "path": self.path,
             "login": self.login,
@@ -44,6 +45,9 @@ class Change:
             "old": self.old,
             "account": self.account,
         }
+        if self.by is not None:
+            out["by"] = self.by
+        return out
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,9 @@ MESSAGES: dict[str, str] = {
     "to change your line, edit it instead of adding a new one.",
     "edits-others-line": "This PR {verb} the line of @{login}. Only @{login} may change or remove "
     "their own signature; please undo this change.",
-    "edits-unowned-line": "This PR {verb} a line that was in the letter before undersigned kept track of "
-    "who signed, so nobody can tell whose it is. Only the letter's maintainers may change it; please undo "
-    "this change and ask them.",
+    "edits-unowned-line": "This PR {verb} a line that no GitHub account owns: it was in the letter before "
+    "undersigned kept track of who signed, or a maintainer added it for someone. Only the letter's maintainers "
+    "may change it; please undo this change and ask them.",
     "list-start-changed": "This PR removes or changes the `{marker}` line that the signature list starts "
     "after. Please keep that line as it is and add only your signature below it.",
     "too-many-lines": "This PR adds {count} signatures; at most {limit} per PR is allowed. Please keep "

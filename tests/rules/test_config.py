@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import yaml
 from pydantic import BaseModel
 
+from app.rules import Author, Snapshots, evaluate
+from app.template import Template
 from config import Config, ConfigError, parse_config
 from config.model import LetterConfig
 from config.schema import render_schema
-from tests.helpers import DIRECTORY_CONFIG_YAML, ROOT, SEED_CONFIG_YAML
+from tests.helpers import DIRECTORY_CONFIG_YAML, NOW, ROOT, SEED_CONFIG_YAML
 
 
 def test_single_file_config_as_written() -> None:
@@ -122,3 +125,58 @@ def test_readme_gallery_configs_parse() -> None:
     assert len(blocks) >= 10
     for block in blocks:
         assert isinstance(parse_config(block.split("```")[0]), Config), block
+
+
+def _gallery() -> list[tuple[str, Config]]:
+    """Each gallery config with the sentence that introduces it (the paragraph just above its block)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Gallery") : readme.index("**When a change counts.**")]
+    out = []
+    chunks = section.split("```yaml\n")
+    for before, block in itertools.pairwise(chunks):
+        intro = before.split("```")[-1].strip().split("\n\n")[-1]
+        cfg = parse_config(block.split("```")[0])
+        assert isinstance(cfg, Config), block
+        out.append((intro, cfg))
+    return out
+
+
+def _example_files(cfg: Config, path: str) -> dict[str, str]:
+    """A signer's file at `path` (a README example), its fields filled with Ada's values."""
+    letter = cfg.letter
+    values = {"name": "Ada Lovelace", "login": "ada", "affiliation": "Analytical Engines", "text": "Lovelace, Ada"}
+    values |= {"email": "ada@example.org", "url": "https://ada.example", "commit": "3f9c2b1aa"}
+
+    def fill(template: str) -> str:
+        extra: dict[str, str | None] = {k: v for k, v in values.items() if k not in ("name", "login", "affiliation")}
+        text = Template(template, bullet=False).render(
+            values["name"], values["login"], values["affiliation"], 1, **extra
+        )
+        assert text is not None, template
+        return text
+
+    if letter.content is not None:
+        return {path: fill(letter.content) + "\n"}
+    body = yaml.safe_dump({k: fill(t) for k, t in (letter.fields or {}).items()}, sort_keys=False)
+    return {path: f"---\n{body}---\n" if letter.front_matter else body}
+
+
+def test_every_readme_gallery_example_is_accepted() -> None:
+    """Each gallery shape names an example (a line, or a signer's file) in backticks; the engine accepts it."""
+    gallery = _gallery()
+    assert len(gallery) >= 9
+    for intro, cfg in gallery:
+        letter = cfg.letter
+        spans = [s for i, s in enumerate(intro.split("`")) if i % 2]
+        if letter.directory is not None:
+            spans = [s for s in spans if s.startswith(letter.directory.rstrip("/") + "/")]
+        assert spans, f"no example in backticks for the gallery shape introduced by: {intro}"
+        for example in spans:
+            if letter.directory is not None:
+                before: dict[str, str] = {}
+                after = _example_files(cfg, example)
+            else:
+                head = f"Text\n\n{letter.start_after}\n" if letter.start_after else ""
+                before, after = {letter.file: head}, {letter.file: f"{head}{example}\n"}
+            verdict = evaluate(cfg, Snapshots(before, after), sorted(after), Author("ada", 1), NOW)
+            assert verdict.kind == "sign", (intro, example, verdict.problems)

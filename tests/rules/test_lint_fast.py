@@ -42,11 +42,11 @@ def reference(cfg: Config, files: Mapping[str, str]) -> LintReport:
         logins: Collection[str]
         if parsed is None:
             problems.append(problem("line-format", path, lineno, suggest_line(tpl, line, None), template=letter.line))
-            logins = mentioned_logins(line)
+            logins = mentioned_logins(line) if "login" in tpl.fields else ()  # issue 23: no login read out of text
         else:
             count += 1
             problems += line_problems(
-                parsed, rules, (path, lineno), line_fixer(tpl), name_required="name" in tpl.fields
+                parsed, rules, (path, lineno), line_fixer(tpl), name_required="name" in tpl.shape(parsed).own_fields
             )
             logins = parsed.logins
             if letter.order == "sorted":
