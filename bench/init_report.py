@@ -78,7 +78,7 @@ def gallery() -> list[tuple[str, Config]]:
     out = []
     for before, block in zip(section.split("```yaml\n")[:-1], section.split("```yaml\n")[1:], strict=True):
         config = parse_config(block.split("```")[0])
-        title = before.rsplit("```", 1)[-1].strip().split("\n\n")[-1].split("\n")[0].rstrip(":.")
+        title = " ".join(before.rsplit("```", 1)[-1].strip().split("\n\n")[-1].split()).rstrip(":.")
         if isinstance(config, Config):
             out.append((title, config))
     return out
@@ -190,11 +190,8 @@ def _row(row: Row, last: str) -> str:
     inf = row.inference
     letter = inf.config.letter if inf.config is not None else None
     shown = "" if letter is None else (letter.filename if letter.directory is not None else letter.line)
-    shown = shown.replace("|", "\\|")
-    return (
-        f"| {row.letter} | `{inf.source}` | {inf.existing} | {inf.accepted} | {100 * inf.share:.1f}% |"
-        f" `{shown}` |{last}"
-    )
+    shown, name = shown.replace("|", "\\|"), row.letter.replace("|", "\\|")
+    return f"| {name} | `{inf.source}` | {inf.existing} | {inf.accepted} | {100 * inf.share:.1f}% | `{shown}` |{last}"
 
 
 def main() -> None:
