@@ -16,6 +16,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("app.rules",),
     ("app.jobs",),
     ("app.github",),
+    ("app.affiliations",),  # verified affiliations: GitHub's facts in, marks on a verdict out
     ("app.review",),
     ("app.landing",),
     ("app.worker",),

@@ -34,6 +34,7 @@ class Change:
     old: str | None = None  # the line or file content it removes or replaces
     sort: tuple[str, str] | None = None  # sort key of the new line, for placement
     account: int | None = None  # the owner's numeric GitHub id, recorded in the ledger when landing
+    mark: str | None = None  # a verified affiliation (app.affiliations.match.Mark, encoded), recorded when landing
 
     def as_dict(self) -> dict[str, Any]:
         return {
