@@ -84,4 +84,3 @@ def records_after(config: Config, files: Mapping[str, str], changes: Sequence[Ch
     before = files.get(path)
     after = update_records(before, changes)
     return {} if after == (before or HEADER) else {path: after}
-
