@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from app.affiliations.recheck import Where, due, recheck
 from app.jobs.job import Job
 from app.jobs.store import Keys
 from app.logs import event
@@ -20,8 +21,11 @@ log = logging.getLogger("undersigned.reconcile")
 
 def reconcile(ctx: Context) -> None:
     default = ctx.api.repository(ctx.repo).default_branch
-    if not isinstance(ctx.config(default), Config):
+    config = ctx.config(default)
+    if not isinstance(config, Config):
         return  # not a letter (or its config is broken, which its PRs' checks already say)
+    if config.verify_affiliation != "off" and due(ctx.store, ctx.repo):
+        recheck(Where(ctx.api, ctx.store, ctx.texts, ctx.repo, default), config)  # weekly: marks that lapsed
     missing = [
         pr.number
         for pr in ctx.api.open_pulls(ctx.repo)

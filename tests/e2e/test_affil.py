@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+from app.affiliations.recheck import dropped_key, next_key
+from app.jobs.job import Job
 from tests.e2e.affil_support import LEDGER, REPO, config, letter, line, our_comment, set_config, sign_as
 from tests.github_sim import Demo, Simulator, person
 from tests.github_sim.routes_people import add_email, join_org
@@ -115,3 +118,32 @@ def test_require_hostile_matrix_each_gives_its_documented_result(app_world: Worl
     assert merged(sim, prs["private"])
     assert f"{users['private'].id}\tprivate\tMozilla\tmaintainer\tmaintainer\t" in letter(sim, LEDGER)
     golden("landed-verified-maintainer", our_comment(sim, prs["private"]))
+
+
+def test_a_lapsed_membership_loses_its_mark_and_keeps_its_signature(app_world: World) -> None:
+    sim, demo, service = app_world
+    set_config(sim, config("mark"))
+    world = sim.world
+    ada, grace = world.add_user("ada1"), world.add_user("grace1")
+    for who in (ada, grace):
+        join_org(world, "mozilla", who)
+    numbers = [sign_as(sim, u, line(u.login.title(), u.login, "Mozilla")) for u in (ada, grace)]
+    settle(sim, service)
+    assert all(merged(sim, n) for n in numbers)
+    assert "\tada1\tMozilla\torg\tmozilla\t" in letter(sim, LEDGER)
+    join_org(world, "mozilla", ada, public=False)  # made private: the public endpoint no longer shows it
+    store = service.runtime.queue.store
+    store.delete(next_key(REPO))  # a week has passed
+    before = len([c for c in sim.faults.log if c.path.startswith("/orgs/")])
+    service.runtime.queue.enqueue(Job("reconcile", demo.installation.id, REPO))
+    settle(sim, service)
+    probes = len([c for c in sim.faults.log if c.path.startswith("/orgs/")]) - before
+    assert probes == 2  # one per org-verified signer
+    records = letter(sim, LEDGER)
+    assert "\tada1\t" not in records and "\tgrace1\tMozilla\torg\tmozilla\t" in records
+    assert "Ada1, Mozilla [@ada1]" in letter(sim) and "Grace1, Mozilla [@grace1]" in letter(sim)  # the signature stays
+    assert json.loads(store.get(dropped_key(REPO)) or "[]")[0]["login"] == "ada1"  # the dashboard is told
+    # Until next week, reconciliation asks nothing more.
+    service.runtime.queue.enqueue(Job("reconcile", demo.installation.id, REPO))
+    settle(sim, service)
+    assert len([c for c in sim.faults.log if c.path.startswith("/orgs/")]) - before == 2
