@@ -33,6 +33,28 @@ def email_key(repo: str, account: int) -> str:
     return f"affil:email:{repo.lower()}:{account}"
 
 
+def keep_email_domain(
+    store: Store, repo: str, account: int, config: Config, affiliation: str, domains: list[str]
+) -> bool:
+    """The signing page saw the signer's verified addresses (as their domains only): keep the one domain that
+    verifies the affiliation they typed, for their PR's evaluation. Nothing else is kept, or logged."""
+    found = listed(config, affiliation)
+    if found is None:
+        return False
+    name, rule = found
+    matched = next((d for d in domains if domain_matches(rule, d)), None)
+    if matched is None:
+        return False
+    store.put(email_key(repo, account), f"{name}\t{matched}", EMAIL_TTL)
+    return True
+
+
+def wants_email(config: Config, affiliation: str) -> bool:
+    """Whether the signing page should look at the signer's verified addresses for this affiliation."""
+    found = listed(config, affiliation) if config.verify_affiliation != "off" else None
+    return found is not None and bool(found[1].domains)
+
+
 def notes_key(repo: str, number: int, sha: str) -> str:
     """The notes a valid head's evaluation gave: the thank-you comment after landing says them again."""
     return f"affil:notes:{repo.lower()}:{number}:{sha}"

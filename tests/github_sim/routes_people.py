@@ -22,7 +22,8 @@ def check_public_member(ctx: Ctx) -> Any:
 @route("GET", "/user/emails")
 def list_emails(ctx: Ctx) -> Any:
     # https://docs.github.com/en/rest/users/emails#list-email-addresses-for-the-authenticated-user: a user
-    # access token of a GitHub App needs the App's "Email addresses" user permission (read).
+    # access token of a GitHub App needs the App's "Email addresses" user permission (read): `emails` in the
+    # App's permissions as webhooks show them (the REST description names it `email_addresses`).
     user = ctx.need_user()
     token = ctx.world.tokens.get(ctx.actor.token or "")
     if token is not None and token.app is not None and token.app.permissions.get("emails") not in ("read", "write"):
