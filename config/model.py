@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.template import Template, TemplateError
 
@@ -294,3 +294,9 @@ class Config(_Strict):
         "(org, commit, email, maintainer), the domain or organization matched, and the date. Never an email "
         "address.",
     )
+
+    @field_validator("verify_affiliation", mode="before")
+    @classmethod
+    def _off_unquoted(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted `off` (or `no`) as false: it means the policy named off.
+        return "off" if value is False else value

@@ -112,3 +112,9 @@ def test_verify_command_reads_one_login_per_line_from_trusted_people_only() -> N
     assert maintainer_for(comments, "ada", ["maintainer"]) == "Maintainer"
     assert maintainer_for(comments[:1], "ada", ["maintainer"]) is None
     assert maintainer_for(comments, "grace", ["maintainer"]) is None
+
+
+def test_an_unquoted_off_is_the_policy_off() -> None:
+    assert cfg("verify_affiliation: off").verify_affiliation == "off"
+    assert cfg("verify_affiliation: require").verify_affiliation == "require"
+    assert isinstance(parse_config("verify_affiliation: true"), ConfigError)
