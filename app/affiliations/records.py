@@ -84,3 +84,9 @@ def records_after(config: Config, files: Mapping[str, str], changes: Sequence[Ch
     before = files.get(path)
     after = update_records(before, changes)
     return {} if after == (before or HEADER) else {path: after}
+
+
+def public_marks(text: str | None) -> dict[str, dict[str, str]]:
+    """Each verified signer's mark as the public outputs show it (signatures.json and .csv, the signing page's
+    list, the dashboard), by lower-cased login: affiliation, method, the domain or organization matched, date."""
+    return {r.login.lower(): r.mark.public() for r in parse_records(text)}

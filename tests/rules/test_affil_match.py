@@ -6,7 +6,7 @@ import pytest
 
 from app.affiliations.command import maintainer_for, verified_logins
 from app.affiliations.match import Mark, domain_matches, domain_of, listed, near
-from app.affiliations.records import HEADER, parse_records, record_of, update_records
+from app.affiliations.records import HEADER, parse_records, public_marks, record_of, update_records
 from app.github.models import Comment, User
 from app.rules.model import Change
 from config import Config, ConfigError, parse_config
@@ -118,3 +118,10 @@ def test_an_unquoted_off_is_the_policy_off() -> None:
     assert cfg("verify_affiliation: off").verify_affiliation == "off"
     assert cfg("verify_affiliation: require").verify_affiliation == "require"
     assert isinstance(parse_config("verify_affiliation: true"), ConfigError)
+
+
+def test_public_marks_say_method_and_match_never_an_address() -> None:
+    text = HEADER + "7\tAda\tMozilla\tcommit\tmozilla.org\t2026-12-06\n"
+    assert public_marks(text) == {
+        "ada": {"affiliation": "Mozilla", "method": "commit", "matched": "mozilla.org", "date": "2026-12-06"}
+    }
