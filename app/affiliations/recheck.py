@@ -69,7 +69,7 @@ def recheck(where: Where, config: Config, now: float | None = None) -> list[Reco
     batch = by_org[start : start + BATCH]
     lapsed = [r for r in batch if not api.public_member(r.mark.matched, r.login)]
     for record in lapsed:
-        store.put(member_key(record.mark.matched, record.login), "0", 3600.0)
+        store.delete(member_key(record.mark.matched, record.login))
     if start + BATCH >= len(by_org):
         store.put(cursor_key(repo), "0")
         store.put(next_key(repo), f"{(now or time.time()) + WEEK:.0f}")

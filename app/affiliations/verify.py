@@ -189,17 +189,17 @@ def commit_domain(compared: Comparison, pr: PullRequest) -> str | None:
 
 
 def member_of(facts: Facts, orgs: Sequence[str], login: str) -> str | None:
-    """The first organization `login` is a public member of: answers kept an hour; at most one request."""
+    """The first organization `login` is a public member of, with at most one request. A yes is kept an hour;
+    a no is not kept, so a signer who makes their membership public and comments `/recheck` is asked again."""
     asked = False
     for org in orgs:
-        kept = facts.store.get(member_key(org, login))
-        if kept is None:
-            if asked:
-                continue  # one request per signer per evaluation: the next evaluation asks this one
-            asked = True
-            kept = "1" if facts.api.public_member(org, login) else "0"
-            facts.store.put(member_key(org, login), kept, MEMBERSHIP_TTL)
-        if kept == "1":
+        if facts.store.get(member_key(org, login)) == "1":
+            return org
+        if asked:
+            continue  # one request per signer per evaluation: the next evaluation asks this one
+        asked = True
+        if facts.api.public_member(org, login):
+            facts.store.put(member_key(org, login), "1", MEMBERSHIP_TTL)
             return org
     return None
 
