@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
+from app.action.memory import MemoryBackend
+from app.action.run import ActionRun
 from app.affiliations.command import maintainer_for, verified_logins
 from app.affiliations.match import Mark, domain_matches, domain_of, listed, near
+from app.affiliations.recheck import due
 from app.affiliations.records import HEADER, parse_records, public_marks, record_of, update_records
+from app.github.api import Api
 from app.github.models import Comment, User
+from app.jobs.store import Store
 from app.rules.model import Change
 from config import Config, ConfigError, parse_config
 
@@ -125,3 +132,9 @@ def test_public_marks_say_method_and_match_never_an_address() -> None:
     assert public_marks(text) == {
         "ada": {"affiliation": "Mozilla", "method": "commit", "matched": "mozilla.org", "date": "2026-12-06"}
     }
+
+
+def test_the_action_never_runs_the_weekly_recheck() -> None:
+    """An Action run keeps nothing for the next one: the re-check would run on every scheduled run."""
+    run = ActionRun(cast(Api, object()), "o/r")
+    assert not due(run.store, "o/r") and due(Store(MemoryBackend()), "o/r")
