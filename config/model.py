@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.template import Template, TemplateError
 
@@ -213,6 +214,34 @@ class MergeConfig(_Strict):
 
 
 LabelRole = Literal["valid", "invalid", "landed"]
+# A domain as GitHub stores an email's: lower-case ASCII labels; "*." in front opts its subdomains in.
+_DOMAIN = r"^(\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$"
+_ORG = r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$"  # a GitHub organization's login
+
+
+class AffiliationRule(_Strict):
+    """How one affiliation (e.g. Mozilla) is verified: where its people have work addresses, and its organizations."""
+
+    # Exact domains; "*.mit.edu" also accepts every subdomain of mit.edu (and mit.edu itself).
+    domains: list[str] = Field(
+        [],
+        description="Email domains of the affiliation, matched exactly (mozilla.org never matches mozi11a.org "
+        "nor mozilla.org.evil.com). '*.mit.edu' opts into subdomains (csail.mit.edu) and mit.edu itself.",
+    )
+    # GitHub organizations whose public members belong to the affiliation (private members are never probed).
+    orgs: list[str] = Field(
+        [],
+        description="GitHub organizations (logins) whose public members are verified for this affiliation.",
+    )
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> AffiliationRule:
+        bad = [d for d in self.domains if not re.match(_DOMAIN, d)] + [o for o in self.orgs if not re.match(_ORG, o)]
+        if bad:
+            raise ValueError(f"not a lower-case domain or an organization login: {', '.join(bad)}")
+        if not self.domains and not self.orgs:
+            raise ValueError("an affiliation needs 'domains' or 'orgs' to be verified by")
+        return self
 
 
 class ReportConfig(_Strict):
@@ -245,3 +274,30 @@ class Config(_Strict):
         description="Offer the 'Sign with GitHub' page at /sign/{owner}/{repo}: people who do not use git sign "
         "there, and undersigned opens the pull request as them.",
     )
+    # Affiliations whose signatures undersigned verifies, by the name signers write (any other stays free text).
+    affiliations: dict[str, AffiliationRule] = Field(
+        {},
+        description="Affiliations undersigned verifies, keyed by the name a signer writes (compared ignoring case "
+        "and repeated spaces; 'Mozilla Corp.' is not 'Mozilla'). E.g. {Mozilla: {domains: [mozilla.org], orgs: "
+        "[mozilla]}}. Affiliations not listed stay free text and are never marked verified.",
+    )
+    # What a listed affiliation that cannot be verified does to the signature.
+    verify_affiliation: Literal["off", "mark", "require"] = Field(
+        "off",
+        description="off: no verification; mark: verified affiliations get a mark, unverified ones land "
+        "without it (the PR comment says how to verify); require: a listed affiliation that cannot be "
+        "verified is refused, saying how to verify it.",
+    )
+    # Where the marks are recorded (method, domain or org matched, date), in the commit that lands the signature.
+    verified_ledger: str = Field(
+        ".github/undersigned-verified.tsv",
+        description="The file recording each verified affiliation: account id, login, affiliation, method "
+        "(org, commit, email, maintainer), the domain or organization matched, and the date. Never an email "
+        "address.",
+    )
+
+    @field_validator("verify_affiliation", mode="before")
+    @classmethod
+    def _off_unquoted(cls, value: object) -> object:
+        # YAML 1.1 reads an unquoted `off` (or `no`) as false: it means the policy named off.
+        return "off" if value is False else value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.affiliations.command import is_verify
 from app.jobs.job import Job
 from handlers.models import IssueCommentEvent
 from handlers.router import Router
@@ -18,8 +19,12 @@ def recheck(event: IssueCommentEvent) -> list[Job]:
     if event.installation is None or event.repository is None or issue.pull_request is None:
         return []
     words = (comment.body or "").split()
-    if not words or words[0].lower() != COMMAND:
+    if not words:
         return []
+    if words[0].lower() != COMMAND:
+        # `/undersigned verify @login`: the evaluation reads the comment and trusts only `signers.trusted`.
+        verify = comment.author_association in MAINTAINERS and is_verify(comment.body or "")
+        return [Job("evaluate", event.installation.id, event.repository.full_name, issue.number)] if verify else []
     commenter = comment.user.login if comment.user else ""
     author = issue.user.login if issue.user else ""
     if commenter.lower() != author.lower() and comment.author_association not in MAINTAINERS:

@@ -17,6 +17,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("app.infer",),  # the config inferred from a letter: pure, over the rules
     ("app.jobs",),
     ("app.github",),
+    ("app.affiliations",),  # verified affiliations: GitHub's facts in, marks on a verdict out
     ("app.review",),
     ("app.landing",),
     ("app.worker",),

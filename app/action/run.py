@@ -15,6 +15,7 @@ from github import GithubException, RateLimitExceededException
 
 from app.action.env import INSTALLATION
 from app.action.state import GitHubStore
+from app.affiliations.recheck import next_key as recheck_key
 from app.github.api import Api
 from app.jobs.job import Job
 from app.logs import event
@@ -45,6 +46,9 @@ class ActionRun:
     def __init__(self, api: Api, repo: str) -> None:
         self.api, self.repo = api, repo
         self.store = GitHubStore(api)
+        # A run keeps nothing for the next: the weekly re-check of affiliation marks (app.affiliations.recheck)
+        # would run on every scheduled run, so it is the App's alone. Marked done for this run's lifetime.
+        self.store.put(recheck_key(repo), "inf")
         self.dispatcher = Dispatcher(OneToken(api), self.store, self.enqueue, CONFIG_TTL)
         self.pending: dict[str, Job] = {}
         self.reviewed: set[int] = set()

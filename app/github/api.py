@@ -165,6 +165,20 @@ class Api:
     def user(self, login: str) -> Account:
         return Account.model_validate(self.get(f"/users/{quote(login)}"))
 
+    def public_member(self, org: str, login: str) -> bool:
+        """Whether `login` is a public member of `org`: 204 yes, 404 no (private members read as no: only the
+        public endpoint is asked). https://docs.github.com/en/rest/orgs/members#check-public-organization-membership-for-a-user
+        """
+        with self._lock:
+            self.reads += 1
+        REQUESTS.labels(str(self.installation_id), "read").inc()
+        url = f"/orgs/{quote(org, safe='')}/public_members/{quote(login, safe='')}"
+        with self.reach.watch():
+            status, headers, raw = self.req.requestJson("GET", url)
+        if status in (204, 404):
+            return status == 204
+        raise self.req.createException(status, headers, _json(raw))
+
     def branch_sha(self, repo: str, branch: str) -> str:
         return str(self.get(f"/repos/{repo}/git/ref/heads/{quote(branch)}")["object"]["sha"])
 

@@ -91,12 +91,40 @@ class Commitish(_Model):
     sha: str
 
 
+class GitPerson(_Model):
+    email: str = ""
+
+
+class Verification(_Model):
+    """A commit's signature as GitHub checked it: `verified` only for a valid signature by a key of the account
+    that has the committer's email verified. https://docs.github.com/en/rest/commits/commits#get-a-commit"""
+
+    verified: bool = False
+    reason: str = "unsigned"
+
+
+class GitCommit(_Model):
+    author: GitPerson | None = None
+    committer: GitPerson | None = None
+    verification: Verification | None = None
+
+
+class CompareCommit(_Model):
+    """One commit of a comparison; `author` and `committer` are the accounts GitHub matched (null: none)."""
+
+    sha: str
+    commit: GitCommit = GitCommit()
+    author: User | None = None
+    committer: User | None = None
+
+
 class Comparison(_Model):
     """`GET /repos/{o}/{r}/compare/{base}...{head}`: the merge base, the base's tip, and changed files."""
 
     merge_base_commit: Commitish
     base_commit: Commitish
     files: list[CompareFile] = []
+    commits: list[CompareCommit] = []  # at most 250, oldest first
 
     @property
     def changed_paths(self) -> list[str]:

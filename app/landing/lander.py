@@ -6,6 +6,7 @@ import logging
 
 from prometheus_client import Counter
 
+from app.affiliations.verify import kept_notes
 from app.github.config_source import load_config
 from app.github.models import PullRequest
 from app.jobs.job import JobDeferredError
@@ -128,7 +129,8 @@ def after_landing(ctx: Context, config: Config, pr: PullRequest, sha: str) -> No
     Thank the signer in the comment, if there is one (no new comment: it would cost a write per
     signer on launch day), and set the labels."""
     ctx.reporter.forget_check(pr.head_sha)
-    body = comment_body(Verdict("sign"), pr.author, landed=sha)
+    notes = kept_notes(ctx.store, ctx.repo, pr)  # what its evaluation said of the affiliation, said again
+    body = comment_body(Verdict("sign", notes=notes), pr.author, landed=sha)
     ctx.reporter.comment(pr, body, only_if_exists=True, enabled=config.report.comment)
     ctx.reporter.labels(pr, config, "landed")
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from github import GithubException
 
+from app.affiliations.records import kept, records_after
 from app.github.models import PullRequest
 from app.jobs.ready import Ready
 from app.jobs.store import Keys
@@ -55,6 +56,7 @@ def merge_commit(
         for item, pr in batch:
             try:
                 result = apply_changes(config, current, item.change_list())
+                result.update(records_after(config, current, item.change_list()))
             except ApplyError as exc:
                 rejected.append((item, f"{exc} (`{exc.code}`)"))
                 continue
@@ -131,6 +133,11 @@ def current_files(ctx: Context, config: Config, tip: str) -> Layered:
         ledger = ctx.texts.get(ctx.api, ctx.repo, tip, letter.ledger)
         if ledger is not None:
             files.write({letter.ledger: ledger})
+    if kept(config):
+        # The verified affiliations: rewritten in the same commit as the signatures they mark.
+        verified = ctx.texts.get(ctx.api, ctx.repo, tip, config.verified_ledger)
+        if verified is not None:
+            files.write({config.verified_ledger: verified})
     return files
 
 

@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 from github import GithubException
 from prometheus_client import Counter
 
+from app.affiliations.verify import Facts, affirm, keep_notes
 from app.github.caches import LazyFiles
+from app.github.models import Comparison
 from app.jobs.ready import Ready, config_fingerprint
 from app.jobs.store import Keys
 from app.logs import event
@@ -64,13 +66,15 @@ def review(ctx: Context) -> Verdict | None:
     else:
         ctx.reporter.check(pr.head_sha, report)
     body = comment_body(verdict, pr.author)
-    ctx.reporter.comment(pr, body, only_if_exists=verdict.kind != "invalid", enabled=config.report.comment)
+    quiet = verdict.kind != "invalid" and not verdict.notes  # a verified affiliation is said, even when valid
+    ctx.reporter.comment(pr, body, only_if_exists=quiet, enabled=config.report.comment)
     role = "valid" if verdict.ok else ("invalid" if verdict.kind == "invalid" else None)
     ctx.reporter.labels(pr, config, role)
     close_if_stale(ctx, config, verdict)
     if lands:
         changes = [asdict(c) for c in verdict.land]
         item = Ready(pr.number, pr.head_sha, pr.author, changes, verdict.placement_fixed, config_fingerprint(config))
+        keep_notes(ctx.store, ctx.repo, pr, verdict.notes)
         ctx.ready.add(ctx.repo, item)
         ctx.queue("land")
     return verdict
@@ -129,7 +133,9 @@ def decide(ctx: Context, config: Config) -> Verdict | None:
         touched = letter.file in changed.paths  # else the head's letter is the base's: no read needed
         head = texts.letter(api, repo, pr.head_sha, letter.file) if touched else base
         current = texts.letter(api, repo, tip, letter.file) if touched and tip != merge_base else base
-        return evaluate_within(config, Snapshots(base, head, current), changed, author, ownership, seconds=ctx.budget)
+        texts_at = Snapshots(base, head, current)
+        verdict = evaluate_within(config, texts_at, changed, author, ownership, seconds=ctx.budget)
+        return affirm(config, verdict, _facts(ctx, config, compared, tip))
     prefix = letter.directory.rstrip("/") + "/"
     mine = [p for p in changed.paths if p.startswith(prefix)]
     base_files = texts.folder(api, repo, merge_base, letter.directory)
@@ -138,4 +144,11 @@ def decide(ctx: Context, config: Config) -> Verdict | None:
     head_files = LazyFiles(api, texts, repo, pr.head_sha, head_paths)
     now_files = texts.folder(api, repo, tip, letter.directory) if tip != merge_base and mine else base_files
     folder = Snapshots(base_files, head_files, now_files)
-    return evaluate_within(config, folder, changed, author, ownership, seconds=ctx.budget)
+    verdict = evaluate_within(config, folder, changed, author, ownership, seconds=ctx.budget)
+    return affirm(config, verdict, _facts(ctx, config, compared, tip))
+
+
+def _facts(ctx: Context, config: Config, compared: Comparison, tip: str) -> Facts:
+    """What verifying affiliations may read: the verified ledger at the tip is read only if needed."""
+    path = config.verified_ledger
+    return Facts(ctx.api, ctx.store, ctx.repo, ctx.pull, compared, lambda: ctx.texts.get(ctx.api, ctx.repo, tip, path))

@@ -119,4 +119,6 @@ def comment_body(verdict: Verdict, author: str, landed: str | None = None) -> st
             f"(edit the file in this pull request; undersigned checks again on every push):\n\n{fixes}\n\n"
             "Comment `/recheck` to have it checked again."
         )
+    if verdict.notes:
+        text += "\n\n" + "\n".join(f"- {note}" for note in verdict.notes)
     return f"{MARKER}\n{quiet_mentions(text, author)}\n"

@@ -35,6 +35,7 @@ class Change:
     sort: tuple[str, str] | None = None  # sort key of the new line, for placement
     account: int | None = None  # the owner's numeric GitHub id, recorded in the ledger when landing
     by: str | None = None  # a trusted maintainer who adds this signature for someone else (then no login)
+    mark: str | None = None  # a verified affiliation (app.affiliations.match.Mark, encoded), recorded when landing
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -47,6 +48,8 @@ class Change:
         }
         if self.by is not None:
             out["by"] = self.by
+        if self.mark is not None:
+            out["mark"] = self.mark
         return out
 
 

@@ -31,6 +31,7 @@ class Verdict:
     skipped: tuple[str, ...] = ()
     intent: str | None = None  # for an invalid PR, what it tried to do (sign, withdraw, amend)
     placement_fixed: bool = field(default=False)  # landing must put lines in their place itself
+    notes: tuple[str, ...] = ()  # plain notes for the signer that are not problems (a verified affiliation)
 
     @property
     def ok(self) -> bool:

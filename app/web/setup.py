@@ -28,7 +28,16 @@ from app.web.setup_guard import Gate, bind_state, state_of
 
 log = logging.getLogger("undersigned.setup")
 EVENTS = ["pull_request", "issue_comment", "check_run", "push"]  # installation events come to every App
-PERMISSIONS = {"contents": "write", "pull_requests": "write", "issues": "write", "checks": "write", "metadata": "read"}
+PERMISSIONS = {
+    "contents": "write",
+    "pull_requests": "write",
+    "issues": "write",
+    "checks": "write",
+    "metadata": "read",
+    # A user permission: the signing page reads the signer's verified addresses to verify an affiliation by its
+    # domain (only the domain is kept). Asked only when a letter verifies affiliations (app.affiliations).
+    "emails": "read",
+}
 OAUTH_CALLBACK = "/sign/callback"  # the signing page's OAuth callback (app/web/sign.py serves it)
 STATE_TTL = 3600.0
 

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from app.affiliations.verify import keep_email_domain, wants_email
 from app.logs import event
 from app.rules import Author
 from app.runtime import Runtime
@@ -272,6 +273,11 @@ async def _act(
         return RedirectResponse(f"/sign/{letter.repo}/pr/{again}", 303)
     try:
         with UserGitHub(state.settings.github_api_url, signer.token, state.settings.http_timeout) as gh:
+            if action != "withdraw" and signer.id is not None and wants_email(letter.config, typed["affiliation"]):
+                # Before the PR opens: its evaluation finds the domain (never the address) kept here.
+                domains = await run_in_threadpool(gh.verified_domains)
+                store, config = state.rt.queue.store, letter.config
+                keep_email_domain(store, letter.repo, signer.id, config, typed["affiliation"], domains)
             pr = await run_in_threadpool(gh.open_pull, letter, judged, signer.login)
     except SendError as exc:
         values["error"] = str(exc)

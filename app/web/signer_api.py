@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import httpx
 
+from app.affiliations.match import domain_of
 from app.github.api import Api
 from app.review.render import CHECK_NAME
 from app.web.signing import Letter, Plan
@@ -70,6 +71,20 @@ class UserGitHub:
 
     def me(self) -> dict[str, Any]:
         return dict(self._call("GET", "/user", "reading your account"))
+
+    def verified_domains(self) -> list[str]:
+        """The domains of the signer's verified addresses; the addresses themselves never leave this function.
+        Needs the App's "Email addresses" user permission; without it (403) there are none.
+        https://docs.github.com/en/rest/users/emails#list-email-addresses-for-the-authenticated-user"""
+        try:
+            found = self._call("GET", "/user/emails", "reading your verified addresses", params={"per_page": 100})
+        except SendError as exc:
+            if exc.status in (403, 404):
+                return []
+            raise
+        listed = found if isinstance(found, list) else []
+        domains = (domain_of(str(e.get("email", ""))) for e in listed if isinstance(e, dict) and e.get("verified"))
+        return sorted({d for d in domains if d})
 
     def administered(self) -> dict[int, set[str]]:
         """The App's installations this person can reach, each with the repos (lower-cased full names) they

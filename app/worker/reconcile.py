@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from app.affiliations.recheck import Where, due, recheck
 from app.jobs.job import Job
 from app.jobs.store import Keys
 from app.logs import event
@@ -27,6 +28,8 @@ def reconcile(ctx: Context) -> None:
         return
     if not isinstance(config, Config):
         return  # its config is broken, which its PRs' checks already say
+    if config.verify_affiliation != "off" and due(ctx.store, ctx.repo):
+        recheck(Where(ctx.api, ctx.store, ctx.texts, ctx.repo, default), config)  # weekly: marks that lapsed
     missing = [
         pr.number
         for pr in ctx.api.open_pulls(ctx.repo)

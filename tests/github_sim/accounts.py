@@ -47,6 +47,10 @@ class Accounts:
         self.check_suites: dict[int, CheckSuite] = {}
         self.listeners: list[Listener] = []
         self.acting: str | None = None  # the token of the request being handled (None: a test acting directly)
+        # Organizations' members: org login (lower) -> member login (lower) -> whether the membership is public.
+        self.orgs: dict[str, dict[str, bool]] = {}
+        # Commits carrying a signature made with a key of an account: sha -> that account's login.
+        self.signed: dict[str, str] = {}
 
     # --- time and ids ---------------------------------------------------------------------------
     def now(self) -> float:

@@ -27,6 +27,8 @@ class User:
     token: str = ""
     name: str | None = None
     site_admin: bool = False  # GitHub Enterprise Server's site administrator: may use /admin
+    # The account's email addresses, as GET /user/emails lists them: {email, verified, primary, visibility}.
+    emails: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def person(self) -> Person:

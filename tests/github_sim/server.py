@@ -45,6 +45,7 @@ class Simulator:
             routes_app,
             routes_git,
             routes_issues,
+            routes_people,
             routes_pulls,
             routes_repos,
         )

@@ -14,10 +14,36 @@ UNSIGNED = {"verified": False, "reason": "unsigned", "signature": None, "payload
 
 class GitShapes(BaseShapes):
     def author_of(self, email: str) -> User | None:
-        """The account a commit email belongs to: GitHub matches the noreply address "ID+login@users.noreply..."."""
+        """The account a commit email belongs to: GitHub matches the noreply address "ID+login@users.noreply...",
+        and any verified address of an account."""
         login = email.split("@", 1)[0].split("+", 1)[-1]
         found = self.world.users.get(login.lower())
-        return found if found is not None and email.startswith(f"{found.id}+") else None
+        if found is not None and email.startswith(f"{found.id}+"):
+            return found
+        return next((u for u in self.world.users.values() if _has_email(u, email, verified=True)), None)
+
+    def verification(self, sha: str, committer_email: str, when: int) -> JSON:
+        """A commit's verification object as GitHub computes it: a signature by a key of the account is
+        valid only when the committer's address is verified on that account.
+        https://docs.github.com/en/authentication/managing-commit-signature-verification/about-commit-signature-verification
+        """
+        signer = self.world.users.get(self.world.signed.get(sha, ""))
+        if signer is None:
+            return dict(UNSIGNED)
+        if _has_email(signer, committer_email, verified=True) or committer_email == signer.person.email:
+            reason, verified = "valid", True
+        elif _has_email(signer, committer_email, verified=False):
+            reason, verified = "unverified_email", False
+        else:
+            reason, verified = "bad_email", False
+        signature = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n"
+        return {
+            "verified": verified,
+            "reason": reason,
+            "signature": signature,
+            "payload": f"tree {sha}\n",
+            "verified_at": stamp(when) if verified else None,
+        }
 
     def git_commit(self, repo: Repository, sha: str) -> JSON:
         """git-commit: the Git Data API's commit."""
@@ -39,7 +65,7 @@ class GitShapes(BaseShapes):
             "parents": [
                 {"sha": p, "url": f"{api}/git/commits/{p}", "html_url": f"{html}/commit/{p}"} for p in info["parents"]
             ],
-            "verification": dict(UNSIGNED),
+            "verification": self.verification(sha, str(info["committer"]["email"]), int(self.world.now())),
         }
 
     def commit(self, repo: Repository, sha: str) -> JSON:
@@ -105,3 +131,7 @@ class GitShapes(BaseShapes):
             "download_url": f"{self.api}/{repo.full_name}/raw/{quote(ref)}/{quote(path)}" if kind == "file" else None,
             "_links": {"self": f"{url}?ref={quote(ref)}", "git": git_url, "html": html},
         }
+
+
+def _has_email(user: User, address: str, *, verified: bool) -> bool:
+    return any(e["email"].lower() == address.lower() and bool(e["verified"]) == verified for e in user.emails)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.affiliations.verify import unverified
 from app.rules import MESSAGES, Author, Snapshots, Verdict, evaluate
 from app.rules.lint import lint_letter
 from app.rules.model import ChangedFiles, FileChange
@@ -52,7 +53,9 @@ SORTED = config(
     "letter:\n  start_after: 'Signed,'\n  line: '- {name}, @{login}'\n  order: sorted\nmerge:\n  fix_placement: false\n"
 )
 NAMES = config("letter:\n  start_after: 'Signed,'\n  line: '- {name}'\n")
+HOW = "To verify Mozilla: make your membership of the GitHub organization mozilla public."
 SCENARIOS: dict[str, Verdict] = {
+    "affiliation-unverified": Verdict("invalid", problems=(unverified("Mozilla", "ada", HOW, "README.md", 38),)),
     "other-files-changed": _seed(with_line(seed_text(), ADA), changed=("README.md", "index.html")),
     "letter-text-changed": _seed(with_line(seed_text().replace("Signed,", "Signed by,\n\nSigned,"), ADA)),
     "letter-missing": evaluate(
