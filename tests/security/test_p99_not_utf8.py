@@ -21,23 +21,28 @@ def _problems(sim: Simulator, head: str) -> str:
                      for r in sim.world.check_runs.values() if r.head_sha == head)  # fmt: skip
 
 
+def _propose(sim: Simulator, login: str, repo: str, content: bytes) -> tuple[int, str]:
+    """A PR from a fork whose README.md is `content`, raw bytes (as `git push` can send): (number, head sha)."""
+    who = person(sim, login)
+    fork = who.fork(repo)
+    who.branch(fork, "sign")
+    sha = who.http.get(f"/repos/{fork}/contents/README.md", params={"ref": "sign"}).json()["sha"]
+    body = {"message": "Sign", "content": base64.b64encode(content).decode(), "branch": "sign", "sha": sha}
+    assert who.http.put(f"/repos/{fork}/contents/README.md", json=body).status_code == 200
+    opened = who.open_pr(repo, "sign", f"Add {login}", fork=fork)
+    return int(opened["number"]), str(opened["head"]["sha"])
+
+
 def test_a_signature_in_latin_1_is_refused_and_nothing_lands(sim: Simulator, tmp_path: Path) -> None:
     demo = seed(sim, {".github/undersigned.yml": DEMO_CONFIG, "README.md": LETTER})
     service = serve(sim, demo, tmp_path / "data")
     try:
         sim.world.add_user("zoe")
-        zoe = person(sim, "zoe")
-        fork = zoe.fork(demo.repo.full_name)
-        zoe.branch(fork, "sign")
-        sha = zoe.read(fork, "README.md", "sign")[1]
-        body = {"message": "Sign", "content": base64.b64encode(LETTER.encode() + ZOE).decode(), "branch": "sign"}
-        assert zoe.http.put(f"/repos/{fork}/contents/README.md", json={**body, "sha": sha}).status_code == 200
-        opened = zoe.open_pr(demo.repo.full_name, "sign", "Add zoe", fork=fork)
-        head = str(opened["head"]["sha"])
+        number, head = _propose(sim, "zoe", demo.repo.full_name, LETTER.encode() + ZOE)
         wait_until(lambda: "not valid UTF-8" in _problems(sim, head), 60, "the refusal")
         settle(sim, service, timeout=60)
         assert "`README.md` is not valid UTF-8 text" in _problems(sim, head)
-        assert not sim.world.pull(demo.repo, int(opened["number"])).merged
+        assert not sim.world.pull(demo.repo, number).merged
         found = demo.repo.git.read_path("refs/heads/main", "README.md")
         assert found is not None and found[1] == LETTER.encode()
     finally:
@@ -54,18 +59,10 @@ def test_a_letter_in_latin_1_is_never_rewritten(sim: Simulator, tmp_path: Path) 
     service = serve(sim, demo, tmp_path / "data")
     try:
         sim.world.add_user("ada")
-        ada = person(sim, "ada")
-        fork = ada.fork(demo.repo.full_name)
-        ada.branch(fork, "sign")
-        sha = ada.http.get(f"/repos/{fork}/contents/README.md", params={"ref": "sign"}).json()["sha"]
-        signed = original + (ADA + "\n").encode()
-        body = {"message": "Sign", "content": base64.b64encode(signed).decode(), "branch": "sign", "sha": sha}
-        assert ada.http.put(f"/repos/{fork}/contents/README.md", json=body).status_code == 200
-        opened = ada.open_pr(demo.repo.full_name, "sign", "Add ada", fork=fork)
-        head = str(opened["head"]["sha"])
+        number, head = _propose(sim, "ada", demo.repo.full_name, original + (ADA + "\n").encode())
         wait_until(lambda: "not valid UTF-8" in _problems(sim, head), 60, "the refusal")
         settle(sim, service, timeout=60)
-        assert not sim.world.pull(demo.repo, int(opened["number"])).merged
+        assert not sim.world.pull(demo.repo, number).merged
         found = demo.repo.git.read_path("refs/heads/main", "README.md")
         assert found is not None and found[1] == original  # byte for byte: no U+FFFD written back
     finally:
