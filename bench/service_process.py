@@ -77,6 +77,9 @@ class ServiceProcess:
                 pass
             time.sleep(0.05)
         else:
+            self.proc.kill()  # not left running (with its intake children) after the bench gives up on it
+            self.proc.wait()
+            self.log.close()
             raise RuntimeError("undersigned serve did not become ready")
         self.idle_mb = family_kb(self.proc.pid, "VmRSS") / 1024
         self.sampling.set()

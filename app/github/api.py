@@ -25,6 +25,14 @@ ETAGS_KEPT = 4096  # responses kept per installation for conditional requests
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
+class NotUtf8Error(ValueError):
+    """A file that is not valid UTF-8 text: read as text it would be altered, so it is refused (principle 1)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} is not valid UTF-8")
+        self.path = path
+
+
 class Api:
     """One installation's client. Every request is counted; every mutation waits for the pacer."""
 
@@ -137,7 +145,12 @@ class Api:
             # https://docs.github.com/en/rest/repos/contents#get-repository-content
             return None
         raw = base64.b64decode(data.get("content") or "")
-        return raw.decode("utf-8", "replace"), str(data["sha"])
+        try:
+            return raw.decode("utf-8"), str(data["sha"])
+        except UnicodeDecodeError:
+            # Decoded with replacement characters, the text would not be the file: what is judged, and what a
+            # landing writes back, must be the bytes themselves.
+            raise NotUtf8Error(path) from None
 
     def tree(self, repo: str, ref: str) -> list[TreeEntry]:
         found = self.get(f"/repos/{repo}/git/trees/{ref}", {"recursive": "1"})

@@ -9,6 +9,7 @@ from github import Auth, GithubIntegration, GithubRetry
 from app.github.api import Api
 from app.github.pacing import Pacer, SharedPacer
 from app.github.reach import Reach
+from app.github.signer import KeySigner
 from app.jobs.store import Store
 from app.settings import Settings
 
@@ -26,7 +27,7 @@ class GitHubApp:
             secondary_rate_wait=settings.secondary_rate_wait,
         )
         self.integration = GithubIntegration(
-            auth=Auth.AppAuth(settings.app_id, settings.private_key.get_secret_value()),
+            auth=Auth.AppAuth(settings.app_id, sign_func=KeySigner(settings.private_key.get_secret_value())),
             base_url=settings.github_api_url,
             timeout=settings.http_timeout,
             retry=retry,

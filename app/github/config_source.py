@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from github import GithubException
 
-from app.github.api import Api
+from app.github.api import Api, NotUtf8Error
 from config import CONFIG_PATH, Config, ConfigError
 from config.loader import ConfigIssue
 from config.resolve import EXTENDS, extends_target, resolve
@@ -14,7 +14,10 @@ Parsed = dict[str, Config | ConfigError]
 
 def load_config(api: Api, repo: str, ref: str, parsed: Parsed | None = None) -> Config | ConfigError | None:
     """The config at `ref` (None: no file, not a letter). `parsed` caches results by the blob shas read."""
-    found = api.file(repo, CONFIG_PATH, ref)  # always the default branch (or a commit on it), never a PR
+    try:
+        found = api.file(repo, CONFIG_PATH, ref)  # always the default branch (or a commit on it), never a PR
+    except NotUtf8Error:
+        return ConfigError((ConfigIssue("", "is not UTF-8 text", None),), CONFIG_PATH)
     if found is None:
         return None
     text, sha = found
@@ -26,7 +29,11 @@ def load_config(api: Api, repo: str, ref: str, parsed: Parsed | None = None) -> 
         refused = _not_readable(api, repo, target[0])
         if refused is not None:
             return ConfigError((ConfigIssue(EXTENDS, refused, None),))
-        base = _file_on_default_branch(api, *target)
+        try:
+            base = _file_on_default_branch(api, *target)
+        except NotUtf8Error:
+            issue = ConfigIssue(EXTENDS, f"names `{target[0]}:{target[1]}`, which is not UTF-8 text", None)
+            return ConfigError((issue,))
     key = f"{sha}:{base[1] if base else ''}"
     if parsed is not None and key in parsed:
         return parsed[key]
@@ -39,7 +46,10 @@ def load_config(api: Api, repo: str, ref: str, parsed: Parsed | None = None) -> 
 
 def extends_another(api: Api, repo: str, ref: str) -> bool:
     """Whether the config at `ref` takes values from another file (whose values must then not be shown)."""
-    found = api.file(repo, CONFIG_PATH, ref)
+    try:
+        found = api.file(repo, CONFIG_PATH, ref)
+    except NotUtf8Error:
+        return False
     return found is not None and isinstance(extends_target(found[0], repo), tuple)
 
 

@@ -17,7 +17,6 @@ from app.logs import event
 from app.review.context import Context
 from app.review.render import MARKER, CheckReport, comment_body
 from app.rules import Verdict
-from app.rules.text import login_key
 from config import Config, ConfigError
 
 log = logging.getLogger("undersigned.land")
@@ -99,16 +98,11 @@ def _land_batch(ctx: Context, waiting: list[Ready]) -> None:
 
 
 def _still_valid(config: Config | ConfigError | None, item: Ready, pr: PullRequest) -> bool:
-    """Whether what the PR was validated under still holds: the same config, letting it land, on the
-    default branch. `frozen` and `blocked` are asked outright too, whatever the fingerprint says."""
-    if not isinstance(config, Config) or not config.merge.enabled or config.frozen:
-        return False
-    if pr.base.ref != pr.default_branch:
+    """Whether what the PR was validated under still holds: the same config, on the default branch. A PR is
+    ready only when valid under a config that lets it land, so the same fingerprint (all of the config:
+    `frozen`, `signers.blocked`, `merge.enabled`) means the same verdict; any change, and it is judged again."""
+    if not isinstance(config, Config) or pr.base.ref != pr.default_branch:
         return False  # retargeted after validation: signatures land on the default branch only
-    blocked = {login_key(b) for b in config.signers.blocked}
-    logins = {pr.author, item.author, *(str(c.get("login") or "") for c in item.changes)}
-    if any(login and login_key(login) in blocked for login in logins):
-        return False
     return item.config == config_fingerprint(config)
 
 

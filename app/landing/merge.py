@@ -14,6 +14,7 @@ from typing import Any
 from github import GithubException
 
 from app.affiliations.records import kept, records_after
+from app.github.api import NotUtf8Error
 from app.github.models import PullRequest
 from app.jobs.ready import Ready
 from app.jobs.store import Keys
@@ -50,7 +51,10 @@ def merge_commit(
     default = batch[0][1].default_branch
     for _ in range(RACE_RETRIES):
         tip = ctx.api.branch_sha(ctx.repo, default)
-        current = current_files(ctx, config, tip)
+        try:
+            current = current_files(ctx, config, tip)
+        except NotUtf8Error as exc:  # written back from replacement characters, it would not be the file
+            raise BlockedError(f"`{exc.path}` on the default branch is not valid UTF-8 text") from None
         changed: dict[str, str | None] = {}
         accepted: list[tuple[Ready, PullRequest]] = []
         for item, pr in batch:

@@ -11,6 +11,7 @@ from github import GithubException
 from prometheus_client import Counter
 
 from app.affiliations.verify import Facts, affirm, keep_notes
+from app.github.api import NotUtf8Error
 from app.github.caches import LazyFiles
 from app.github.models import Comparison
 from app.jobs.ready import Ready, config_fingerprint
@@ -23,7 +24,7 @@ from app.review.render import check_report, comment_body
 from app.rules import Author, Snapshots, Verdict, evaluate
 from app.rules.apply import needs_ledger
 from app.rules.ledger import parse_ledger
-from app.rules.listing import incomplete, unreadable
+from app.rules.listing import incomplete, not_utf8, unreadable
 from config import Config, ConfigError
 
 log = logging.getLogger("undersigned.evaluate")
@@ -102,7 +103,15 @@ def close_if_stale(ctx: Context, config: Config, verdict: Verdict) -> None:
 
 def decide(ctx: Context, config: Config) -> Verdict | None:
     """The verdict on `ctx.pr`'s head, from the letter at the merge base, the head and the current tip; None
-    when the head is already in the default branch (the PR landed while this evaluation ran)."""
+    when the head is already in the default branch (the PR landed while this evaluation ran). A letter file
+    that is not UTF-8, at any of them, is refused: read with replacement characters, it would not be the file."""
+    try:
+        return _decide(ctx, config)
+    except NotUtf8Error as exc:
+        return Verdict("invalid", problems=(not_utf8(exc.path),))
+
+
+def _decide(ctx: Context, config: Config) -> Verdict | None:
     pr, api, repo = ctx.pull, ctx.api, ctx.repo
     default = pr.default_branch
     if pr.base.ref != default:

@@ -29,6 +29,11 @@ def unreadable(path: str | None = None) -> Problem:
     return problem("changes-incomplete", path, count="too many")
 
 
+def not_utf8(path: str) -> Problem:
+    """A file of the letter that is not valid UTF-8: it cannot be read without altering it."""
+    return problem("not-utf8", path, None, file=path)
+
+
 def file_problems(
     files: ChangedFiles, ours: Callable[[str], bool], base: Mapping[str, str], head: Mapping[str, str]
 ) -> list[Problem]:

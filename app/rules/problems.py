@@ -73,6 +73,9 @@ MESSAGES: dict[str, str] = {
     "large to show), so undersigned cannot check it. Please change only your signature, as plain text.",
     "unsupported-change": "This PR {what} `{file}`. A signature PR may change only the text of a signature; "
     "please undo this change.",
+    "not-utf8": "`{file}` is not valid UTF-8 text. undersigned reads a letter's files exactly as they are, and "
+    "this one cannot be read without altering it, so nothing can be checked or land. Save it as UTF-8: in your "
+    "pull request if you changed it, or ask the maintainers if the letter itself is not UTF-8.",
     "letter-frozen": "This letter is closed and no longer accepts signatures or changes to them.",
     "affiliation-unverified": "This letter accepts the affiliation {affiliation} only once it is verified, and "
     "it could not be verified for @{login}. {how} Or write another affiliation, or none.",

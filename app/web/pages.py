@@ -12,7 +12,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from starlette.exceptions import HTTPException
 
+from app.web.markdown import code_spans
+
 TEMPLATES = Environment(loader=PackageLoader("app.web", "pages"), autoescape=select_autoescape(default=True))
+TEMPLATES.filters["code_spans"] = code_spans  # a refusal's `code` spans as <code>, the rest escaped
 # The page's files, served at /-/NAME to every page (a fixed list: nothing else of the package is served).
 ASSETS = {
     "style.css": "text/css",

@@ -11,7 +11,7 @@ from typing import Literal
 
 from github import GithubException
 
-from app.github.api import Api
+from app.github.api import Api, NotUtf8Error
 from app.github.caches import ConfigCache, TextCache
 from app.github.client import GitHubApp
 from app.jobs.store import Store
@@ -140,8 +140,11 @@ class Letters:
         installation_id, api, default, config = self.offering(repo)
         try:
             sha = api.branch_sha(repo, default)
-        except GithubException as exc:
+            return self._read(repo, installation_id, api, default, config, sha)
+        except (GithubException, NotUtf8Error) as exc:  # a letter that is not UTF-8 cannot be shown as it is
             raise UnavailableError(NO_PAGE) from exc
+
+    def _read(self, repo: str, installation_id: int, api: Api, default: str, config: Config, sha: str) -> Letter:
         letter = config.letter
         if letter.directory is not None:
             files: Mapping[str, str] = self.texts.folder(api, repo, sha, letter.directory)

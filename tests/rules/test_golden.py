@@ -7,6 +7,7 @@ from datetime import timedelta
 from app.affiliations.verify import unverified
 from app.rules import MESSAGES, Author, Snapshots, Verdict, evaluate
 from app.rules.lint import lint_letter
+from app.rules.listing import not_utf8
 from app.rules.model import ChangedFiles, FileChange
 from app.rules.verdict import too_slow
 from config import Config
@@ -123,6 +124,7 @@ SCENARIOS: dict[str, Verdict] = {
     "file-too-large": _dir("_data/signed/ada.yaml", "name: Ada Lovelace\nlink: https://github.com/ada\n" + "#" * 9000),
     "too-many-files": _seed(with_line(seed_text(), ADA), changed=tuple(f"f{i}.md" for i in range(101))),
     "too-slow": too_slow(5),
+    "not-utf8": Verdict("invalid", problems=(not_utf8("README.md"),)),
     "invisible-edit": _seed(with_line(seed_text().replace("\n-  Lea Verou", "\n\u2013  Lea Verou"), ADA)),
     "changes-incomplete": _listed(*(FileChange(f"{SIGNED}s{i:03}.yaml", "changed", None, False) for i in range(299))),
     "change-unreadable": _listed(FileChange(f"{SIGNED}grace.yaml", "modified", None, False)),
