@@ -34,6 +34,7 @@ class Change:
     old: str | None = None  # the line or file content it removes or replaces
     sort: tuple[str, str] | None = None  # sort key of the new line, for placement
     account: int | None = None  # the owner's numeric GitHub id, recorded in the ledger when landing
+    part: str | None = None  # in a letter of several lists or folders, the one it is in (app.rules.parts)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -43,7 +44,7 @@ class Change:
             "text": self.text,
             "old": self.old,
             "account": self.account,
-        }
+        } | ({"part": self.part} if self.part else {})
 
 
 @dataclass(frozen=True)
