@@ -6,6 +6,7 @@ import pytest
 
 from app.rules import parse_ledger
 from app.rules.apply import ApplyError, apply_changes
+from app.rules.lint import lint_letter
 from config import Config, ConfigError, parse_config
 from tests.helpers import config
 from tests.rules.judging import SEED, codes
@@ -285,3 +286,16 @@ def test_an_id_that_changes_meaning_on_some_file_system_is_refused(name: str, wh
 def test_an_id_equal_but_for_case_is_taken() -> None:
     verdict = judge_folder(IDS, {"signatures/Kim_Lee.md": "Kim Lee\n"}, {"signatures/kim_lee.md": "Kim Lee\n"})
     assert codes(verdict) == ["duplicate-signer"]
+
+
+# --- lint over several parts ---------------------------------------------------------------------------------
+
+
+def test_lint_reads_each_list_and_folder_with_its_own_shape() -> None:
+    letter = with_org(LISTS_BASE, "- Zeta") + ADA_LINE + "\n"
+    assert lint_letter(LISTS, {"README.md": letter}).clean
+    bad = lint_letter(LISTS, {"README.md": letter + "- Bob, @bob\n"})
+    assert [p.code for p in bad.problems] == ["line-format"] and "In “People”" in bad.problems[0].message
+    ledger = parse_ledger(f"1\tada\t- Zeta\tOrganisations\n1\tada\t{ADA_LINE}\tPeople\n")
+    assert lint_letter(LISTS, {"README.md": letter}, ledger).clean  # her organisation's line and her own
+    assert lint_letter(FOLDERS, FOLDERS_BASE).clean
