@@ -76,8 +76,8 @@ class LetterConfig(_Strict):
         "{login}.yaml",
         description="One-file-per-signer letters: the file name. {login}: the signer's login; {slug}: the "
         "name in lower case with hyphens (ada-lovelace); {id}: any letters, digits, '-' or '_', and dots but "
-        "not first or last (Kim_E._Lee, Zoë_Tölva; never a name a case-insensitive file system reads "
-        "otherwise). An optional extension is written {?.txt}. Without {login} the file is bound to the author in the ledger.",
+        "not first or last (Kim_E._Lee, Zoë_Tölva; never a name a case-insensitive file system reads otherwise). "
+        "An optional extension is written {?.txt}. Without {login} the file is bound to the author in the ledger.",
     )
     fields: dict[str, str] | None = Field(
         None,

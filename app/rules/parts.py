@@ -8,6 +8,7 @@ mapped back to the PR's file. What no single part can see is checked here: a per
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -179,6 +180,7 @@ def _read_folders(
         if not (p.code == "duplicate-signer" and spec.signers == "organisations")
     ]
     problems += _folder_people_problems(config, readings, texts, author, ownership or Ownership())
+    problems += [p for spec, _cfg, got in readings if spec.signers == "organisations" for p in _org_files(got, texts)]
     reading = Reading(changes, tuple(s for *_x, got in readings for s in got.signatures), tuple(problems))
     return [p for p in changed if p not in inside], reading
 
@@ -213,3 +215,25 @@ def _folder_people_problems(
                 out.append(problem("duplicate-signer", c.path, 1, login=c.login, where=f" in `{hit}`"))
                 break
     return out
+
+
+def _org_files(got: Reading, files: Snapshots[Mapping[str, str]]) -> list[Problem]:
+    """An organisation's file added where one of the same name is (`acme.yml`, `ACME.yml`, or `acme-2.yml` beside
+    `acme.yml`: a {slug} name takes a number only to tell two people apart). Read from the names alone: reading
+    every file of the folder would cost one request each."""
+    stems = {_stem(p) for p in (*files.base, *(files.current or ()))} - {
+        _stem(c.path) for c in got.changes if c.action == "remove"
+    }
+    out: list[Problem] = []
+    for c in got.changes:
+        if c.action == "add" and _stem(c.path) in stems:
+            name = next((s.name for s in got.signatures if s.path == c.path), "") or "This organisation"
+            out.append(problem("duplicate-organisation", c.path, 1, organisation=name, where=""))
+        stems.add(_stem(c.path))
+    return out
+
+
+def _stem(path: str) -> str:
+    """A file's name without its extension and a trailing `-2`, folded: what makes two organisations' files one."""
+    base = path.casefold().rsplit("/", 1)[-1].split(".", 1)[0]
+    return path.casefold().rsplit("/", 1)[0] + "/" + re.sub(r"-\d+$", "", base)

@@ -299,3 +299,19 @@ def test_lint_reads_each_list_and_folder_with_its_own_shape() -> None:
     ledger = parse_ledger(f"1\tada\t- Zeta\tOrganisations\n1\tada\t{ADA_LINE}\tPeople\n")
     assert lint_letter(LISTS, {"README.md": letter}, ledger).clean  # her organisation's line and her own
     assert lint_letter(FOLDERS, FOLDERS_BASE).clean
+
+
+def test_one_file_per_organisation() -> None:
+    again = judge_folder(FOLDERS, FOLDERS_BASE, {"_data/orgs/acme-2.yml": "name: Acme\n"}, who=BOB)
+    assert codes(again) == ["duplicate-organisation"]
+    assert not judge_folder(FOLDERS, FOLDERS_BASE, {"_data/orgs/ACME.yml": "name: Acme\n"}, who=BOB).ok
+
+
+def test_a_letter_with_one_list_in_lists_reads_as_with_the_old_keys() -> None:
+    one = config("letter:\n  lists:\n    - {name: Signed, start_after: 'Signed,', line: '- {name} (@{login})'}\n")
+    old = config("letter:\n  start_after: 'Signed,'\n  line: '- {name} (@{login})'\n")
+    base = "Letter.\n\nSigned,\n\n- Cy (@cy)\n"
+    for head in (base + "- Ada (@ada)\n", base + "- Ada, @ada\n", base + "- Bob (@bob)\n", "Letter.\n\nSigned,\n"):
+        new, was = judge_file(one, base, head), judge_file(old, base, head)
+        assert (new.kind, codes(new)) == (was.kind, codes(was))
+        assert [c.text for c in new.land] == [c.text for c in was.land]
