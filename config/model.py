@@ -172,6 +172,9 @@ class LetterConfig(_Strict):
             raise ValueError("two lists or folders have the same 'name'")
         if self.lists and self.directory is not None:
             raise ValueError("'lists' is for a single-file letter; with 'directory', use 'folders'")
+        if any(part.end_before is None for part in self.lists[:-1]):
+            # Lists never overlap: each ends before the next starts, in the order of the file.
+            raise ValueError("every list but the last needs 'end_before' (list them in the order of the file)")
         if self.folders and self.directory is None:
             raise ValueError("'folders' needs 'directory': the folder that holds them all")
         root = (self.directory or "").rstrip("/") + "/"

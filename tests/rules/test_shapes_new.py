@@ -105,6 +105,7 @@ def test_the_old_keys_still_describe_a_one_list_letter() -> None:
         ("letter:\n  folders: [{name: A, fields: {n: '{name}'}}]\n", "needs 'directory'"),
         ("letter:\n  directory: d\n  folders: [{name: A, directory: e, fields: {n: '{name}'}}]\n", "inside 'd'"),
         ('letter:\n  lists: [{name: "A\\tB"}]\n', "name"),
+        ("letter:\n  lists: [{name: A, start_after: a}, {name: B, start_after: b}]\n", "end_before"),
     ],
 )
 def test_a_wrong_part_is_a_config_error_that_says_what(yaml: str, said: str) -> None:
