@@ -62,3 +62,31 @@ def test_only_the_representative_amends_or_withdraws_the_organisations_line(app_
     settle(sim, service)
     assert pr(sim, gone).merged
     assert main_text(sim, LETTER) == letter("- Acme\n") and ledger_rows(sim) == []
+
+
+FOLDERS = (
+    "version: 1\nletter:\n  directory: _data\n  folders:\n"
+    "    - name: Organisations\n      directory: _data/orgs\n      filename: '{slug}.yml'\n"
+    "      fields: {name: '{name}'}\n      signers: organisations\n"
+    "    - name: People\n      directory: _data/people\n      filename: '{login}.yml'\n"
+    "      fields: {name: '{name}', github: '{login}'}\n"
+)
+
+
+def test_organisations_and_people_in_folders_of_their_own(app_world: World) -> None:
+    sim, demo, service = app_world
+    setup_letter(sim, FOLDERS, {"_data/orgs/acme.yml": "name: Acme\n"})
+    ada = next(u for u in demo.signers if u.login == "ada")
+    org = propose(sim, "ada", {"_data/orgs/zeta-org.yml": "name: Zeta Org\n"}, "org")
+    me = propose(sim, "ada", {"_data/people/ada.yml": "name: Ada Lovelace\ngithub: ada\n"}, "me")
+    wrong = propose(sim, "grace", {"_data/people/grace.yml": "name: Grace Hopper\n"}, "wrong")
+    settle(sim, service)
+    assert pr(sim, org).merged and pr(sim, me).merged
+    assert main_text(sim, "_data/orgs/zeta-org.yml") == "name: Zeta Org\n"
+    assert main_text(sim, "_data/people/ada.yml") == "name: Ada Lovelace\ngithub: ada\n"
+    assert not pr(sim, wrong).merged and "github" in failure(sim, wrong)
+    rows = sorted(ledger_rows(sim))
+    assert rows == [
+        [str(ada.id), "ada", "_data/orgs/zeta-org.yml", "Organisations"],
+        [str(ada.id), "ada", "_data/people/ada.yml", "People"],
+    ]
