@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from app.rules.ledger import Ownership
 from app.rules.parts import parts
@@ -12,10 +12,19 @@ from app.rules.problems import Problem
 from config.model import Config
 from config.parts import FolderConfig
 
-if TYPE_CHECKING:
-    from app.rules.lint import LintReport
 
-Lint = Callable[[Config, Mapping[str, str], Ownership | None], "LintReport"]
+class Report(Protocol):
+    """What app.rules.lint's LintReport holds (imported from there, it would make a cycle)."""
+
+    @property
+    def signatures(self) -> int: ...
+    @property
+    def problems(self) -> tuple[Problem, ...]: ...
+    @property
+    def notes(self) -> tuple[Problem, ...]: ...
+
+
+Lint = Callable[[Config, Mapping[str, str], Ownership | None], Report]
 
 
 def lint_parts(
