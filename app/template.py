@@ -20,7 +20,7 @@ _FIELD_RE = {
     "url": r"https?://[^\s<>()\[\]\"'`]+",  # a web address only: never javascript: or data:
     "commit": r"[0-9a-fA-F]{7,40}",
     "slug": r"[a-z0-9]+(?:-[a-z0-9]+)*",
-    "id": r"[A-Za-z0-9_-]+",
+    "id": r"[\w-][\w.-]*",  # letters of any script, digits, _ - and inner dots; checked by app.rules.ids
     "text": r"\S.*?",
 }
 _FREE = ("name", "affiliation", "text")
@@ -141,7 +141,8 @@ class Template:
         for field in required:
             if field not in names:
                 raise TemplateError(f"the template must contain {{{field}}}")
-        wanted = ("name", "login") if any_of is None and bullet else (any_of or ())
+        # A line needs a name or a login, or is a free `- {text}` line bound to its author (app.rules.freetext).
+        wanted = ("name", "login", "text") if any_of is None and bullet else (any_of or ())
         if wanted and pattern is None and not names & set(wanted):
             raise TemplateError("the template must contain " + " or ".join(f"{{{f}}}" for f in wanted))
         self.fields = names

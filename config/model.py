@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.template import Template, TemplateError
+from config.parts import FolderConfig, ListConfig
 
 CONFIG_PATH = ".github/undersigned.yml"
 FILE_NAME_FIELDS = ("login", "slug", "id")
@@ -76,8 +77,9 @@ class LetterConfig(_Strict):
     filename: str = Field(
         "{login}.yaml",
         description="One-file-per-signer letters: the file name. {login}: the signer's login; {slug}: the "
-        "name in lower case with hyphens (ada-lovelace); {id}: any letters, digits, '-' or '_'. An optional "
-        "extension is written {?.txt}. Without {login} the file is bound to the author in the ledger.",
+        "name in lower case with hyphens (ada-lovelace); {id}: any letters, digits, '-' or '_', and dots but "
+        "not first or last (Kim_E._Lee, Zoë_Tölva; never a name a case-insensitive file system reads otherwise). "
+        "An optional extension is written {?.txt}. Without {login} the file is bound to the author in the ledger.",
     )
     fields: dict[str, str] | None = Field(
         None,
@@ -119,6 +121,20 @@ class LetterConfig(_Strict):
         description="The file where undersigned records which GitHub account owns each line or file it "
         "lands, in the same commit as the signature. Used when a signature need not carry a login.",
     )
+    # Several lists in one file, or several folders, each with its own shape (issue 23).
+    lists: list[ListConfig] = Field(
+        [],
+        description="Several lists in 'file' (organisations and people, original and additional signers), each "
+        "with its own markers, line template and order; a signer signs in one list, and the list is named in "
+        "messages and in the ledger. When set, 'start_after', 'end_before', 'line', 'line_variants', 'order' "
+        "and 'sort_key' are ignored. Empty: the one list those keys describe.",
+    )
+    folders: list[FolderConfig] = Field(
+        [],
+        description="Several folders of one file per signer (_data/orgs beside _data/people), each inside "
+        "'directory' with its own 'filename' and 'fields' or 'content'; the other keys are shared. When set, "
+        "the letter's own 'filename', 'fields', 'optional_fields' and 'content' are ignored. Empty: one folder.",
+    )
 
     @model_validator(mode="after")
     def _templates_compile(self) -> LetterConfig:
@@ -136,7 +152,7 @@ class LetterConfig(_Strict):
 
     @model_validator(mode="after")
     def _one_shape(self) -> LetterConfig:
-        if self.directory is not None and self.fields is None and self.content is None:
+        if self.directory is not None and self.fields is None and self.content is None and not self.folders:
             raise ValueError("a 'directory' letter needs either 'fields' or 'content'")
         if self.directory is not None and self.ledger.startswith(self.directory.rstrip("/") + "/"):
             raise ValueError("'ledger' must be outside 'directory'")
@@ -148,6 +164,35 @@ class LetterConfig(_Strict):
             )
         if self.directory is None and self.ledger == self.file:
             raise ValueError("'ledger' must be another file than 'file'")
+        return self
+
+    @model_validator(mode="after")
+    def _parts_valid(self) -> LetterConfig:
+        # Each part must be a valid letter of its own (templates compile, its shape is whole).
+        names = [p.name.casefold() for p in (*self.lists, *self.folders)]
+        if len(set(names)) < len(names):
+            raise ValueError("two lists or folders have the same 'name'")
+        if self.lists and self.directory is not None:
+            raise ValueError("'lists' is for a single-file letter; with 'directory', use 'folders'")
+        if any(part.end_before is None for part in self.lists[:-1]):
+            # Lists never overlap: each ends before the next starts, in the order of the file.
+            raise ValueError("every list but the last needs 'end_before' (list them in the order of the file)")
+        if self.folders and self.directory is None:
+            raise ValueError("'folders' needs 'directory': the folder that holds them all")
+        root = (self.directory or "").rstrip("/") + "/"
+        dirs = [f.directory.rstrip("/") + "/" for f in self.folders]
+        for i, here in enumerate(dirs):
+            if not here.startswith(root) or here == root:
+                raise ValueError(f"the folder '{here.rstrip('/')}' must be inside '{root.rstrip('/')}'")
+            if any(j != i and here.startswith(other) for j, other in enumerate(dirs)):
+                raise ValueError(f"the folder '{here.rstrip('/')}' is inside another of the letter's folders")
+        base = self.model_dump(exclude={"lists", "folders"})
+        for part in (*self.lists, *self.folders):
+            update = part.model_dump(exclude={"name", "signers"})
+            try:
+                LetterConfig.model_validate({**base, **update})
+            except ValueError as exc:
+                raise ValueError(f"in '{part.name}': {exc}") from None
         return self
 
 
@@ -191,6 +236,14 @@ class SignerRules(_Strict):
         "tracking pixels, comments that hide the rest of the letter), & makes entities that slip past filters "
         "(https&#58;//), ` makes code spans. '&' alone is the mildest (company names such as AT&T); the "
         "sequences ![, ]( and <!-- stay refused whatever this says.",
+    )
+    max_links_in_text: int = Field(
+        1,
+        ge=0,
+        le=10,
+        description="Most web or email addresses a {text} field may hold (a free line 'It can be anything': a "
+        "name, with an optional link or email). Only bare addresses count and pass: markdown links and HTML "
+        "stay refused.",
     )
 
 

@@ -9,6 +9,7 @@ from app.rules.changes import find_signer
 from app.rules.ledger import HEADER, Ownership, login_optional, parse_ledger, update_ledger
 from app.rules.letter import file_templates, line_template, split_section
 from app.rules.model import Change
+from app.rules.parts_apply import PartError, apply_parts
 from app.rules.text import normalize_line, sort_key
 from config.model import Config, LetterConfig
 
@@ -28,6 +29,11 @@ def apply_changes(config: Config, files: Mapping[str, str], changes: Sequence[Ch
     When the letter's signatures may carry no login, the ledger (`letter.ledger`) is one of those paths:
     `files` must then hold its current text (absent: there is none yet), and the lander commits it with
     the signatures, so the binding lands atomically with them."""
+    if config.letter.lists or config.letter.folders:  # several lists or folders: each part applied on its own
+        try:
+            return apply_parts(config, files, changes, _apply_letter)
+        except PartError as exc:
+            raise ApplyError(str(exc), exc.code) from exc
     if not needs_ledger(config.letter):
         return _apply_letter(config, files, changes)
     ledger = config.letter.ledger
@@ -62,6 +68,8 @@ def _signed_already(config: Config, files: Mapping[str, str], owned: Ownership, 
 
 def needs_ledger(letter: LetterConfig) -> bool:
     """Whether a signature of this letter may carry no login, so landing records its owner in the ledger."""
+    if letter.lists or letter.folders:
+        return True  # the ledger names each signature's list or folder (app.rules.parts_apply)
     if letter.directory is None:
         return login_optional(line_template(letter))
     tpls = file_templates(letter)

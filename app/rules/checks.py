@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from app.rules.freetext import text_link_problems
 from app.rules.lineformat import salvage
 from app.rules.model import Author, Change
 from app.rules.problems import Problem, problem
@@ -114,7 +115,7 @@ def field_problems(parsed: Parsed, rules: SignerRules, at: tuple[str, int]) -> l
             out.append(problem("field-has-control-chars", *at, field=word))
         elif markup_in(value, allowed):
             out.append(problem("field-has-markup", *at, field=word, chars=shown_markup(allowed)))
-    return out
+    return out + text_link_problems(parsed, rules, at)
 
 
 def raw_line_problems(text: str, rules: SignerRules, at: tuple[str, int]) -> list[Problem]:

@@ -65,6 +65,7 @@ def parse_ledger(text: str | None) -> Ownership:
         ident, login, key = parts
         if login.startswith(ADDED_BY):
             continue  # added by a maintainer for someone without an account: owned by nobody
+        key = key.split("\t", 1)[0]  # a fourth column names the list or folder (app.rules.parts)
         account = int(ident) if ident.isdigit() else None
         found.setdefault(key, []).append(Owner(account, login))
     return Ownership({k: tuple(v) for k, v in found.items()})
@@ -73,7 +74,8 @@ def parse_ledger(text: str | None) -> Ownership:
 def _entry(change: Change, key: str) -> str:
     ident = "-" if change.account is None else str(change.account)
     login = change.login or (f"{ADDED_BY}{change.by}" if change.by else "")
-    return f"{ident}\t{login}\t{key}\n"
+    part = f"\t{change.part}" if change.part else ""
+    return f"{ident}\t{login}\t{key}{part}\n"
 
 
 def update_ledger(text: str | None, changes: Sequence[Change], *, folder: bool) -> str:
@@ -85,7 +87,8 @@ def update_ledger(text: str | None, changes: Sequence[Change], *, folder: bool) 
     def find(key: str, change: Change) -> int | None:
         for i, raw in enumerate(lines):
             parts = raw.rstrip("\n").split("\t", 2)
-            if len(parts) == 3 and (parts[2] == key or (folder and parts[2].casefold() == key.casefold())):
+            found = parts[2].split("\t", 1)[0] if len(parts) == 3 else ""
+            if len(parts) == 3 and (found == key or (folder and found.casefold() == key.casefold())):
                 account = int(parts[0]) if parts[0].isdigit() else None
                 if Owner(account, parts[1]).is_(change.login, change.account) or change.account is None:
                     return i

@@ -10,6 +10,7 @@ from functools import lru_cache
 import yaml
 from slugify import slugify as _slugify
 
+from app.rules.ids import id_problem
 from app.rules.signature_yaml import control_problem, value_problem, yaml_of
 from app.rules.text import clean_name, normalize_line
 from app.template import Parsed, Template
@@ -178,6 +179,8 @@ def parse_signature_file(path: str, text: str, cfg: LetterConfig) -> Parsed | st
     by_name = tpls.name.parse(base)
     if by_name is None:
         return f"the file name `{base}` should be `{cfg.filename}`"
+    if (why := id_problem(by_name.value("id"))) is not None:
+        return why
     login = by_name.login
     logins = [login] if login else []
     if (why := control_problem(text)) is not None:

@@ -12,6 +12,7 @@ from app.rules.checks import line_fixer, line_problems, suggest_line
 from app.rules.ledger import Ownership
 from app.rules.letter import line_template, needs_name, parse_signature_file, split_section
 from app.rules.lineformat import mentioned_logins
+from app.rules.lint_parts import lint_parts
 from app.rules.problems import Problem, problem
 from app.rules.text import login_key, normalize_line, sort_key
 from app.template import Parsed
@@ -65,6 +66,8 @@ def lint_letter(config: Config, files: Mapping[str, str], ownership: Ownership |
     """Check every signature of the letter. `files` maps paths to text (the letter's files only).
 
     With the ledger's `ownership`, an account that owns two signatures still in the letter is a duplicate."""
+    if config.letter.lists or config.letter.folders:  # several lists or folders: app.rules.lint_parts
+        return LintReport(*lint_parts(config, files, ownership, lint_letter))
     report = _lint_directory(config, files) if config.letter.directory is not None else _lint_list(config, files)
     if config.letter.directory is None:
         warnings = tuple(

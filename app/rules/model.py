@@ -36,6 +36,7 @@ class Change:
     account: int | None = None  # the owner's numeric GitHub id, recorded in the ledger when landing
     by: str | None = None  # a trusted maintainer who adds this signature for someone else (then no login)
     mark: str | None = None  # a verified affiliation (app.affiliations.match.Mark, encoded), recorded when landing
+    part: str | None = None  # in a letter of several lists or folders, the one it is in (app.rules.parts)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -50,6 +51,8 @@ class Change:
             out["by"] = self.by
         if self.mark is not None:
             out["mark"] = self.mark
+        if self.part:
+            out["part"] = self.part
         return out
 
 

@@ -79,6 +79,11 @@ MESSAGES: dict[str, str] = {
     "letter-frozen": "This letter is closed and no longer accepts signatures or changes to them.",
     "affiliation-unverified": "This letter accepts the affiliation {affiliation} only once it is verified, and "
     "it could not be verified for @{login}. {how} Or write another affiliation, or none.",
+    # Issue 23's new shapes (app.rules.freetext, app.rules.parts).
+    "text-too-many-links": "The text has {count} web or email addresses; it may have {allowed}. Please keep "
+    "one (written out plainly, such as https://example.org or you@example.org) and remove the others.",
+    "duplicate-organisation": "{organisation} has already signed{where}. Each organisation signs once; to "
+    "change its line, edit that line instead of adding a new one.",
 }
 
 

@@ -13,6 +13,7 @@ from app.rules.ledger import Ownership
 from app.rules.letter import Signature
 from app.rules.listing import file_problems, incomplete
 from app.rules.model import Author, Change, ChangedFiles, Reading, Snapshots
+from app.rules.parts import read_parts
 from app.rules.problems import Problem, letter_missing, problem
 from app.rules.text import login_key
 from config.model import Config
@@ -106,7 +107,9 @@ def evaluate(
         limit = config.signers.max_changed_files
         return Verdict("invalid", problems=(problem("too-many-files", count=len(changed), limit=limit),))
     reading: Reading
-    if letter.directory is not None:
+    if letter.lists or letter.folders:  # several lists or folders: app.rules.parts
+        others, reading = read_parts(config, texts, changed, author, ownership)
+    elif letter.directory is not None:
         prefix = letter.directory.rstrip("/") + "/"
         others = [p for p in changed if not p.startswith(prefix)]
         in_dir = [p for p in changed if p.startswith(prefix)]

@@ -151,7 +151,9 @@ def _render(verdict: Verdict) -> str:
 
 
 def test_every_code_has_a_golden_scenario() -> None:
-    assert set(SCENARIOS) | {"not-normalized"} == set(MESSAGES)
+    from tests.rules.test_shapes_new_golden import CODES  # issue 23's shapes keep their scenarios there
+
+    assert set(SCENARIOS) | {"not-normalized"} | set(CODES) == set(MESSAGES)
 
 
 def test_messages_match_golden_files() -> None:
