@@ -79,7 +79,9 @@ def gallery() -> list[tuple[str, Config]]:
     for before, block in zip(section.split("```yaml\n")[:-1], section.split("```yaml\n")[1:], strict=True):
         config = parse_config(block.split("```")[0])
         title = " ".join(before.rsplit("```", 1)[-1].strip().split("\n\n")[-1].split()).rstrip(":.")
-        if isinstance(config, Config):
+        # `init` infers one list or one folder: a letter of several (issue 23) is written by hand, so those
+        # shapes are not measured here (tests/rules/test_shapes_new_readme.py runs their examples).
+        if isinstance(config, Config) and not config.letter.lists and not config.letter.folders:
             out.append((title, config))
     return out
 
@@ -183,6 +185,12 @@ def render(rows: list[Row]) -> str:
     for row in rows:
         if row.equal is not None:
             out.append(_row(row, " yes |" if row.equal else " no |"))
+    out += [
+        "",
+        "A free line (`- {text}`) is inferred as `- {name}`: the same lines read, with a stricter field, since a",
+        "list of names does not show that its maintainers would take any text. Shapes of several lists or folders",
+        "are not inferred: `init` proposes one list or one folder, and the maintainer adds the others by hand.",
+    ]
     return "\n".join(out) + "\n"
 
 

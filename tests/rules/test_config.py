@@ -167,6 +167,8 @@ def test_every_readme_gallery_example_is_accepted() -> None:
     assert len(gallery) >= 9
     for intro, cfg in gallery:
         letter = cfg.letter
+        if letter.lists or letter.folders:
+            continue  # a letter of several lists or folders: tests/rules/test_shapes_new_readme.py lands its examples
         spans = [s for i, s in enumerate(intro.split("`")) if i % 2]
         if letter.directory is not None:
             spans = [s for s in spans if s.startswith(letter.directory.rstrip("/") + "/")]
