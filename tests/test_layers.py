@@ -14,6 +14,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("app.template",),
     ("config",),
     ("app.rules",),
+    ("app.commands",),  # the `/undersigned ...` comment commands, parsed (pure)
     ("app.jobs",),
     ("app.github",),
     ("app.review",),

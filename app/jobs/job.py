@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Literal, cast
 
-JobKind = Literal["evaluate", "evaluate_sha", "scan", "land", "sweep", "config", "reconcile"]
-KINDS: tuple[JobKind, ...] = ("evaluate", "evaluate_sha", "scan", "land", "sweep", "config", "reconcile")
+JobKind = Literal["evaluate", "evaluate_sha", "scan", "land", "sweep", "config", "reconcile", "command"]
+KINDS: tuple[JobKind, ...] = ("evaluate", "evaluate_sha", "scan", "land", "sweep", "config", "reconcile", "command")
 
 
 class JobGoneError(Exception):
@@ -24,7 +24,8 @@ class Job:
     have no pull_requests on their check runs); "scan" evaluates every open PR of a repo; "land" lands
     the repo's validated PRs; "sweep" revisits a repo's long-invalid PRs; "config" checks the config a
     push (`sha`) put on the default branch and re-evaluates the open PRs; "reconcile" finds open PRs
-    without a verdict of ours (a webhook that never came) and what waits to land."""
+    without a verdict of ours (a webhook that never came) and what waits to land; "command" acts on the
+    `/undersigned ...` comment whose id is `number`."""
 
     kind: JobKind
     installation_id: int

@@ -20,6 +20,7 @@ from app.web.limits import BodyLimit
 from app.web.oauth import STATUS_COOKIE
 from app.web.outage import StoreOutage
 from app.web.pages import assets, not_found
+from app.web.public import PublicLetters, public_router
 from app.web.setup import build_setup
 from app.web.sign import signing_app
 from app.web.status import Status
@@ -74,6 +75,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
     signing = signing_app(rt)
     app.mount("/sign", signing)  # the "Sign with GitHub" page (issue 14)
     sessions = signing.state.signing.sessions
+    public = PublicLetters(signing.state.signing)
+    signing.state.public = public  # the signing page lists the signatories of a public letter
+    app.include_router(public_router(public))  # /letters/{owner}/{repo}/signatures.json, .csv, badge.svg
 
     # The webhook route is plain ASGI, ahead of every layer: verify, parse, fsync (group commit), answer. The
     # secret is read per delivery, so one stored by the setup page works without a restart.

@@ -227,6 +227,7 @@ async def _letter_response(
         "action": None,
         "error": None,
         "pending": signer.sent.get(repo.lower(), (0, "", 0))[2] if signer else 0,
+        "people": await _people(request, repo),
     }
     if values["mine"] is not None:
         values["values"] = {"name": values["mine"].name, "affiliation": values["mine"].affiliation or ""}
@@ -239,6 +240,13 @@ async def _letter_response(
         values["error"] = "This form has expired or did not come from this page. Please try again."
         return page("letter.html", 403, **values)
     return await _act(state, request.session, signer, letter, form, values)
+
+
+async def _people(request: Request, repo: str) -> list[dict[str, Any]] | None:
+    """Who signed, for the list under the letter: public letters only (app/web/public.py)."""
+    public = getattr(request.app.state, "public", None)
+    roster = await run_in_threadpool(public.roster, repo) if public is not None else None
+    return roster.rows if roster is not None else None
 
 
 async def _act(
