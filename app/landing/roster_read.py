@@ -67,17 +67,19 @@ class RosterReader:
 
     def dates(self, api: Api, repo: str, tip: str, cfg: LetterConfig) -> dict[str, str]:
         """Landing date (YYYY-MM-DD, UTC) by `date_key`: the first landing commit that credits the login."""
-        key, path = repo.lower(), cfg.directory.rstrip("/") if cfg.directory else cfg.file
+        key = f"{api.req.base_url}|{repo.lower()}"  # one process may serve several GitHubs (tests do)
+        path = cfg.directory.rstrip("/") if cfg.directory else cfg.file
         with self.lock:
             known = self.history.get(key)
         if known is not None and known[0] == tip:
             return known[1]
         newer: list[tuple[str, str]] = []  # (message, date), newest first
-        stop = known[0] if known else None
+        stop, met = (known[0] if known else None), False
         for page in range(1, MAX_PAGES + 1):
             found = api.commits(repo, tip, path, page)
             for commit in found:
                 if commit.get("sha") == stop:
+                    met = True
                     break
                 data = commit.get("commit") or {}
                 when = str(((data.get("committer") or {}).get("date")) or "")[:10]
@@ -86,7 +88,7 @@ class RosterReader:
                 if len(found) == 100:
                     continue
             break
-        dates = dict(known[1]) if known else {}
+        dates = dict(known[1]) if known and met else {}  # not met: the history was rewritten, start again
         for message, when in reversed(newer):  # oldest first: the first landing is the date kept
             for login in _CREDIT.findall(message):
                 dates.setdefault(f"@{login_key(login)}", when)

@@ -15,6 +15,7 @@ from starlette.types import Receive, Scope, Send
 from app.jobs.activity import attach, detach
 from app.runtime import Runtime
 from app.settings import Settings
+from app.web.dashboard import Dashboard
 from app.web.intake import Bounds, Intake
 from app.web.limits import BodyLimit
 from app.web.oauth import STATUS_COOKIE
@@ -104,6 +105,14 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
     @app.get("/metrics")
     def metrics() -> PlainTextResponse:
         return PlainTextResponse(generate_latest().decode(), media_type=CONTENT_TYPE_LATEST)
+
+    dashboard = Dashboard(rt, status)
+
+    @app.get("/dashboard", response_model=None)
+    async def dashboard_page(request: Request) -> Response:
+        signer = sessions.get({"sid": request.cookies.get(STATUS_COOKIE)})  # signed in: see app/web/sign.py
+        headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+        return HTMLResponse(await run_in_threadpool(dashboard.html, signer), headers=headers)
 
     @app.get("/", response_model=None)
     async def index(request: Request) -> Response:

@@ -78,8 +78,12 @@ class PublicLetters:
             if not isinstance(config, Config):
                 return None
             sha = api.branch_sha(repo, repository.default_branch)
-        except (UnavailableError, GithubException):
+        except UnavailableError:
             return None
+        except GithubException as exc:
+            if exc.status in (403, 404):
+                return None
+            raise  # GitHub failing: a 503 (never cached), not a 404 that would say the letter is gone
         name = repository.full_name or repo
         people = signatories(config.letter, READER.files(api, repo, sha, config.letter))
         rows = records(people, READER.dates(api, repo, sha, config.letter))
@@ -91,7 +95,10 @@ def public_router(letters: PublicLetters) -> APIRouter:
 
     async def find(owner: str, name: str) -> Roster:
         repo = repo_name(owner, name)
-        roster = await run_in_threadpool(letters.roster, repo) if repo else None
+        try:
+            roster = await run_in_threadpool(letters.roster, repo) if repo else None
+        except Exception as exc:  # GitHub down or slow: say so, never a traceback
+            raise HTTPException(503, "GitHub did not answer; try again in a minute", {"Retry-After": "60"}) from exc
         if roster is None:
             raise HTTPException(404)
         return roster

@@ -39,6 +39,7 @@ from app.web.signing import (
 
 log = logging.getLogger("undersigned.sign")
 STATUS_NEXT = "-status"  # where to go after signing in: the status page (no repo is named "-")
+PAGES = {STATUS_NEXT: "/", "-dashboard": "/dashboard"}  # pages at / that read STATUS_COOKIE, by their `next`
 
 
 def signing_app(runtime: Runtime) -> FastAPI:
@@ -73,7 +74,7 @@ def signing_app(runtime: Runtime) -> FastAPI:
             return limited
         client = state.oauth()
         target = request.session.get("next")
-        back = ("/" if target == STATUS_NEXT else f"/sign/{target}") if isinstance(target, str) else None
+        back = PAGES.get(target, f"/sign/{target}") if isinstance(target, str) else None
         if client is None:
             return page("message.html", 503, title="Not set up", message="Signing in with GitHub is not set up.")
         try:
@@ -94,8 +95,8 @@ def signing_app(runtime: Runtime) -> FastAPI:
         state.sessions.end(request.session)
         request.session["sid"] = state.sessions.create(signer)
         event(log, "signed in", login=signer.login)
-        answer = RedirectResponse(f"{back}#sign" if back and target != STATUS_NEXT else back or "/", 303)
-        if target == STATUS_NEXT:  # the status page at / reads this cookie (the session's is scoped to /sign)
+        answer = RedirectResponse(f"{back}#sign" if back and target not in PAGES else back or "/", 303)
+        if target in PAGES:  # the status page at / reads this cookie (the session's is scoped to /sign)
             sid = state.sessions.create(signer)
             answer.set_cookie(
                 STATUS_COOKIE, sid, SESSION_SECONDS, path="/", secure=secure, httponly=True, samesite="lax"
@@ -105,12 +106,20 @@ def signing_app(runtime: Runtime) -> FastAPI:
     @app.get("/-/status-login")
     async def status_login(request: Request) -> Response:
         """Sign in for the status page: it shows a person the installations they administer."""
+        return await page_login(request, STATUS_NEXT)
+
+    @app.get("/-/dashboard-login")
+    async def dashboard_login(request: Request) -> Response:
+        """Sign in for the maintainer's dashboard at /dashboard (the same session as the status page's)."""
+        return await page_login(request, "-dashboard")
+
+    async def page_login(request: Request, target: str) -> Response:
         if (limited := state.limited("login", client_ip(request))) is not None:
             return limited
         client = state.oauth()
         if client is None:
             return page("message.html", 503, title="Not set up", message="Signing in with GitHub is not set up.")
-        request.session["next"] = STATUS_NEXT
+        request.session["next"] = target
         base = (state.settings.public_url or f"{request.url.scheme}://{request.url.netloc}").rstrip("/")
         response: Response = await client.authorize_redirect(request, base + OAUTH_CALLBACK)
         return response
@@ -245,7 +254,10 @@ async def _letter_response(
 async def _people(request: Request, repo: str) -> list[dict[str, Any]] | None:
     """Who signed, for the list under the letter: public letters only (app/web/public.py)."""
     public = getattr(request.app.state, "public", None)
-    roster = await run_in_threadpool(public.roster, repo) if public is not None else None
+    try:
+        roster = await run_in_threadpool(public.roster, repo) if public is not None else None
+    except Exception:  # GitHub failing: the page still shows the letter and the form, without the list
+        return None
     return roster.rows if roster is not None else None
 
 

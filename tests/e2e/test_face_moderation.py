@@ -159,3 +159,17 @@ def test_no_private_letter_in_any_public_output(world: World) -> None:
         assert [r.content for r in hidden] == [r.content for r in nowhere]
         page = http.get(f"/sign/{REPO}", headers={"Accept": "text/html"})
         assert "Who signed" not in page.text and "selfagency" not in page.text
+
+
+def test_what_a_signer_wrote_is_inert_in_every_public_output(world: World) -> None:
+    sim, _, service = world
+    maintainer = person(sim, "maintainer")
+    hostile = LINE.format(name='=HYPERLINK("https://evil.example";"click")', login="mallory")
+    maintainer.write(REPO, "README.md", letter(sim).rstrip("\n") + "\n" + hostile + "\n", "main", "A line")
+    with httpx.Client(base_url=service.base) as http:
+        table = list(csv.reader(io.StringIO(http.get(f"/letters/{REPO}/signatures.csv").text)))
+        assert table[-1][:2] == ['\'=HYPERLINK("https://evil.example";"click")', "mallory"]
+        assert all(not cell.startswith(("=", "+", "-", "@")) for row in table for cell in row)
+        data = http.get(f"/letters/{REPO}/signatures.json")
+        assert data.json()["signatures"][-1]["name"].startswith("=HYPERLINK")  # the JSON keeps the value
+        assert data.headers["x-content-type-options"] == "nosniff"
