@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 from xml.etree import ElementTree
 
 from app.rules.export import as_csv, as_json, badge, records
@@ -52,7 +53,7 @@ def test_login_less_lines_take_their_owner_from_the_ledger() -> None:
 
 
 def test_csv_neutralises_formulas() -> None:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"name": '=HYPERLINK("http://evil")', "login": "ada", "affiliation": "+1-555", "landed": "2026-12-06"},
         {"name": "@SUM(A1)", "login": None, "affiliation": "-2", "landed": None},
         {"name": 'Plain, "quoted"', "login": "grace", "affiliation": "\tTab", "landed": None},
