@@ -307,6 +307,22 @@ class ReportConfig(_Strict):
         "a null value means no label. 'valid' is off by default: every label is one more rate-limited "
         "write per signer, and a valid PR lands within seconds anyway.",
     )
+    thank_you: bool = Field(
+        True,
+        description="When a signature lands, say so on its PR: a short comment with the landing commit and the "
+        "letter's link (one more write per signer; false: the merged PR says it alone).",
+    )
+
+
+class PublishConfig(_Strict):
+    """A copy of the signature list written into the repository, for a site with no server (GitHub Pages)."""
+
+    path: str = Field(
+        "_data/signatures.json",
+        pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_./-]{0,199}\.json$",
+        description="Where undersigned writes the signatures as JSON (name, login, affiliation, landing date) "
+        "in every commit that lands or removes one; Jekyll reads _data/signatures.json as site.data.signatures.",
+    )
 
 
 class Config(_Strict):
@@ -322,6 +338,12 @@ class Config(_Strict):
     # How undersigned talks on the PR.
     report: ReportConfig = Field(default_factory=ReportConfig)
     frozen: bool = Field(False, description="The letter is closed: no signature is accepted.")
+    publish: PublishConfig | None = Field(
+        None,
+        description="Write the signatures as JSON into the repository with each landing (e.g. {path: "
+        "_data/signatures.json}); public repositories only matter here: the file is as public as the repo. "
+        "None: nothing is written.",
+    )
     signing_page: bool = Field(
         False,
         description="Offer the 'Sign with GitHub' page at /sign/{owner}/{repo}: people who do not use git sign "
@@ -354,3 +376,14 @@ class Config(_Strict):
     def _off_unquoted(cls, value: object) -> object:
         # YAML 1.1 reads an unquoted `off` (or `no`) as false: it means the policy named off.
         return "off" if value is False else value
+
+    @model_validator(mode="after")
+    def _publish_elsewhere(self) -> Config:
+        if self.publish is not None:
+            taken = {self.letter.file, self.letter.ledger, self.verified_ledger, CONFIG_PATH}
+            inside = self.letter.directory is not None and self.publish.path.startswith(
+                self.letter.directory.rstrip("/") + "/"
+            )
+            if self.publish.path in taken or inside or ".." in self.publish.path.split("/"):
+                raise ValueError("'publish.path' must be a file of its own, outside the letter and the ledger")
+        return self

@@ -44,6 +44,7 @@ class Repository(_Model):
 
 class UserRef(_Model):
     login: Annotated[StrictStr, Field(max_length=100)] = ""
+    type: Annotated[StrictStr, Field(max_length=100)] | None = None
 
 
 class Event(Envelope):
@@ -78,6 +79,7 @@ class Issue(_Model):
 
 
 class Comment(_Model):
+    id: Id | None = None
     body: Text | None = ""
     user: UserRef | None = None
     author_association: Text | None = None

@@ -15,6 +15,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("config",),
     ("app.rules",),
     ("app.infer",),  # the config inferred from a letter: pure, over the rules
+    ("app.commands",),  # the `/undersigned ...` comment commands, parsed (pure)
     ("app.jobs",),
     ("app.github",),
     ("app.affiliations",),  # verified affiliations: GitHub's facts in, marks on a verdict out

@@ -204,7 +204,39 @@ class Api:
         url = f"/repos/{repo}/commits/{quote(sha, safe='')}/check-runs"
         return [int(r["id"]) for r in self.pages(url, {"check_name": name}, key="check_runs")]
 
+    def repo_labels(self, repo: str) -> list[str]:
+        """The repository's label names; conditional, so asking again when none changed costs no rate limit."""
+        return [str(x.get("name", "")) for x in self.pages(f"/repos/{repo}/labels", conditional=True)]
+
+    def issue_comment(self, repo: str, comment_id: int) -> Json:
+        """https://docs.github.com/en/rest/issues/comments#get-an-issue-comment"""
+        return dict(self.get(f"/repos/{repo}/issues/comments/{comment_id}"))
+
+    def commits(self, repo: str, ref: str, path: str, page: int = 1) -> list[Json]:
+        """One page (100, newest first) of the commits from `ref` that touched `path`; conditional.
+        https://docs.github.com/en/rest/commits/commits#list-commits"""
+        params = {"sha": ref, "path": path, "per_page": 100, "page": page}
+        found = self.cached_get(f"/repos/{repo}/commits", params)[1]
+        return [dict(c) for c in found] if isinstance(found, list) else []
+
     # --- writes --------------------------------------------------------------------------------
+    def create_label(self, repo: str, name: str, color: str, description: str) -> None:
+        """A repository label; one that exists already (422) is what we wanted.
+        https://docs.github.com/en/rest/issues/labels#create-a-label"""
+        try:
+            self.send("POST", f"/repos/{repo}/labels", {"name": name, "color": color, "description": description})
+        except GithubException as exc:
+            if exc.status != 422:
+                raise
+
+    def delete_label(self, repo: str, name: str) -> None:
+        """https://docs.github.com/en/rest/issues/labels#delete-a-label (one already gone, 404, is fine)"""
+        try:
+            self.send("DELETE", f"/repos/{repo}/labels/{quote(name, safe='')}")
+        except GithubException as exc:
+            if exc.status != 404:
+                raise
+
     def create_check_run(self, repo: str, body: Json) -> Json:
         return dict(self.send("POST", f"/repos/{repo}/check-runs", body))
 

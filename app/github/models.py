@@ -57,6 +57,7 @@ class PullRequest(_Model):
     comments: int = 0  # issue comments; the list endpoint leaves it out (then we look)
     mergeable_state: str | None = None
     html_url: str = ""
+    title: str = ""
     changed_files: int | None = None  # how many files the PR changes (the list endpoints leave it out)
 
     @property

@@ -33,8 +33,8 @@ class Activity:
         return {"decisions": list(data.get("decisions", [])), "landed": dict(data.get("landed", {})),
                 "total": int(data.get("total", 0))}  # fmt: skip
 
-    def decision(self, repo: str, number: int | None, outcome: str, reason: str) -> None:
-        item = {"at": time.time(), "repo": repo, "pr": number, "outcome": outcome, "reason": reason}
+    def decision(self, repo: str, number: int | None, outcome: str, reason: str, who: str = "") -> None:
+        item = {"at": time.time(), "repo": repo, "pr": number, "outcome": outcome, "reason": reason, "who": who}
         with self.lock:
             data = self.read()
             data["decisions"] = [item, *data["decisions"]][:KEEP]
@@ -69,7 +69,7 @@ class ActivityHandler(logging.Handler):
             if msg == "decision":
                 problems = ", ".join(str(p) for p in fields.get("problems") or [])
                 self.activity.decision(repo, fields.get("pr"), str(fields.get("kind")), problems or _REASONS.get(
-                    str(fields.get("kind")), ""))  # fmt: skip
+                    str(fields.get("kind")), ""), str(fields.get("author") or ""))  # fmt: skip
             elif msg == "config error":
                 self.activity.decision(repo, fields.get("pr"), "waiting", "the config has errors")
             elif msg == "landed":
@@ -77,6 +77,9 @@ class ActivityHandler(logging.Handler):
                 self.activity.landed(len(prs))
                 for number in prs:
                     self.activity.decision(repo, number, "landed", f"in {str(fields.get('sha', ''))[:7]}")
+            elif msg == "moderation":
+                self.activity.decision(repo, fields.get("pr"), f"{fields.get('verb')} {fields.get('outcome')}",
+                                       _moderation(fields), str(fields.get("by") or ""))  # fmt: skip
             elif msg == "landing blocked":
                 self.activity.decision(repo, fields.get("pr"), "blocked", str(fields.get("reason", "")))
         except Exception:  # the status page must never break a job
@@ -89,6 +92,12 @@ _REASONS = {
     "amend": "a valid change to a signature",
     "not_a_signature": "does not change the signature list",
 }
+
+
+def _moderation(fields: dict[str, Any]) -> str:
+    verb, login, reason = str(fields.get("verb")), str(fields.get("login") or ""), str(fields.get("reason") or "")
+    what = f"remove @{login}" if verb == "remove" else verb
+    return f"/undersigned {what}" + (f": {reason}" if reason else "")
 
 
 def attach(activity: Activity) -> ActivityHandler:

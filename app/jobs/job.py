@@ -6,8 +6,18 @@ import json
 from dataclasses import dataclass
 from typing import Literal, cast
 
-JobKind = Literal["evaluate", "evaluate_sha", "scan", "land", "sweep", "config", "reconcile", "onboard"]
-KINDS: tuple[JobKind, ...] = ("evaluate", "evaluate_sha", "scan", "land", "sweep", "config", "reconcile", "onboard")
+JobKind = Literal["evaluate", "evaluate_sha", "scan", "land", "sweep", "config", "reconcile", "onboard", "command"]
+KINDS: tuple[JobKind, ...] = (
+    "evaluate",
+    "evaluate_sha",
+    "scan",
+    "land",
+    "sweep",
+    "config",
+    "reconcile",
+    "onboard",
+    "command",
+)
 
 
 class JobGoneError(Exception):
@@ -25,7 +35,8 @@ class Job:
     the repo's validated PRs; "sweep" revisits a repo's long-invalid PRs; "config" checks the config a
     push (`sha`) put on the default branch and re-evaluates the open PRs; "reconcile" finds open PRs
     without a verdict of ours (a webhook that never came) and what waits to land; "onboard" opens the one PR
-    that adds the config inferred from the letter to a repo that has none."""
+    that adds the config inferred from the letter to a repo that has none; "command" acts on the
+    `/undersigned ...` comment whose id is `number`."""
 
     kind: JobKind
     installation_id: int

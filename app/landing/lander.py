@@ -12,6 +12,7 @@ from app.github.models import PullRequest
 from app.jobs.job import JobDeferredError
 from app.jobs.ready import Ready, config_fingerprint
 from app.jobs.store import Keys
+from app.landing.hold import on_hold
 from app.landing.merge import BlockedError, cannot_apply, merge_commit
 from app.logs import event
 from app.review.context import Context
@@ -31,6 +32,9 @@ def land(ctx: Context) -> None:
     with ctx.store.lock(Keys.landing_lock(ctx.repo)) as mine:
         if not mine:
             raise JobDeferredError(f"another landing on {ctx.repo} holds the lock")
+        if ctx.ready.items(ctx.repo) and on_hold(ctx.api, ctx.repo):
+            event(log, "on hold", repo=ctx.repo)  # they wait, validated; `/undersigned resume` lands them
+            return
         while waiting := ctx.ready.items(ctx.repo):
             land_batch(ctx, waiting[:MAX_BATCH])
 
@@ -120,12 +124,16 @@ def settle(ctx: Context, item: Ready) -> None:
 
 def after_landing(ctx: Context, config: Config, pr: PullRequest, sha: str) -> None:
     """GitHub now shows the PR merged: that is the signer's outcome, so the held-back check is dropped.
-    Thank the signer in the comment, if there is one (no new comment: it would cost a write per
-    signer on launch day), and set the labels."""
+    Thank the signer: a comment with the commit and the letter's link (`report.thank_you`, one write per
+    signer, through the reporter like every comment); with it off, only a comment that exists is edited."""
     ctx.reporter.forget_check(pr.head_sha)
     notes = kept_notes(ctx.store, ctx.repo, pr)  # what its evaluation said of the affiliation, said again
-    body = comment_body(Verdict("sign", notes=notes), pr.author, landed=sha)
-    ctx.reporter.comment(pr, body, only_if_exists=True, enabled=config.report.comment)
+    site = pr.html_url.rsplit("/pull/", 1)[0]
+    where = config.letter.directory or config.letter.file
+    letter = f"{site}/blob/{pr.default_branch}/{where}" if site else ""
+    body = comment_body(Verdict("sign", notes=notes), pr.author, landed=sha, letter=letter)
+    thanks = config.report.thank_you
+    ctx.reporter.comment(pr, body, only_if_exists=not thanks, enabled=config.report.comment)
     ctx.reporter.labels(pr, config, "landed")
 
 

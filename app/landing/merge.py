@@ -19,6 +19,7 @@ from app.github.models import PullRequest
 from app.jobs.ready import Ready
 from app.jobs.store import Keys
 from app.landing.layered import Layered
+from app.landing.publish import with_published
 from app.logs import event
 from app.review.context import Context
 from app.review.render import CheckReport
@@ -70,6 +71,7 @@ def merge_commit(
         batch = accepted  # a rebuild does not judge the rejected again
         if not accepted:
             return Landed([], "none", "")
+        changed = with_published(ctx, config, tip, changed, [item.author for item, _ in accepted])
         names = ", ".join(f"#{item.number}" for item, _ in accepted)
         message = f"Land signatures from {names}\n\n" + "\n".join(
             f"#{item.number} by @{item.author}" for item, _ in accepted

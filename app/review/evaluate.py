@@ -53,7 +53,8 @@ def review(ctx: Context) -> Verdict | None:
         return None  # its head reached the default branch meanwhile (it just landed): GitHub shows it merged
     VERDICTS.labels(verdict.kind).inc()
     problems = [p.code for p in verdict.problems]
-    event(log, "decision", repo=ctx.repo, pr=pr.number, head_sha=pr.head_sha, kind=verdict.kind, problems=problems)
+    event(log, "decision", repo=ctx.repo, pr=pr.number, head_sha=pr.head_sha, kind=verdict.kind, problems=problems,
+          author=pr.author)  # fmt: skip
     lands = verdict.ok and config.merge.enabled
     if not lands:
         # Validated before (then the config changed: frozen, blocked), still waiting to land: it never will.

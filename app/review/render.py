@@ -104,10 +104,11 @@ def _problem_markdown(p: Problem, fence: str, *, in_diff: bool = False) -> str:
     return "\n".join(out)
 
 
-def comment_body(verdict: Verdict, author: str, landed: str | None = None) -> str:
+def comment_body(verdict: Verdict, author: str, landed: str | None = None, letter: str = "") -> str:
     """The one comment on a PR, rewritten in place as the verdict changes."""
     if landed is not None:
         text = f"Thank you, @{author}! Your change has landed in {landed}. 🎉"
+        text += f"\n\nSee the letter: {letter}" if letter else ""
     elif verdict.ok:
         text = f"Thanks, @{author}: everything is fixed and your change will land shortly."
     elif verdict.kind == "not_a_signature":

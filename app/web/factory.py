@@ -15,11 +15,13 @@ from starlette.types import Receive, Scope, Send
 from app.jobs.activity import attach, detach
 from app.runtime import Runtime
 from app.settings import Settings
+from app.web.dashboard import Dashboard
 from app.web.intake import Bounds, Intake
 from app.web.limits import BodyLimit
 from app.web.oauth import STATUS_COOKIE
 from app.web.outage import StoreOutage
 from app.web.pages import assets, not_found
+from app.web.public import PublicLetters, public_router
 from app.web.setup import build_setup
 from app.web.sign import signing_app
 from app.web.status import Status
@@ -74,6 +76,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
     signing = signing_app(rt)
     app.mount("/sign", signing)  # the "Sign with GitHub" page (issue 14)
     sessions = signing.state.signing.sessions
+    public = PublicLetters(signing.state.signing)
+    signing.state.public = public  # the signing page lists the signatories of a public letter
+    app.include_router(public_router(public))  # /letters/{owner}/{repo}/signatures.json, .csv, badge.svg
 
     # The webhook route is plain ASGI, ahead of every layer: verify, parse, fsync (group commit), answer. The
     # secret is read per delivery, so one stored by the setup page works without a restart.
@@ -100,6 +105,14 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
     @app.get("/metrics")
     def metrics() -> PlainTextResponse:
         return PlainTextResponse(generate_latest().decode(), media_type=CONTENT_TYPE_LATEST)
+
+    dashboard = Dashboard(rt, status)
+
+    @app.get("/dashboard", response_model=None)
+    async def dashboard_page(request: Request) -> Response:
+        signer = sessions.get({"sid": request.cookies.get(STATUS_COOKIE)})  # signed in: see app/web/sign.py
+        headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+        return HTMLResponse(await run_in_threadpool(dashboard.html, signer), headers=headers)
 
     @app.get("/", response_model=None)
     async def index(request: Request) -> Response:

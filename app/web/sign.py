@@ -40,6 +40,7 @@ from app.web.signing import (
 
 log = logging.getLogger("undersigned.sign")
 STATUS_NEXT = "-status"  # where to go after signing in: the status page (no repo is named "-")
+PAGES = {STATUS_NEXT: "/", "-dashboard": "/dashboard"}  # pages at / that read STATUS_COOKIE, by their `next`
 
 
 def signing_app(runtime: Runtime) -> FastAPI:
@@ -74,7 +75,7 @@ def signing_app(runtime: Runtime) -> FastAPI:
             return limited
         client = state.oauth()
         target = request.session.get("next")
-        back = ("/" if target == STATUS_NEXT else f"/sign/{target}") if isinstance(target, str) else None
+        back = PAGES.get(target, f"/sign/{target}") if isinstance(target, str) else None
         if client is None:
             return page("message.html", 503, title="Not set up", message="Signing in with GitHub is not set up.")
         try:
@@ -95,8 +96,8 @@ def signing_app(runtime: Runtime) -> FastAPI:
         state.sessions.end(request.session)
         request.session["sid"] = state.sessions.create(signer)
         event(log, "signed in", login=signer.login)
-        answer = RedirectResponse(f"{back}#sign" if back and target != STATUS_NEXT else back or "/", 303)
-        if target == STATUS_NEXT:  # the status page at / reads this cookie (the session's is scoped to /sign)
+        answer = RedirectResponse(f"{back}#sign" if back and target not in PAGES else back or "/", 303)
+        if target in PAGES:  # the status page at / reads this cookie (the session's is scoped to /sign)
             sid = state.sessions.create(signer)
             answer.set_cookie(
                 STATUS_COOKIE, sid, SESSION_SECONDS, path="/", secure=secure, httponly=True, samesite="lax"
@@ -106,12 +107,20 @@ def signing_app(runtime: Runtime) -> FastAPI:
     @app.get("/-/status-login")
     async def status_login(request: Request) -> Response:
         """Sign in for the status page: it shows a person the installations they administer."""
+        return await page_login(request, STATUS_NEXT)
+
+    @app.get("/-/dashboard-login")
+    async def dashboard_login(request: Request) -> Response:
+        """Sign in for the maintainer's dashboard at /dashboard (the same session as the status page's)."""
+        return await page_login(request, "-dashboard")
+
+    async def page_login(request: Request, target: str) -> Response:
         if (limited := state.limited("login", client_ip(request))) is not None:
             return limited
         client = state.oauth()
         if client is None:
             return page("message.html", 503, title="Not set up", message="Signing in with GitHub is not set up.")
-        request.session["next"] = STATUS_NEXT
+        request.session["next"] = target
         base = (state.settings.public_url or f"{request.url.scheme}://{request.url.netloc}").rstrip("/")
         response: Response = await client.authorize_redirect(request, base + OAUTH_CALLBACK)
         return response
@@ -228,6 +237,7 @@ async def _letter_response(
         "action": None,
         "error": None,
         "pending": signer.sent.get(repo.lower(), (0, "", 0))[2] if signer else 0,
+        "people": await _people(request, repo),
     }
     if values["mine"] is not None:
         values["values"] = {"name": values["mine"].name, "affiliation": values["mine"].affiliation or ""}
@@ -240,6 +250,16 @@ async def _letter_response(
         values["error"] = "This form has expired or did not come from this page. Please try again."
         return page("letter.html", 403, **values)
     return await _act(state, request.session, signer, letter, form, values)
+
+
+async def _people(request: Request, repo: str) -> list[dict[str, Any]] | None:
+    """Who signed, for the list under the letter: public letters only (app/web/public.py)."""
+    public = getattr(request.app.state, "public", None)
+    try:
+        roster = await run_in_threadpool(public.roster, repo) if public is not None else None
+    except Exception:  # GitHub failing: the page still shows the letter and the form, without the list
+        return None
+    return roster.rows if roster is not None else None
 
 
 async def _act(

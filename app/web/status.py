@@ -150,7 +150,9 @@ class Status:
             private = self._letters(view, mine, repos) + self._decisions(
                 [d for d in data["decisions"] if str(d.get("repo", "")).lower() in repos]
             )
-        who = f" · signed in as {e(signer.login)}" if signer is not None else ""
+        who = (
+            f' · signed in as {e(signer.login)} · <a href="/dashboard">your dashboard</a>' if signer is not None else ""
+        )
         link = install_url(settings.web_url, settings.app_slug)
         more = f' · <a href="{e(link)}">install on more repositories</a>' if link else ""
         body = (

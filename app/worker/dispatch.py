@@ -11,6 +11,7 @@ from app.jobs.job import Job
 from app.jobs.ready import ReadySet
 from app.jobs.store import Store
 from app.landing.lander import land
+from app.landing.moderate import run_command
 from app.review.config_check import config_pushed
 from app.review.context import Context
 from app.review.report import Reporter
@@ -69,3 +70,5 @@ class Dispatcher:
             reconcile(ctx)
         elif job.kind == "onboard":
             onboard(ctx)
+        elif job.kind == "command" and job.number is not None:
+            run_command(ctx, job.number)

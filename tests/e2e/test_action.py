@@ -3,6 +3,7 @@ a GITHUB_TOKEN of the workflow's permissions, one concurrency group, and no App 
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +25,9 @@ def test_one_signature_lands_and_the_tokens_own_pushes_start_nothing(sim: Simula
     assert [(r.event, r.action, r.conclusion) for r in runs] == [("pull_request_target", "opened", "success")]
     assert w.pull(number).merged, runs[0].output
     assert w.letter().count("[@ada]") == 1
-    assert w.runs_on(w.pull(number).head_sha) == [] and w.comments(number) == []  # merged is the outcome
+    assert w.runs_on(w.pull(number).head_sha) == []  # merged is the outcome
+    [thanks] = w.comments(number)  # and the one comment is the thank-you (issue 22: report.thank_you)
+    assert "has landed in" in thanks.body
     assert "| [#1](" in runs[0].summary and "valid signature; landed in" in runs[0].summary
 
 
@@ -96,7 +99,8 @@ def test_a_fix_edits_the_one_comment_and_lands_with_the_apps_thanks(sim: Simulat
     pr = w.pull(number)
     [comment] = w.comments(number)  # found again by its hidden marker: the run kept nothing
     assert pr.merged and pr.labels == []
-    assert_golden("app/comment-landed.md", comment.body.replace(str(pr.merge_commit_sha), "<sha>"))
+    landed = comment.body.replace(str(pr.merge_commit_sha), "<sha>")
+    assert_golden("app/comment-landed.md", re.sub(r"(See the letter: )\S+/blob/", r"\1<site>/blob/", landed))
 
 
 def _lea_pr(w: object, sim: Simulator, branch: str, edit: object) -> int:

@@ -88,8 +88,9 @@ def test_replayed_delivery_does_no_second_piece_of_work(app_world: World) -> Non
         (c.method, c.path.rsplit("/", 1)[-1]) for c in sim.faults.calls(actor="installation:") if c.method != "GET"
     ]
     # Evaluated and landed once, whatever came again. (Issue 18: the landing is our own merge commit, no
-    # longer GitHub's merge endpoint: a tree, a commit and the branch moved, once.)
-    assert writes == [("POST", "trees"), ("POST", "commits"), ("PATCH", "main")]
+    # longer GitHub's merge endpoint: a tree, a commit and the branch moved, once. Issue 22: and the signer
+    # thanked, once.)
+    assert writes == [("POST", "trees"), ("POST", "commits"), ("PATCH", "main"), ("POST", "comments")]
     assert pr_state(sim, number).merged and runs(sim, pr_state(sim, number).head_sha) == []  # merged: no check
 
 

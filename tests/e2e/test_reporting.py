@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import uuid
 from typing import Any
 
@@ -45,14 +46,16 @@ def post(
     return httpx.post(service.url, content=body, headers=headers)
 
 
-def test_valid_signature_lands_with_no_check_and_no_comment(app_world: World) -> None:
+def test_valid_signature_lands_with_no_check_and_only_the_thank_you(app_world: World) -> None:
     sim, _, service = app_world
     number = sign(sim, "ada", "Ada Lovelace")
     settle(sim, service)
     pr = pr_state(sim, number)
     assert pr.merged  # GitHub shows it merged: that is the signer's outcome
     assert runs(sim, pr.head_sha) == []  # so the success check, one paced write per signer, is never posted
-    assert bot_comments(sim, number) == []  # nothing to fix, nothing to say
+    # nothing to fix: the one comment is the thank-you (issue 22: report.thank_you, on by default)
+    [thanks] = bot_comments(sim, number)
+    assert f"has landed in {pr.merge_commit_sha}" in thanks.body
     assert pr.labels == []  # the "valid" label is off by default
     assert sim.faults.calls("POST", r"/check-runs$", actor="installation:") == []
 
@@ -94,7 +97,8 @@ def test_three_pushes_edit_one_comment_and_the_fix_turns_it_green(app_world: Wor
     assert runs(sim, pr.head_sha) == []  # the fixed head landed: merged is its outcome
     assert pr.merged and pr.labels == []  # landed; needs-changes removed
     assert f"has landed in {pr.merge_commit_sha}" in comment.body  # the same comment, now a thank-you
-    assert_golden("app/comment-landed.md", comment.body.replace(str(pr.merge_commit_sha), "<sha>"))
+    landed = comment.body.replace(str(pr.merge_commit_sha), "<sha>")
+    assert_golden("app/comment-landed.md", re.sub(r"(See the letter: )\S+/blob/", r"\1<site>/blob/", landed))
 
 
 def test_letter_text_fix_is_neutral_and_left_alone(app_world: World) -> None:

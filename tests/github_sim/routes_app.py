@@ -155,4 +155,5 @@ def user_installation_repos(ctx: Ctx) -> Any:
 @route("GET", "/rate_limit")
 def rate_limit(ctx: Ctx) -> Any:
     core = {"limit": 5000, "remaining": 5000, "reset": int(ctx.world.now()) + 3600, "used": 0}
-    return {"resources": {"core": core}, "rate": core}
+    search = {"limit": 30, "remaining": 30, "reset": int(ctx.world.now()) + 60, "used": 0}  # required by the schema
+    return {"resources": {"core": core, "search": search}, "rate": core}

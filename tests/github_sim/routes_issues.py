@@ -171,6 +171,20 @@ def create_label(ctx: Ctx) -> Any:
     return 201, ctx.shapes.label(repo, name)
 
 
+@route("DELETE", "/repos/{owner}/{repo}/labels/{name}")
+def delete_label(ctx: Ctx) -> Any:
+    # https://docs.github.com/en/rest/issues/labels#delete-a-label: gone from every issue that had it too
+    repo = ctx.repo()
+    ctx.need_write(repo, "issues")
+    name = ctx.params["name"]
+    if repo.labels.pop(name.lower(), None) is None:
+        raise ApiError(404, "Not Found")
+    for pr in ctx.world.pulls.values():
+        if pr.repo is repo:
+            pr.labels = [n for n in pr.labels if n.lower() != name.lower()]
+    return 204, None
+
+
 # --- check runs ---------------------------------------------------------------------------------
 # https://docs.github.com/en/rest/checks/runs: only Apps write them; at most 50 annotations a request.
 def _apply_output(run: CheckRun, ctx: Ctx) -> None:

@@ -26,3 +26,24 @@
 
   form.addEventListener("input", check);
 })();
+
+// The list of who signed: a search box that hides the names that do not match (no request: the list is here).
+(function () {
+  "use strict";
+  var box = document.getElementById("signers-search");
+  var list = document.getElementById("signers-list");
+  var shown = document.getElementById("signers-shown");
+  if (!box || !list) { return; }
+  var items = Array.prototype.slice.call(list.children);
+  var texts = items.map(function (li) { return li.textContent.toLowerCase(); });
+  box.addEventListener("input", function () {
+    var wanted = box.value.trim().toLowerCase();
+    var count = 0;
+    for (var i = 0; i < items.length; i++) {
+      var hit = !wanted || texts[i].indexOf(wanted) !== -1;
+      items[i].hidden = !hit;
+      if (hit) { count++; }
+    }
+    if (shown) { shown.textContent = wanted ? count + " of " + items.length + " shown" : ""; }
+  });
+})();
