@@ -84,3 +84,16 @@ def test_records_carry_dates_by_login() -> None:
     people = signatories(CFG, {"README.md": TEXT})
     rows = records(people, {"@ada": "2026-12-01"})
     assert [r["landed"] for r in rows] == ["2026-12-01", None]
+
+
+def test_a_verified_mark_shows_only_while_the_line_names_that_affiliation() -> None:
+    people = signatories(CFG, {"README.md": TEXT})
+    mark = {"affiliation": "analytical  ENGINES", "method": "org", "matched": "engines", "date": "2026-12-01"}
+    marks = {"ada": mark, "grace": {**mark, "affiliation": "Navy"}}
+    rows = records(people, {}, marks)
+    assert rows[0]["verified"] == {"method": "org", "matched": "engines", "date": "2026-12-01"}
+    assert rows[1]["verified"] is None  # her mark is for Navy; her line names no affiliation now
+    table = list(csv.reader(io.StringIO(as_csv(rows))))
+    assert table[0][-1] == "verified" and table[1][-1] == "org: engines" and table[2][-1] == ""
+    assert "verified" not in records(people, {})[0]  # a letter that verifies nothing shows no column
+    assert "verified" not in next(csv.reader(io.StringIO(as_csv(records(people, {})))))
