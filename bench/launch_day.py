@@ -92,27 +92,43 @@ def plan(hours: float, peak: int, spam: int, spam_at: float) -> list[Arrival]:
     return sorted(arrivals, key=lambda a: a.at)
 
 
+def prepare(sim: Simulator, door: Door, arrivals: list[Arrival]) -> None:
+    """Before the clock starts, each signer's fork and commit (and an invalid signer's fix, on a side ref):
+    git's work would otherwise hold the simulated world's lock while the App waits on its answers."""
+
+    def make(arrival: Arrival) -> None:
+        fork = sim.world.fork(door.repo, sim.world.user(arrival.login))
+        head = commit(fork, "main", lambda text: text.rstrip("\n") + "\n" + arrival.line + "\n")
+        fork.git.set_ref(f"refs/heads/{arrival.login}-sign", head)
+        arrival.heads = [head]
+        if arrival.change and arrival.kind != "valid":
+            fixed = LINE.format(name=f"Fixed {arrival.login}", login=arrival.login)
+            arrival.heads.append(commit(fork, head, lambda text: text.replace(arrival.line, fixed)))
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        for future in [pool.submit(make, a) for a in arrivals]:
+            future.result()
+
+
 def replay(sim: Simulator, door: Door, arrivals: list[Arrival], scale: float) -> float:
-    """Each signer acts at its (scaled) time; returns the real start time. Signers act on the world directly
-    (fork, commit, open the PR, as GitHub's web editor does), so the simulator's HTTP serves the App alone."""
+    """Each signer opens its PR at its (scaled) time; returns the real start time. Signers act on the world
+    directly (as GitHub's web editor does), so the simulator's HTTP serves undersigned alone."""
     started = time.time()
 
     def act(arrival: Arrival) -> None:
         time.sleep(max(0.0, started + arrival.at / scale - time.time()))
         user = sim.world.user(arrival.login)
-        fork = sim.world.fork(door.repo, user)
-        branch = f"{arrival.login}-sign"
-        head = commit(sim, fork, "main", lambda text: text.rstrip("\n") + "\n" + arrival.line + "\n", branch)
-        pr = sim.world.open_pull(door.repo, user, f"{arrival.login}:{branch}", "main", f"Add {arrival.login}", None)
-        arrival.number, arrival.heads = pr.number, [head]
+        head = f"{arrival.login}:{arrival.login}-sign"
+        pr = sim.world.open_pull(door.repo, user, head, "main", f"Add {arrival.login}", None)
+        arrival.number = pr.number
         if not arrival.change:
             return
         time.sleep(30 / scale)  # within the minute
         if arrival.kind == "valid":
             sim.world.set_pr_state(pr, "closed")
             return
-        fixed = LINE.format(name=f"Fixed {arrival.login}", login=arrival.login)
-        arrival.heads.append(commit(sim, fork, branch, lambda text: text.replace(arrival.line, fixed)))
+        fork = sim.world.fork(door.repo, user)
+        sim.world.move_branch(fork, f"{arrival.login}-sign", arrival.heads[1], old=arrival.heads[0])
 
     with concurrent.futures.ThreadPoolExecutor(32) as pool:
         for future in [pool.submit(act, a) for a in arrivals]:
@@ -120,20 +136,14 @@ def replay(sim: Simulator, door: Door, arrivals: list[Arrival], scale: float) ->
     return started
 
 
-def commit(sim: Simulator, fork: Repository, start: str, edit: Callable[[str], str], branch: str | None = None) -> str:
-    """A commit editing README.md on `start`, pushed to `branch` (a new one) or to `start` itself."""
-    with sim.world.lock:
-        base = sim.world.branch_sha(fork, start)
-        found = fork.git.read_path(base, "README.md")
-        text = edit(found[1].decode() if found else "")
-        tree = fork.git.tree_with(base, {"README.md": ("100644", fork.git.write_blob(text.encode()))})
-        who = fork.owner.person
-        sha = fork.git.commit_tree(tree, [base], "Sign", who, who)
-        if branch is not None:
-            fork.git.set_ref(f"refs/heads/{branch}", sha)
-        else:
-            sim.world.move_branch(fork, start, sha, old=base)
-    return sha
+def commit(fork: Repository, base: str, edit: Callable[[str], str]) -> str:
+    """A commit editing README.md on `base` (a branch or a sha) of a signer's own fork."""
+    base = fork.git.ref(f"refs/heads/{base}") or base
+    found = fork.git.read_path(base, "README.md")
+    text = edit(found[1].decode() if found else "")
+    tree = fork.git.tree_with(base, {"README.md": ("100644", fork.git.write_blob(text.encode()))})
+    who = fork.owner.person
+    return fork.git.commit_tree(tree, [base], "Sign", who, who)
 
 
 def outcome_at(sim: Simulator, door: Door, arrival: Arrival) -> float | None:
@@ -192,6 +202,9 @@ def run(mode: Mode, hours: float, peak: int, spam: int, scale: float, spam_at: f
         sim.world.add_user(arrival.login)
     try:
         with mode(sim, root, scale) as door:
+            began = time.time()
+            prepare(sim, door, arrivals)
+            print(f"  {len(arrivals)} forks and commits made in {time.time() - began:.0f} s", file=sys.stderr)
             started = replay(sim, door, arrivals, scale)
             deadline = time.time() + max(600.0, hours * 3600 / scale)
             last = 0.0

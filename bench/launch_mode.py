@@ -43,6 +43,7 @@ def scaled(scale: float) -> dict[str, str]:
         "secondary_rate_wait": f"{60.0 / scale:.3f}",
         "config_ttl": f"{60.0 / scale:.3f}",
         "rate_hour": f"{3600.0 / scale:.3f}",  # the content budget's hour (ignored by a build without one)
+        "landing_gap": f"{30.0 / scale:.3f}",  # (likewise)
     }
 
 
