@@ -10,6 +10,7 @@ mode by name (MODES).
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -84,7 +85,9 @@ def action_mode(sim: Simulator, root: Path, scale: float) -> Iterator[Door]:
     }
     repo = world.create_repo(maintainer, "microsoft-drop-ice", files)
     env = {f"UNDERSIGNED_{k.upper()}": v for k, v in scaled(scale).items()}
-    ActionsRunner(sim, {**env, "UNDERSIGNED_LOG_LEVEL": "WARNING"})
+    # PYTHONPATH passes on: a run of this bench from another checkout runs that checkout's undersigned.
+    extra = {**env, "UNDERSIGNED_LOG_LEVEL": "WARNING", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    ActionsRunner(sim, extra)
     yield Door(repo, f"actions:{repo.full_name.lower()}", sim.limits.policy.github_token)
 
 

@@ -1,4 +1,4 @@
-"""Launch day, shortened: the real arrival curve and a spam wave against GitHub's enforced limits (time scale 20).
+"""Launch day, shortened: the real arrival curve and a small spam wave against GitHub's enforced limits (scale 20).
 
 bench/launch_day.py prints the figures against the goals; this drill holds what must never fail: every
 signer gets an outcome, each valid signature lands once, and the App is never limited nor flagged.
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.slow
 
 def test_a_short_launch_day_within_githubs_limits() -> None:
     lines: list[str] = []
-    args = ["--hours", "0.2", "--spam", "60", "--spam-at", "120", "--scale", "20"]
+    args = ["--hours", "0.05", "--spam", "20", "--spam-at", "60", "--scale", "20"]
     result = launch_day.main(args, out=lines.append)
-    assert result["prs"] > 60, lines
+    assert result["prs"] >= 20, lines
     assert result["without_outcome"] == 0, lines
     assert result["exactly_once"], lines
     assert result["landed"] >= result["valid"], lines
