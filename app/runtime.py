@@ -63,7 +63,9 @@ class Runtime:
             self.dispatcher = None
             if self.github is not None:
                 queue, ttl = self.queue, settings.config_ttl
-                self.dispatcher = Dispatcher(self.github, queue.store, queue.enqueue, ttl, settings.eval_budget)
+                self.dispatcher = Dispatcher(
+                    self.github, queue.store, queue.enqueue, ttl, settings.eval_budget, settings.landing_gap
+                )
             if self.started and self.dispatcher is not None and not self.queue.threads:
                 self.queue.start_consumer(settings.workers)
 

@@ -47,6 +47,17 @@ class Settings(BaseSettings):
     retry_backoff: float = Field(0.5, ge=0, description="Exponential backoff factor between retries (seconds).")
     secondary_rate_wait: float = Field(60, ge=0, description="Wait after a secondary rate limit with no retry-after.")
     mutation_interval: float = Field(1.0, ge=0, description="Seconds between mutating GitHub requests (GitHub asks 1).")
+    content_per_hour: float = Field(
+        400, ge=0, description="Content-creating requests an installation may make an hour (GitHub: 500; 0: no budget)."
+    )
+    content_burst: float = Field(70, ge=1, description="Content-creating requests the budget lets go at once (< 80).")
+    landing_gap: float = Field(
+        30,
+        ge=0,
+        description="Seconds between two landings on one letter: the waiting signatures land together, "
+        "in one commit (three content-creating writes), instead of one commit each.",
+    )
+    rate_hour: float = Field(3600, gt=0, description="Seconds in the budget's hour (shorter in a time-scaled drill).")
     config_ttl: float = Field(60, ge=0, description="Seconds a repo's config is trusted before it is read again.")
     max_body_bytes: int = Field(25 * 1024 * 1024, description="Largest webhook accepted (GitHub's cap is 25 MB).")
     intake_read_seconds: float = Field(

@@ -66,7 +66,7 @@ class ServiceProcess:
         self.sampler = threading.Thread(target=self._sample, daemon=True)
 
     def __enter__(self) -> ServiceProcess:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded machine starts it slowly
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"undersigned serve exited with {self.proc.returncode}: see {self.log.name}")

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 
 Number = Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]  # issue and PR numbers
 Id = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
@@ -54,8 +63,53 @@ class Event(Envelope):
     repository: Repository | None = None
 
 
+class SnapUser(_Model):
+    login: Annotated[StrictStr, Field(max_length=100)]
+    id: Id | None = None
+    type: Annotated[StrictStr, Field(max_length=40)] | None = None
+
+
+class SnapRepo(_Model):
+    full_name: RepoName
+    default_branch: Annotated[StrictStr, Field(max_length=255)]
+
+
+class SnapRef(_Model):
+    ref: Annotated[StrictStr, Field(max_length=255)]
+    sha: Sha
+    repo: SnapRepo | None = None
+
+
+class SnapLabel(_Model):
+    name: Annotated[StrictStr, Field(max_length=100)]
+
+
+class PullSnapshot(_Model):
+    """The fields of the webhook's pull request that review reads (app.github.models.PullRequest): the
+    worker evaluates from them instead of reading the PR again. Landing still reads fresh state."""
+
+    number: Number
+    state: Annotated[StrictStr, Field(max_length=20)]
+    user: SnapUser
+    head: SnapRef
+    base: SnapRef
+    labels: Annotated[list[SnapLabel], Field(max_length=100)] = []
+    comments: Annotated[StrictInt, Field(ge=0)] = 0
+    changed_files: Annotated[StrictInt, Field(ge=0)] | None = None
+    html_url: Annotated[StrictStr, Field(max_length=1000)] = ""
+
+
+def _or_none(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A pull request object we cannot use as a snapshot is no error: the worker reads the PR instead."""
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
 class PullRequestEvent(Event):
     number: Number
+    pull_request: Annotated[PullSnapshot | None, WrapValidator(_or_none)] = None
 
 
 class CheckRunPull(_Model):

@@ -14,4 +14,6 @@ router = Router()
 def evaluate_pull_request(event: PullRequestEvent) -> list[Job]:
     if event.installation is None or event.repository is None:
         return []
-    return [Job("evaluate", event.installation.id, event.repository.full_name, event.number)]
+    pr = event.pull_request
+    snapshot = pr.model_dump_json() if pr is not None and pr.number == event.number else None
+    return [Job("evaluate", event.installation.id, event.repository.full_name, event.number, pr=snapshot)]

@@ -33,6 +33,8 @@ SIGNERS = 50
 # over after 4 s, and reconciliation with redelivery of failed deliveries runs every 15 s.
 TUNING = {
     "UNDERSIGNED_MUTATION_INTERVAL": "0",
+    "UNDERSIGNED_CONTENT_PER_HOUR": "0",  # unpaced, without a content budget (issue 21), as the other drills
+    "UNDERSIGNED_LANDING_GAP": "0",
     "UNDERSIGNED_RETRY_BACKOFF": "0.05",
     "UNDERSIGNED_SECONDARY_RATE_WAIT": "1",
     "UNDERSIGNED_CONFIG_TTL": "0",

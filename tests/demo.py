@@ -103,6 +103,7 @@ def start(state: Path, sim_port: int, port: int, running: list[Callable[[], None
         port=port,
         workers=2,
         mutation_interval=0,
+        landing_gap=0,  # the demo's signatures land at once, one by one
     )
     service = Service(settings, port=port)
     running.append(service.stop)

@@ -27,6 +27,8 @@ def settings_for(sim: Simulator, demo: Demo, data_dir: Path, **overrides: Any) -
         "data_dir": data_dir,
         "workers": 2,
         "mutation_interval": 0.0,
+        "content_per_hour": 0,  # unpaced and without a content budget (the launch-day drill keeps both)
+        "landing_gap": 0,  # and each landing as soon as it can
         "retry_backoff": 0.05,
         "secondary_rate_wait": 1,
         "config_ttl": 0,

@@ -13,13 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from github import Auth, Github, GithubRetry
+from github.Requester import Requester
 
 from app.github.api import Api
+from app.github.budget import ContentBudget
 from app.github.pacing import Pacer
 
 # Job.installation_id names the App's installation; an Action run has one token for one repo, so its jobs all
 # carry this one (handlers read `installation.id`, which Actions payloads lack: it is added before routing).
 INSTALLATION = 1
+PER_HOUR, BURST = 400.0, 70.0  # the content budget, as the App's defaults (app.settings)
 REQUIRED = ("GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITHUB_TOKEN", "GITHUB_REPOSITORY")
 
 
@@ -37,6 +40,7 @@ class ActionEnv:
     server_url: str
     summary_path: Path | None
     mutation_interval: float
+    rate_hour: float = 3600.0  # seconds in the content budget's hour (UNDERSIGNED_RATE_HOUR: a time-scaled drill)
 
     @staticmethod
     def read(environ: Mapping[str, str]) -> ActionEnv:
@@ -55,6 +59,10 @@ class ActionEnv:
             interval = float(environ.get("UNDERSIGNED_MUTATION_INTERVAL", "1"))
         except ValueError:
             raise ActionEnvError("UNDERSIGNED_MUTATION_INTERVAL is not a number of seconds") from None
+        try:
+            hour = float(environ.get("UNDERSIGNED_RATE_HOUR", "3600"))
+        except ValueError:
+            raise ActionEnvError("UNDERSIGNED_RATE_HOUR is not a number of seconds") from None
         return ActionEnv(
             environ["GITHUB_EVENT_NAME"],
             Path(environ["GITHUB_EVENT_PATH"]),
@@ -64,6 +72,7 @@ class ActionEnv:
             environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/"),
             Path(summary) if summary else None,
             max(0.0, interval),
+            hour if hour > 0 else 3600.0,
         )
 
     @staticmethod
@@ -94,4 +103,19 @@ class ActionEnv:
             seconds_between_requests=None,
             seconds_between_writes=None,  # pacing is ours (Pacer)
         )
-        return Api(github.requester, INSTALLATION, Pacer(self.mutation_interval))
+        return Api(github.requester, INSTALLATION, Pacer(self.mutation_interval), budget=self.budget(github.requester))
+
+    def budget(self, requester: Requester) -> ContentBudget:
+        """The run's content budget (app.github.budget). GITHUB_TOKEN's limits are per repository, and a run
+        keeps nothing: it starts from what the repository's token used this hour (every content-creating
+        request is a request, so at most that many were made), and never waits for a token, landing neither:
+        what does not fit is left to the next run, which finds it from GitHub's state."""
+        budget = ContentBudget(INSTALLATION, PER_HOUR, BURST, self.rate_hour, landing_wait=0.0)
+
+        def start() -> float:
+            remaining, limit = requester.rate_limiting
+            used = limit - remaining if limit > 0 else 0
+            return PER_HOUR + BURST - used
+
+        budget.start = start
+        return budget

@@ -17,7 +17,7 @@ from app.action.env import INSTALLATION
 from app.action.state import GitHubStore
 from app.affiliations.recheck import next_key as recheck_key
 from app.github.api import Api
-from app.jobs.job import Job
+from app.jobs.job import Job, JobDeferredError
 from app.logs import event
 from app.review.config_check import WAITING_TITLE
 from app.worker.dispatch import Dispatcher
@@ -54,6 +54,7 @@ class ActionRun:
         self.reviewed: set[int] = set()
         self.caught_up = False
         self.failures: list[str] = []
+        self.deferred: list[int] = []  # jobs the content budget left to the next run (their PR, or 0)
         self.count = 0
         self.quick = False  # the catch-up follows an event (not the schedule): see catch_up
 
@@ -100,6 +101,12 @@ class ActionRun:
             if job.kind == "evaluate" and job.number is not None:
                 self.reviewed.add(job.number)
             self.dispatcher.run(job)
+        except JobDeferredError as exc:
+            # The content budget is short (app.github.budget): a run never waits for it. What the job owes is
+            # left undone as a whole, and the next run finds it from GitHub's state (no check run of ours on
+            # the head, or a valid one not landed): nothing is lost, nothing is half-written.
+            self.deferred.append(job.number or 0)
+            event(log, "left for the next run", job=job.key, reason=str(exc))
         except RateLimitExceededException as exc:
             self.failures.append(
                 f"GitHub's rate limit for this repository's token is used up ({_reset(exc)}); "

@@ -15,6 +15,7 @@ from github import GithubException
 from github.Requester import Requester
 from prometheus_client import Counter
 
+from app.github.budget import ContentBudget
 from app.github.models import Account, Comment, Comparison, PullRequest, Repo, TreeEntry
 from app.github.pacing import Pacer
 from app.github.reach import Reach
@@ -34,10 +35,18 @@ class NotUtf8Error(ValueError):
 
 
 class Api:
-    """One installation's client. Every request is counted; every mutation waits for the pacer."""
+    """One installation's client. Every request is counted; every mutation spends from the content budget
+    (app.github.budget), then waits for the pacer."""
 
-    def __init__(self, requester: Requester, installation_id: int, pacer: Pacer, reach: Reach | None = None) -> None:
-        self.req, self.installation_id, self.pacer = requester, installation_id, pacer
+    def __init__(
+        self,
+        requester: Requester,
+        installation_id: int,
+        pacer: Pacer,
+        reach: Reach | None = None,
+        budget: ContentBudget | None = None,
+    ) -> None:
+        self.req, self.installation_id, self.pacer, self.budget = requester, installation_id, pacer, budget
         self.reach = reach or Reach(requester.base_url)
         self.reads = self.writes = self.not_modified = 0
         self._lock = threading.Lock()
@@ -46,6 +55,8 @@ class Api:
     def _call(self, verb: str, url: str, params: Json | None = None, body: Any = None) -> tuple[dict[str, Any], Any]:
         mutation = verb != "GET"
         if mutation:
+            if self.budget is not None:
+                self.budget.charge(url)  # content-creating: the installation's budget first (may defer the job)
             self.pacer.wait()
         with self._lock:
             if mutation:
@@ -110,7 +121,8 @@ class Api:
 
     # --- reads ---------------------------------------------------------------------------------
     def pull(self, repo: str, number: int) -> PullRequest:
-        return PullRequest.model_validate(self.get(f"/repos/{repo}/pulls/{number}"))
+        """Conditional: reading again a PR that did not change is a 304, which costs no rate limit."""
+        return PullRequest.model_validate(self.cached_get(f"/repos/{repo}/pulls/{number}")[1])
 
     def repository(self, repo: str) -> Repo:
         return Repo.model_validate(self.cached_get(f"/repos/{repo}")[1])
@@ -124,9 +136,16 @@ class Api:
         listing = self.pages(f"/repos/{repo}/pulls", {"state": "open"}, conditional=True)
         return [PullRequest.model_validate(p) for p in listing]
 
+    def newest_open_pulls(self, repo: str) -> list[PullRequest]:
+        """The first page of open PRs, newest first (GitHub's default order), in one conditional read. Listed
+        PRs lack `comments` and `changed_files`. https://docs.github.com/en/rest/pulls/pulls#list-pull-requests"""
+        found = self.cached_get(f"/repos/{repo}/pulls", {"state": "open", "per_page": 100})[1]
+        return [PullRequest.model_validate(p) for p in found] if isinstance(found, list) else []
+
     def compare(self, repo: str, base: str, head: str) -> Comparison:
+        """Conditional: the same comparison again (a job deferred and back, the tip unmoved) is a free 304."""
         url = f"/repos/{repo}/compare/{quote(base, safe='')}...{quote(head, safe='')}"
-        return Comparison.model_validate(self.get(url))
+        return Comparison.model_validate(self.cached_get(url)[1])
 
     def file(self, repo: str, path: str, ref: str) -> tuple[str, str] | None:
         """(text, blob sha) of a file at a ref, or None when it does not exist there."""

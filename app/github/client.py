@@ -7,6 +7,7 @@ import threading
 from github import Auth, GithubIntegration, GithubRetry
 
 from app.github.api import Api
+from app.github.budget import ContentBudget
 from app.github.pacing import Pacer, SharedPacer
 from app.github.reach import Reach
 from app.github.signer import KeySigner
@@ -35,7 +36,7 @@ class GitHubApp:
             seconds_between_requests=None,
             seconds_between_writes=None,  # pacing is ours: thread-safe, see app.github.pacing
         )
-        self.mutation_interval, self.shared = settings.mutation_interval, shared
+        self.mutation_interval, self.shared, self.settings = settings.mutation_interval, shared, settings
         self.reach = Reach(settings.github_api_url)  # the last call's outcome, for readiness
         self._apis: dict[int, Api] = {}
         self._lock = threading.Lock()
@@ -45,9 +46,20 @@ class GitHubApp:
             found = self._apis.get(installation_id)
             if found is None:
                 gh = self.integration.get_github_for_installation(installation_id)
-                pacer = self._pacer(installation_id)
-                found = self._apis[installation_id] = Api(gh.requester, installation_id, pacer, self.reach)
+                pacer, budget = self._pacer(installation_id), self._budget(installation_id)
+                found = Api(gh.requester, installation_id, pacer, self.reach, budget)
+                self._apis[installation_id] = found
             return found
+
+    def _budget(self, installation_id: int) -> ContentBudget:
+        """The installation's content budget, in the shared store when processes share one."""
+        s = self.settings
+        return ContentBudget(installation_id, s.content_per_hour, s.content_burst, s.rate_hour, self.shared)
+
+    def budgets(self) -> dict[int, ContentBudget]:
+        """The content budget of each installation this process has worked for (the status page)."""
+        with self._lock:
+            return {i: api.budget for i, api in self._apis.items() if api.budget is not None}
 
     def _pacer(self, installation_id: int) -> Pacer:
         if self.shared is not None:

@@ -86,6 +86,7 @@ class CompareFile(_Model):
     status: str = "modified"
     previous_filename: str | None = None
     patch: str | None = None
+    sha: str | None = None  # the file's blob at the head (null when removed)
 
 
 class Commitish(_Model):

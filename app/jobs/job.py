@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Literal, cast
 
 JobKind = Literal["evaluate", "evaluate_sha", "scan", "land", "sweep", "config", "reconcile", "onboard", "command"]
@@ -25,7 +25,12 @@ class JobGoneError(Exception):
 
 
 class JobDeferredError(Exception):
-    """Not now (a lock is busy): run the job again later, with backoff. Not a failure."""
+    """Not now (a lock is busy): run the job again later, with backoff. Not a failure. `retry_in`: the
+    earliest it can succeed, in seconds (the content budget knows when it refills)."""
+
+    def __init__(self, reason: str, retry_in: float = 0.0) -> None:
+        super().__init__(reason)
+        self.retry_in = retry_in
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,10 @@ class Job:
     repo: str
     number: int | None = None
     sha: str | None = None
+    # An "evaluate" job from a pull_request webhook: the PR as that webhook carried it (JSON of the fields
+    # review reads), so the worker need not read it again. Only while no other event joined the job (the
+    # queue drops it then, see without_snapshot): a job that coalesced two events reads the PR fresh.
+    pr: str | None = field(default=None, compare=False)  # a hint, not what the job asks: equal jobs ignore it
 
     @property
     def key(self) -> str:
@@ -51,11 +60,19 @@ class Job:
         return f"{self.kind}:{self.repo.lower()}:{target}"
 
     def dumps(self) -> str:
-        return json.dumps([self.kind, self.installation_id, self.repo, self.number, self.sha])
+        fields = [self.kind, self.installation_id, self.repo, self.number, self.sha]
+        return json.dumps(fields if self.pr is None else [*fields, self.pr])
 
     @staticmethod
     def loads(text: str) -> Job:
-        kind, installation_id, repo, number, sha = json.loads(text)
+        kind, installation_id, repo, number, sha, *rest = json.loads(text)
+        pr = rest[0] if rest else None
         if kind not in KINDS or not isinstance(installation_id, int) or not isinstance(repo, str):
             raise ValueError(f"not a job: {text[:200]}")
-        return Job(cast(JobKind, kind), installation_id, repo, number, sha)
+        if pr is not None and not isinstance(pr, str):
+            raise ValueError(f"not a job: {text[:200]}")
+        return Job(cast(JobKind, kind), installation_id, repo, number, sha, pr)
+
+    def without_snapshot(self) -> Job:
+        """The same job, reading the PR fresh (another event joined it: the snapshot may be out of date)."""
+        return replace(self, pr=None) if self.pr is not None else self

@@ -17,6 +17,15 @@ class Keys:
         return f"pace:{installation_id}:lock"
 
     @staticmethod
+    def budget(installation_id: int) -> str:
+        """The installation's content budget: its tokens and when they were counted (app.github.budget)."""
+        return f"budget:{installation_id}"
+
+    @staticmethod
+    def budget_lock(installation_id: int) -> str:
+        return f"budget:{installation_id}:lock"
+
+    @staticmethod
     def periodic(name: str) -> str:
         """One process runs each periodic pass: the one that claims this key for the interval."""
         return f"periodic:{name}"
@@ -83,6 +92,11 @@ class Keys:
     @staticmethod
     def landing_lock(repo: str) -> str:
         return f"landing:{repo.lower()}"
+
+    @staticmethod
+    def landed_at(repo: str) -> str:
+        """When the repo's last landing ended: the next waits `landing_gap` (app.landing.lander)."""
+        return f"landed-at:{repo.lower()}"
 
     @staticmethod
     def ready(repo: str) -> str:

@@ -54,7 +54,9 @@ class Pushed:
 
 def push_jobs(backend: Backend, jobs: list[Job], deliveries: list[str], delay: float, *, durable: bool) -> list[bool]:
     """Queue jobs and mark deliveries seen, in one write. True per job that was not already queued."""
-    by_key = {job.key: job for job in jobs}
+    by_key: dict[str, Job] = {}
+    for job in jobs:  # two events for one job in one write: it reads the PR fresh (Job.pr)
+        by_key[job.key] = job.without_snapshot() if job.key in by_key else job
     new = backend.push(
         [(key, job.dumps(), delay) for key, job in by_key.items()],
         [Keys.delivery(d) for d in deliveries],

@@ -147,6 +147,8 @@ class JobQueue:
     def _execute(self, owner: str, taken: Taken) -> None:
         try:
             job = Job.loads(taken.payload)
+            if taken.gen > 1:  # another event was folded into this job: its snapshot of the PR may be stale
+                job = job.without_snapshot()
         except (ValueError, TypeError):
             event(log, "job unreadable", logging.ERROR, job=taken.key)
             self.backend.finish(taken.key, owner, taken.gen)
@@ -166,7 +168,7 @@ class JobQueue:
         try:
             self.run(job)
         except JobDeferredError as why:
-            delay = min(0.25 * 2 ** min(taken.attempts - 1, 6), 5.0)  # backoff, not a spin
+            delay = max(min(0.25 * 2 ** min(taken.attempts - 1, 6), 5.0), why.retry_in)  # backoff, not a spin
             event(log, "job deferred", job=job.key, reason=str(why), retry_in=delay)
             self.backend.release(taken.key, owner, delay)
             return

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 
+from github import GithubException
 from prometheus_client import Counter
 
 from app.affiliations.verify import kept_notes
@@ -29,6 +31,11 @@ def land(ctx: Context) -> None:
     """Land everything waiting for the repo. One landing per repo at a time, across processes: the lock
     names its owner and lapses within seconds if that process dies. A landing that finds the lock busy
     does not spin: it is deferred, with backoff, and finds the holder's work done or its own to do."""
+    last = ctx.store.get(Keys.landed_at(ctx.repo)) if ctx.landing_gap > 0 else None
+    if last is not None and (wait := float(last) + ctx.landing_gap - time.time()) > 0:
+        # A landing is three content-creating writes, whatever its size: on launch day, signatures that
+        # arrive within the gap land together (GitHub allows 500 such writes an hour).
+        raise JobDeferredError(f"{ctx.repo} landed less than {ctx.landing_gap:g} s ago", wait)
     with ctx.store.lock(Keys.landing_lock(ctx.repo)) as mine:
         if not mine:
             raise JobDeferredError(f"another landing on {ctx.repo} holds the lock")
@@ -37,6 +44,8 @@ def land(ctx: Context) -> None:
             return
         while waiting := ctx.ready.items(ctx.repo):
             land_batch(ctx, waiting[:MAX_BATCH])
+            if ctx.landing_gap > 0:
+                ctx.store.put(Keys.landed_at(ctx.repo), f"{time.time():.3f}", ttl=max(60.0, ctx.landing_gap * 2))
 
 
 def land_batch(ctx: Context, waiting: list[Ready]) -> None:
@@ -55,9 +64,10 @@ def land_batch(ctx: Context, waiting: list[Ready]) -> None:
 def _land_batch(ctx: Context, waiting: list[Ready]) -> None:
     batch: list[tuple[Ready, PullRequest]] = []
     gone: list[Ready] = []
+    now = fresh_pulls(ctx, {item.number for item in waiting})
     for item in waiting:
-        pr = ctx.api.pull(ctx.repo, item.number)
-        if pr.state != "open" or pr.head_sha != item.sha:
+        pr = now.get(item.number)
+        if pr is None or pr.state != "open" or pr.head_sha != item.sha:
             gone.append(item)  # merged, closed, or pushed to since validation (that push re-evaluates)
         else:
             batch.append((item, pr))
@@ -99,6 +109,20 @@ def _land_batch(ctx: Context, waiting: list[Ready]) -> None:
     for _, pr in landed.prs:
         after_landing(ctx, config, pr, landed.sha)
     event(log, "landed", repo=ctx.repo, prs=[i.number for i, _ in landed.prs], how=landed.how, sha=landed.sha)
+
+
+def fresh_pulls(ctx: Context, numbers: set[int]) -> dict[int, PullRequest]:
+    """The waiting PRs as they are now, read just before landing: one conditional read of the newest open
+    PRs (100, newest first: a batch's PRs are recent) names most of them; any it does not show is read by
+    number (closed, or older). A PR that is gone is absent from the answer."""
+    found = {pr.number: pr for pr in ctx.api.newest_open_pulls(ctx.repo) if pr.number in numbers}
+    for number in sorted(numbers - set(found)):
+        try:
+            found[number] = ctx.api.pull(ctx.repo, number)
+        except GithubException as exc:
+            if exc.status not in (404, 410):
+                raise
+    return found
 
 
 def _still_valid(config: Config | ConfigError | None, item: Ready, pr: PullRequest) -> bool:

@@ -31,6 +31,7 @@ class Context:
     enqueue: Callable[[Job], bool]
     pr: PullRequest | None = None
     budget: float = 5.0  # seconds of work one PR's evaluation may take (UNDERSIGNED_EVAL_BUDGET)
+    landing_gap: float = 0.0  # seconds between two landings on one repo (UNDERSIGNED_LANDING_GAP)
 
     @property
     def pull(self) -> PullRequest:

@@ -12,8 +12,10 @@ from prometheus_client import Counter
 
 from app.affiliations.verify import Facts, affirm, keep_notes
 from app.github.api import NotUtf8Error
+from app.github.budget import spending
 from app.github.caches import LazyFiles
 from app.github.models import Comparison
+from app.github.patches import head_text
 from app.jobs.ready import Ready, config_fingerprint
 from app.jobs.store import Keys
 from app.logs import event
@@ -60,16 +62,20 @@ def review(ctx: Context) -> Verdict | None:
         # Validated before (then the config changed: frozen, blocked), still waiting to land: it never will.
         ctx.ready.withdraw(ctx.repo, pr.number, pr.head_sha)
     report = check_report(verdict, config.letter.directory or config.letter.file, lands=config.merge.enabled)
-    if lands:
-        # A valid PR lands within a batch or two, and GitHub then shows it merged: that is its outcome, so
-        # the success check would be one paced write per signer for nothing. It is owed, not skipped: the
-        # lander posts it for every PR it does not land (blocked, cannot apply, failed).
-        ctx.reporter.check_later(pr.head_sha, report)
-    else:
-        ctx.reporter.check(pr.head_sha, report)
     body = comment_body(verdict, pr.author)
     quiet = verdict.kind != "invalid" and not verdict.notes  # a verified affiliation is said, even when valid
-    ctx.reporter.comment(pr, body, only_if_exists=quiet, enabled=config.report.comment)
+    commenting = not quiet and config.report.comment
+    # The check run and the comment are one report, paid for together at the check's priority before either
+    # is sent: a short content budget defers the whole report (the job comes back), never half of it.
+    with spending("check", writes=2 if not lands and commenting else 1):
+        if lands:
+            # A valid PR lands within a batch or two, and GitHub then shows it merged: that is its outcome, so
+            # the success check would be one paced write per signer for nothing. It is owed, not skipped: the
+            # lander posts it for every PR it does not land (blocked, cannot apply, failed).
+            ctx.reporter.check_later(pr.head_sha, report)
+        else:
+            ctx.reporter.check(pr.head_sha, report)
+        ctx.reporter.comment(pr, body, only_if_exists=quiet, enabled=config.report.comment)
     role = "valid" if verdict.ok else ("invalid" if verdict.kind == "invalid" else None)
     ctx.reporter.labels(pr, config, role)
     close_if_stale(ctx, config, verdict)
@@ -96,10 +102,22 @@ def close_if_stale(ctx: Context, config: Config, verdict: Verdict) -> None:
         return
     note = f"Closing: this pull request has needed changes for over {days} days. Reopen it once it is fixed."
     body = comment_body(verdict, pr.author).rstrip("\n") + f"\n\n{note}\n"
-    ctx.reporter.comment(pr, body, only_if_exists=False, enabled=config.report.comment)
-    ctx.api.close_pull(ctx.repo, pr.number)
+    with spending("comment", writes=2):  # a courtesy, after reports: the comment and the close go together
+        ctx.reporter.comment(pr, body, only_if_exists=False, enabled=config.report.comment)
+        ctx.api.close_pull(ctx.repo, pr.number)
     ctx.store.delete(key)
     event(log, "closed stale", repo=ctx.repo, pr=pr.number, days=days)
+
+
+def patched(ctx: Context, compared: Comparison, base: str | None, path: str) -> None:
+    """The letter at the head, from the base's text and the compare's patch when they give it exactly
+    (checked by blob sha, app.github.patches): one read fewer per PR. Else the head's file is read."""
+    entry = next((f for f in compared.files if f.filename == path), None)
+    if entry is None or entry.status not in ("modified", "added"):
+        return
+    text = head_text(base if entry.status == "modified" else None, entry.patch, entry.sha)
+    if text is not None:
+        ctx.texts.prime(ctx.repo, ctx.pull.head_sha, path, text)
 
 
 def decide(ctx: Context, config: Config) -> Verdict | None:
@@ -141,6 +159,8 @@ def _decide(ctx: Context, config: Config) -> Verdict | None:
     if letter.directory is None:
         base = texts.letter(api, repo, merge_base, letter.file)
         touched = letter.file in changed.paths  # else the head's letter is the base's: no read needed
+        if touched:
+            patched(ctx, compared, base.get(letter.file), letter.file)
         head = texts.letter(api, repo, pr.head_sha, letter.file) if touched else base
         current = texts.letter(api, repo, tip, letter.file) if touched and tip != merge_base else base
         texts_at = Snapshots(base, head, current)

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from app.github.api import Api
+from app.github.budget import BudgetShortError
 from app.github.models import Label, PullRequest
 from app.jobs.store import Keys, Store
 from app.review.render import CHECK_NAME, MARKER, CheckReport
@@ -63,7 +64,11 @@ class Reporter:
             run_id = str(found[-1]) if found else None
         if run_id is None:
             self.store.put(intent, "1")
-            created = self.api.create_check_run(self.repo, {**body, "output": output})
+            try:
+                created = self.api.create_check_run(self.repo, {**body, "output": output})
+            except BudgetShortError:
+                self.store.delete(intent)  # refused before anything was sent: there is no run to look for
+                raise
             run_id = str(created["id"])
             self.store.put(run_key, run_id)
         else:

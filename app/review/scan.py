@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from app.github.models import PullRequest
 from app.jobs.store import Keys
 from app.review.context import Context
 from app.review.evaluate import review
@@ -12,18 +13,21 @@ from config import Config
 REVIEW_WAIT = 15.0  # an evaluation takes well under a second; a dead holder's lock lapses within one lease
 
 
-def review_number(ctx: Context, number: int) -> None:
+def review_number(ctx: Context, number: int, snapshot: str | None = None) -> None:
     """Evaluate PR `number`, one evaluation of it at a time across workers and processes: a scan and a
     job for the same PR would otherwise both find no check run and both create one. The lock names its
-    owner and lapses within one lease if that process dies."""
+    owner and lapses within one lease if that process dies. `snapshot`: the PR as its webhook carried it
+    (Job.pr), used instead of reading it again; without one, the PR is read (conditionally: a re-read of a
+    PR that did not change is a free 304)."""
     deadline = time.monotonic() + REVIEW_WAIT
     while True:
         with ctx.store.lock(Keys.review_lock(ctx.repo, number)) as mine:
             if mine:
-                review(ctx.with_pr(ctx.api.pull(ctx.repo, number)))
+                pr = PullRequest.model_validate_json(snapshot) if snapshot else ctx.api.pull(ctx.repo, number)
+                review(ctx.with_pr(pr))
                 return
         if time.monotonic() > deadline:
-            ctx.queue("evaluate", number)  # come back later rather than hold a worker
+            ctx.queue("evaluate", number)  # come back later rather than hold a worker (reading it fresh)
             return
         time.sleep(0.05)
 

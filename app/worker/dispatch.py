@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from app.github.api import Api
+from app.github.budget import landing
 from app.github.caches import ConfigCache, TextCache
 from app.jobs.job import Job
 from app.jobs.ready import ReadySet
@@ -31,9 +32,16 @@ class Dispatcher:
     config is re-read after its TTL."""
 
     def __init__(
-        self, github: Apis, store: Store, enqueue: Callable[[Job], bool], config_ttl: float, budget: float = 5.0
+        self,
+        github: Apis,
+        store: Store,
+        enqueue: Callable[[Job], bool],
+        config_ttl: float,
+        budget: float = 5.0,
+        landing_gap: float = 0.0,
     ) -> None:
         self.github, self.store, self.enqueue, self.budget = github, store, enqueue, budget
+        self.landing_gap = landing_gap
         self.texts, self.configs, self.ready = TextCache(), ConfigCache(config_ttl, store), ReadySet(store)
 
     def context(self, job: Job) -> Context:
@@ -50,12 +58,13 @@ class Dispatcher:
             self.ready,
             self.enqueue,
             budget=self.budget,
+            landing_gap=self.landing_gap,
         )
 
     def run(self, job: Job) -> None:
         ctx = self.context(job)
         if job.kind == "evaluate" and job.number is not None:
-            review_number(ctx, job.number)
+            review_number(ctx, job.number, job.pr)
         elif job.kind == "evaluate_sha" and job.sha is not None:
             review_sha(ctx, job.sha)
         elif job.kind == "scan":
@@ -63,7 +72,8 @@ class Dispatcher:
         elif job.kind == "sweep":
             sweep(ctx)
         elif job.kind == "land":
-            land(ctx)
+            with landing():  # its writes spend the content budget first (app.github.budget)
+                land(ctx)
         elif job.kind == "config" and job.sha is not None:
             config_pushed(ctx, job.sha)
         elif job.kind == "reconcile":

@@ -36,6 +36,8 @@ class Proc:
             UNDERSIGNED_GITHUB_API_URL=sim.base_url,
             UNDERSIGNED_DATA_DIR=str(data),
             UNDERSIGNED_MUTATION_INTERVAL="0",
+            UNDERSIGNED_CONTENT_PER_HOUR="0",  # unpaced and without a content budget, as in tests/service.py
+            UNDERSIGNED_LANDING_GAP="0",
             UNDERSIGNED_RETRY_BACKOFF="0.05",
             UNDERSIGNED_SECONDARY_RATE_WAIT="1",
             UNDERSIGNED_CONFIG_TTL="0",

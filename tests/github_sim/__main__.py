@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 from tests.github_sim import seed_demo
+from tests.github_sim.limits import Limits, Policy
 from tests.github_sim.server import Simulator
 from tests.github_sim.world import World
 
@@ -30,10 +31,13 @@ def main() -> None:
     parser.add_argument("--webhook-url", help="where the App's webhooks go (e.g. http://127.0.0.1:8000/webhooks)")
     parser.add_argument("--webhook-secret", help="the App's webhook secret")
     parser.add_argument("--validate", action="store_true", help="check traffic against GitHub's published contract")
+    parser.add_argument("--scale", type=float, default=1.0, help="rate-limit windows last 1/scale of real time")
+    parser.add_argument("--no-secondary", action="store_true", help="count GitHub's secondary limits, enforce none")
     args = parser.parse_args()
     state = Path(args.state or tempfile.mkdtemp(prefix="github-sim-"))
     state.mkdir(parents=True, exist_ok=True)
-    sim = Simulator(World(state), args.public_url, args.host, args.port, validate=args.validate)
+    limits = Limits(Policy(scale=args.scale), secondary=not args.no_secondary)
+    sim = Simulator(World(state), args.public_url, args.host, args.port, validate=args.validate, limits=limits)
     info: dict[str, object] = {"base_url": sim.base_url}
     if args.demo:
         demo = seed_demo(sim.world, args.signers, args.webhook_url, args.webhook_secret)

@@ -18,13 +18,13 @@ from starlette.routing import Route
 
 from tests.github_sim.contract import Contract, Violation
 from tests.github_sim.faults import Call, Faults
+from tests.github_sim.limits import Limits, Ticket
 from tests.github_sim.models import ApiError, App, Token
 from tests.github_sim.request import ROUTES, Actor, Ctx, Handler
 from tests.github_sim.serving import ServerThread
 from tests.github_sim.shapes import Shapes
 from tests.github_sim.world import World
 
-RATE_LIMIT = 5000
 DOCS = "https://docs.github.com/rest"
 
 
@@ -39,6 +39,7 @@ class Simulator:
         port: int = 0,
         *,
         validate: bool = False,
+        limits: Limits | None = None,
     ) -> None:
         from tests.github_sim import (  # noqa: F401
             routes_admin,
@@ -56,7 +57,12 @@ class Simulator:
         self.world, self.faults = world, Faults()
         # With validate, every request, response and delivery is checked against GitHub's published contract.
         self.contract = Contract() if validate else None
-        routes = [Route(p, self._endpoint(fn), methods=[m]) for m, p, fn in ROUTES]
+        # GitHub's rate limits (limits.py): enforced by default; Limits(secondary=False) only counts the
+        # secondary ones (unit tests that run the service unpaced). The primary limit is always enforced.
+        self.limits = limits if limits is not None else Limits()
+        if not self.limits.own_clock:
+            self.limits.clock = world.now  # a test that moves the world's clock moves the hour
+        routes = [Route(p, self._endpoint(fn, f"{m} {p}"), methods=[m]) for m, p, fn in ROUTES]
         routes.append(Route("/_sim/violations", self._violations, methods=["GET"]))
         routes.extend(web_routes(self))  # HTML pages and the App manifest flow (before the catch-all)
         self.oauth = OAuthServer(world)  # the web flow for user access tokens (routes_oauth.py)
@@ -68,8 +74,9 @@ class Simulator:
         self.base_url = (public_url or f"http://{host}:{self.port}").rstrip("/")
         self.shapes = Shapes(world, self.base_url)
         self.webhooks = WebhookSender(world, self.shapes, self.faults, self.contract)
-        self.used: dict[str, int] = {}
-        # Tokens whose rate limit is not their own 5,000 an hour: token -> (bucket, limit). An Actions run's
+        # Requests charged per "<bucket>:<hour>" (the limits' own count; tests read and set it).
+        self.used: dict[str, int] = self.limits.used
+        # Tokens whose rate limit is not their installation's: token -> (bucket, limit). An Actions run's
         # GITHUB_TOKEN draws on its repository's 1,000 an hour (tests/github_sim/actions.py).
         self.buckets: dict[str, tuple[str, int]] = {}
         self.closers: list[Callable[[], None]] = []  # clients handed out, closed on stop
@@ -128,22 +135,23 @@ class Simulator:
         return app
 
     # --- dispatch -------------------------------------------------------------------------------
-    def _endpoint(self, fn: Handler) -> Callable[[Request], Any]:
+    def _endpoint(self, fn: Handler, template: str) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
-            return await self._dispatch(fn, request)
+            return await self._dispatch(fn, request, template)
 
         return endpoint
 
-    async def _dispatch(self, fn: Handler, request: Request) -> Response:
+    async def _dispatch(self, fn: Handler, request: Request, template: str) -> Response:
         target = f"{request.method} {request.url.path}"
         actor_label, status = "anonymous", 500
         extra: dict[str, str] = {}
+        ticket: Ticket | None = None
         try:
             for fault in self.faults.take(target, ("latency",)):
                 await asyncio.sleep(fault.latency)
             actor = self.authenticate(request.headers.get("authorization"))
             actor_label = actor.label
-            extra = self._rate_headers(actor)
+            ticket, extra = self._admit(actor, request.method, template, request.url.path)
             for fault in self.faults.take(target, ("error", "secondary", "primary")):
                 raise self._fault_error(fault, extra)
             raw = await request.body()
@@ -181,6 +189,8 @@ class Simulator:
                 self._check_response(request, status, body_out)
             return JSONResponse(body_out, status_code=err.status, headers={**extra, **err.headers})
         finally:
+            if ticket is not None:
+                self.limits.release(ticket, status)
             self.faults.record(Call(request.method, request.url.path, status, actor_label, request.url.query))
 
     def _check_response(self, request: Request, status: int, payload: Any) -> None:
@@ -210,10 +220,7 @@ class Simulator:
         rate limit. https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate"""
         body = JSONResponse(payload).body
         etag = f'"{hashlib.sha256(body).hexdigest()[:40]}"'
-        if request.headers.get("if-none-match") == etag:
-            if actor.token is not None:
-                key = f"{self.buckets.get(actor.token, (actor.token, 0))[0]}:{int(self.world.now() // 3600)}"
-                self.used[key] = max(0, self.used.get(key, 1) - 1)
+        if request.headers.get("if-none-match") == etag:  # the limits refund it on release
             return 304, Response(status_code=304, headers={**headers, "ETag": etag})
         return 200, JSONResponse(payload, status_code=200, headers={**headers, "ETag": etag})
 
@@ -225,25 +232,25 @@ class Simulator:
             finally:
                 self.world.acting = None
 
-    def _rate_headers(self, actor: Actor) -> dict[str, str]:
+    def _admit(self, actor: Actor, method: str, template: str, path: str) -> tuple[Ticket | None, dict[str, str]]:
+        """Charge the request to its rate-limited bucket (an Actions run's repository, an installation, a user);
+        the headers to send. https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api"""
         if actor.token is None:
-            return {}
-        window = int(self.world.now() // 3600)
-        bucket, limit = self.buckets.get(actor.token, (actor.token, RATE_LIMIT))
-        key = f"{bucket}:{window}"
-        self.used[key] = self.used.get(key, 0) + 1
-        used = self.used[key]
-        if used > limit:  # https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
-            headers = {"x-ratelimit-limit": str(limit), "x-ratelimit-remaining": "0", "x-ratelimit-used": str(used)}
-            headers["x-ratelimit-reset"] = str((window + 1) * 3600)
-            raise ApiError(403, "API rate limit exceeded for installation.", headers)
-        return {
-            "x-ratelimit-limit": str(limit),
-            "x-ratelimit-remaining": str(max(0, limit - used)),
-            "x-ratelimit-used": str(used),
-            "x-ratelimit-reset": str((window + 1) * 3600),
-            "x-ratelimit-resource": "core",
-        }
+            return None, {}  # the App's JWT and anonymous calls have their own limits, not simulated
+        policy = self.limits.policy
+        if actor.token in self.buckets:
+            key, limit = self.buckets[actor.token]
+            limit = min(limit, policy.github_token)
+        elif actor.installation is not None:
+            key, limit = (
+                f"installation:{actor.installation.id}",
+                policy.installation_limit(len(actor.installation.repos)),
+            )
+        elif actor.user is not None:
+            key, limit = f"user:{actor.user.login.lower()}", policy.user
+        else:
+            key, limit = f"token:{actor.token}", policy.user
+        return self.limits.admit(key, limit, method, template, path)
 
     def _fault_error(self, fault: Any, headers: dict[str, str]) -> ApiError:
         if fault.kind == "secondary":
