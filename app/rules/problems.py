@@ -74,6 +74,9 @@ MESSAGES: dict[str, str] = {
     "unsupported-change": "This PR {what} `{file}`. A signature PR may change only the text of a signature; "
     "please undo this change.",
     "letter-frozen": "This letter is closed and no longer accepts signatures or changes to them.",
+    "marker-by-hand": "The line holds `{marker}`, the mark this letter gives a verified affiliation. Signers do "
+    "not write it: undersigned adds it itself, once it has verified the affiliation. Please remove it from the "
+    "{field}.",
     "affiliation-unverified": "This letter accepts the affiliation {affiliation} only once it is verified, and "
     "it could not be verified for @{login}. {how} Or write another affiliation, or none.",
 }
