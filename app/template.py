@@ -10,7 +10,7 @@ from dataclasses import dataclass
 # Every field a template may use, and what it matches. Free text is lazy, so the literals around it decide;
 # a free field followed by a literal and more never holds that literal (see Template._free), so every line
 # is read in linear time.
-FIELDS = ("name", "login", "affiliation", "email", "url", "commit", "slug", "id", "text")
+FIELDS = ("name", "login", "affiliation", "email", "url", "commit", "slug", "id", "text", "verified")
 _FIELD_RE = {
     "name": r"\S.*?",
     # Captured loosely and validated afterwards, so "@lady_ada_king" reads as a bad login, not a bad line.
@@ -22,8 +22,10 @@ _FIELD_RE = {
     "slug": r"[a-z0-9]+(?:-[a-z0-9]+)*",
     "id": r"[\w-][\w.-]*",  # letters of any script, digits, _ - and inner dots; checked by app.rules.ids
     "text": r"\S.*?",
+    "verified": "",  # the maintainer's marker itself (Template's `marker`), never a signer's free text
 }
 _FREE = ("name", "affiliation", "text")
+VERIFIED_SLOT = "_verified"  # the regex group spanning {verified}'s optional part, filled or empty
 MAX_NESTING = 8  # optional parts inside optional parts: deeper is a config error, never a RecursionError
 _BULLET = re.compile(r"^\s*(?:(N)\.|([-*]))(?= )")
 # A GitHub profile link in a template matches the same profile however it is written: http or https, any case
@@ -120,8 +122,9 @@ class Template:
         required: tuple[str, ...] = (),
         any_of: tuple[str, ...] | None = None,
         variants: tuple[str, ...] = (),
+        marker: str = "✓",
     ) -> None:
-        self.source, self.pattern = source, pattern
+        self.source, self.pattern, self.marker = source, pattern, marker
         self.numbered = False
         body = source
         self.bullet = ""
@@ -146,6 +149,9 @@ class Template:
         if wanted and pattern is None and not names & set(wanted):
             raise TemplateError("the template must contain " + " or ".join(f"{{{f}}}" for f in wanted))
         self.fields = names
+        if "verified" in names and not bullet:
+            raise TemplateError("{verified} is for a list letter's line only")
+        self.slot_text = _verified_slot(self.parts, marker) if "verified" in names else None
         self._counts: dict[str, int] = {}
         regex = self._regex(self.parts)
         lead = (r"(?P<number>\d+)\." if self.numbered else r"[-*]") if self.bullet else ""
@@ -175,7 +181,7 @@ class Template:
         self._single_login = self._login_groups == ["login"]
         self._extra = [g for g in groups if g in FIELDS and g not in ("name", "login", "affiliation")]
         self.own_fields = frozenset(self.fields)  # this shape's fields, without its variants'
-        self.variants = tuple(Template(v, bullet=bullet, any_of=any_of) for v in variants)
+        self.variants = tuple(Template(v, bullet=bullet, any_of=any_of, marker=marker) for v in variants)
         for other in self.variants:
             self.fields = self.fields | other.fields
         prefixes = {t._login_prefix(t.parts) for t in (self, *self.variants) if "login" in t.fields}
@@ -208,6 +214,8 @@ class Template:
         if self.table and field in _FREE:
             # A run of spaces is taken whole (atomic), so ` *\|` after it is tried once per run, not per space.
             return r"[^\s|](?:[^ |\n]++|(?> +))*?"
+        if field == "verified":
+            return re.escape(self.marker)
         if self._dotless and field == "login":
             return r"[^\s\[\]()/,@<>.]+"
         if field in _FREE and after is not None:
@@ -271,6 +279,9 @@ class Template:
                     out.append(f"(?P<{group}>{self._field_regex(str(value), self._after(parts, i))})")
                 if value == "login" and i and parts[i - 1][0] == "lit" and _github_end(str(parts[i - 1][1])):
                     out.append("/?")  # https://github.com/ada/ is the same profile
+            elif ("field", "verified") in value:  # type: ignore[operator]
+                # Always matched, empty when the line has no marker: where the marker goes (Template.slot).
+                out.append(f"(?P<{VERIFIED_SLOT}>(?:{self._regex(value, backref=backref)})?)")  # type: ignore[arg-type]
             else:
                 out.append(f"(?:{self._regex(value, backref=backref)})?")  # type: ignore[arg-type]
         return "".join(out)
@@ -296,6 +307,19 @@ class Template:
     def shape(self, parsed: Parsed) -> Template:
         """The shape (this template or one of its variants) that read `parsed`."""
         return self.variants[parsed.shape - 1] if 0 < parsed.shape <= len(self.variants) else self
+
+    def slot(self, line: str) -> tuple[int, int, str] | None:
+        """Where the {verified} marker sits in a normalized line: (start, end) of its optional part as the line
+        has it (empty when the line has no marker), and that part written out with the marker. None when the
+        line's shape has no {verified} (or the line is not a signature)."""
+        parsed = self.parse(line)
+        shape = self.shape(parsed) if parsed is not None else None
+        if shape is None or shape.slot_text is None or shape.pattern is not None:
+            return None
+        m = shape.regex.fullmatch(line)
+        if m is None:
+            return None
+        return m.start(VERIFIED_SLOT), m.end(VERIFIED_SLOT), shape.slot_text
 
     def unreachable(self) -> list[tuple[str, str]]:
         """The variants no line reaches, each with the shape that reads its lines instead (a more specific
@@ -373,6 +397,31 @@ def _github_end(literal: str) -> bool:
     return bool(found) and found[-1].end() == len(literal)
 
 
+def _verified_slot(parts: list[Part], marker: str) -> str:
+    """{verified}'s optional part written out with the marker; a TemplateError unless it is one optional part at
+    the top of the template holding only fixed text and {verified} (so the marker is added or removed alone)."""
+    found = [value for kind, value in parts if kind == "opt" and ("field", "verified") in value]  # type: ignore[operator]
+    slot: list[Part] = found[0] if len(found) == 1 else []  # type: ignore[assignment]
+    if not slot or _count(parts, "verified") != 1:
+        raise TemplateError("{verified} must appear once, in an optional part of its own, e.g. '{? {verified}}'")
+    if any(kind != "lit" and value != "verified" for kind, value in slot) or sum(k == "field" for k, _ in slot) != 1:
+        raise TemplateError("the optional part of {verified} may hold only fixed text around it, e.g. '{? {verified}}'")
+    if not marker.strip() or marker != marker.strip() or not marker.isprintable():
+        raise TemplateError("verified_marker must be a non-empty text without spaces around it")
+    return "".join(str(value) if kind == "lit" else marker for kind, value in slot)
+
+
+def _count(parts: list[Part], field: str) -> int:
+    """How many times `field` appears in these parts, optional ones included."""
+    total = 0
+    for kind, value in parts:
+        if kind == "opt":
+            total += _count(value, field)  # type: ignore[arg-type]
+        elif kind == "field" and value == field:
+            total += 1
+    return total
+
+
 def _specificity(parsed: Parsed, line: str) -> tuple[int, int]:
     """How specific the shape that read `line` is: the fields it bound, then its literal characters."""
     values = [parsed.name, parsed.affiliation or "", *(v for _k, v in parsed.extra)]
@@ -383,7 +432,7 @@ def _specificity(parsed: Parsed, line: str) -> tuple[int, int]:
 
 def _sample(tpl: Template, fields: set[str]) -> str | None:
     """`tpl` rendered with sample values for `fields` only."""
-    values: dict[str, str | None] = {f: _SAMPLE[f] if f in fields else None for f in FIELDS}
+    values: dict[str, str | None] = {f: _SAMPLE.get(f, tpl.marker) if f in fields else None for f in FIELDS}
     name, login, affiliation = values.pop("name") or "", values.pop("login") or "", values.pop("affiliation")
     return tpl.render(name, login, affiliation, 1, **values)
 

@@ -40,10 +40,21 @@ class LetterConfig(_Strict):
     line: str = Field(
         "- {name} [@{login}](https://github.com/{login})",
         description="Template of one signature line. Fields: {name}, {login}, {affiliation}, {email}, {url}, "
-        "{commit}, {text}; {? ...} marks an optional part. It needs {name} or {login}: without {login} (or "
+        "{commit}, {text}, {verified}; {? ...} marks an optional part. {verified} is the verified_marker, which "
+        "undersigned writes itself on a line whose affiliation it verified: it must stand in an optional part of "
+        "its own, e.g. '- {name}{?, {affiliation}}{? {verified}}'. It needs {name} or {login}: without {login} (or "
         "when an optional login is left out) undersigned binds the line to the PR author's account in the "
         "ledger. The first token is the bullet: '-', '*' or 'N.' (any number); a template starting with '|' "
         "is a markdown table row. Runs of spaces match one or more spaces.",
+    )
+    verified_marker: str = Field(
+        "✓",
+        max_length=20,
+        description="What the template field {verified} renders on a line whose affiliation undersigned verified "
+        "(see verify_affiliation), e.g. '✓' or '(verified)'. Signers never write it: undersigned adds it when it "
+        "lands a verified line and removes it when a re-check drops the mark; one a signer typed in its place is "
+        "left out (with a note), and one typed anywhere else in the line is refused. Choose a symbol no name or "
+        "affiliation holds.",
     )
     line_variants: list[str] = Field(
         [],
@@ -139,7 +150,8 @@ class LetterConfig(_Strict):
     @model_validator(mode="after")
     def _templates_compile(self) -> LetterConfig:
         try:
-            Template(self.line, pattern=self.pattern, variants=tuple(self.line_variants))
+            marker = self.verified_marker
+            Template(self.line, pattern=self.pattern, variants=tuple(self.line_variants), marker=marker)
             if self.directory is not None:
                 Template(self.filename, bullet=False, any_of=FILE_NAME_FIELDS)
                 for value in (*(self.fields or {}).values(), *self.optional_fields.values()):

@@ -19,6 +19,8 @@ from app.github.api import Api
 from app.github.caches import TextCache
 from app.jobs.store import Keys, Store
 from app.logs import event
+from app.rules.apply import apply_changes, needs_ledger
+from app.rules.marker import unmark, uses_marker
 from config.model import Config
 
 log = logging.getLogger("undersigned.affiliations")
@@ -96,8 +98,13 @@ def _write(where: Where, config: Config, lapsed: list[Record]) -> None:
         tip = api.branch_sha(repo, where.branch)
         now_records = parse_records(where.texts.get(api, repo, tip, path))
         text = render_records([r for r in now_records if (r.account, r.login) not in gone])
-        entry = {"path": path, "mode": "100644", "type": "blob", "content": text}
-        tree = api.create_tree(repo, tip, [entry])
+        changed: dict[str, str] = {path: text}
+        if uses_marker(config.letter):
+            # The letter's lines lose their marker in the same commit (and the ledger of who owns a line
+            # without a login follows its new text): computed by the rules, like a landing's.
+            changed.update(_unmarked(where, config, tip, lapsed))
+        entries = [{"path": p, "mode": "100644", "type": "blob", "content": t} for p, t in changed.items()]
+        tree = api.create_tree(repo, tip, entries)
         sha = str(api.create_commit(repo, message, tree, [tip])["sha"])
         try:
             api.update_branch(repo, where.branch, sha)
@@ -106,6 +113,19 @@ def _write(where: Where, config: Config, lapsed: list[Record]) -> None:
             if exc.status != 422:
                 raise  # the next week's pass (or this one's retry as a job) tries again
     raise RuntimeError(f"the default branch of {repo} kept moving; the affiliation re-check will be retried")
+
+
+def _unmarked(where: Where, config: Config, tip: str, lapsed: list[Record]) -> dict[str, str]:
+    """The letter (and its ownership ledger) with the lapsed signers' lines written without the marker."""
+    letter, api, repo = config.letter, where.api, where.repo
+    files: dict[str, str] = {}
+    if (text := where.texts.get(api, repo, tip, letter.file)) is not None:
+        files[letter.file] = text
+    if needs_ledger(letter) and (ledger := where.texts.get(api, repo, tip, letter.ledger)) is not None:
+        files[letter.ledger] = ledger
+    changes = unmark(config, files, [(r.login, r.account) for r in lapsed])
+    written = apply_changes(config, files, changes) if changes else {}
+    return {p: t for p, t in written.items() if t is not None}  # a list letter's files are rewritten, never deleted
 
 
 def _tell(store: Store, repo: str, lapsed: list[Record]) -> None:

@@ -19,6 +19,7 @@ from app.github.models import Comment, Comparison, PullRequest
 from app.jobs.store import Store
 from app.rules import Verdict
 from app.rules.letter import Signature
+from app.rules.marker import with_marker
 from app.rules.model import Change
 from app.rules.problems import Problem, problem
 from config.model import AffiliationRule, Config
@@ -108,7 +109,7 @@ def affirm(config: Config, verdict: Verdict, facts: Facts) -> Verdict:
     notes: list[str] = []
     problems: list[Problem] = []
     for change in verdict.land:
-        sig = _signature(verdict.signatures, change)
+        sig = _signature(config, verdict.signatures, change)
         if change.action == "remove" or sig is None:
             changes.append(change)
             continue
@@ -125,7 +126,8 @@ def affirm(config: Config, verdict: Verdict, facts: Facts) -> Verdict:
         name, rule = found
         mark = verify_one(config, facts, sig, change.account, (name, rule))
         if mark is not None:
-            changes.append(replace(change, mark=mark.encode()))
+            text = with_marker(config.letter, change.text, marked=True) if change.text is not None else None
+            changes.append(replace(change, text=text, mark=mark.encode()))
             notes.append(f"Verified: the affiliation **{name}** of @{sig.login}, by {mark.how()}.")
             continue
         changes.append(change)
@@ -136,7 +138,7 @@ def affirm(config: Config, verdict: Verdict, facts: Facts) -> Verdict:
             notes.append(f"Not verified: the affiliation **{name}** of @{sig.login}. It lands without the mark. {how}")
     if problems:
         return Verdict("invalid", verdict.signatures, (), tuple(problems), verdict.skipped, verdict.kind)
-    return replace(verdict, land=tuple(changes), notes=tuple(notes))
+    return replace(verdict, land=tuple(changes), notes=verdict.notes + tuple(notes))
 
 
 def unverified(name: str, login: str, how: str, path: str | None = None, line: int | None = None) -> Problem:
@@ -229,8 +231,10 @@ def how_to(config: Config, name: str, rule: AffiliationRule, login: str) -> str:
     return f"To verify {name}: {listed_ways}. {then}".rstrip()
 
 
-def _signature(signatures: Sequence[Signature], change: Change) -> Signature | None:
-    by_text = next((s for s in signatures if s.text == change.text), None)
+def _signature(config: Config, signatures: Sequence[Signature], change: Change) -> Signature | None:
+    # The change's line is the signer's with any marker they wrote left out (app.rules.marker).
+    bare = [(s, with_marker(config.letter, s.text, marked=False)) for s in signatures]
+    by_text = next((s for s, text in bare if change.text in (s.text, text)), None)
     return by_text or next((s for s in signatures if s.login.casefold() == change.login.casefold()), None)
 
 

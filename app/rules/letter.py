@@ -112,12 +112,12 @@ class Signature:
 
 
 def line_template(cfg: LetterConfig) -> Template:
-    return _line_template(cfg.line, cfg.pattern, tuple(cfg.line_variants))
+    return _line_template(cfg.line, cfg.pattern, tuple(cfg.line_variants), cfg.verified_marker)
 
 
 @lru_cache(maxsize=64)
-def _line_template(line: str, pattern: str | None, variants: tuple[str, ...] = ()) -> Template:
-    return Template(line, pattern=pattern, variants=variants)
+def _line_template(line: str, pattern: str | None, variants: tuple[str, ...] = (), marker: str = "✓") -> Template:
+    return Template(line, pattern=pattern, variants=variants, marker=marker)
 
 
 @dataclass(frozen=True)

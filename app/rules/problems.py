@@ -77,6 +77,9 @@ MESSAGES: dict[str, str] = {
     "this one cannot be read without altering it, so nothing can be checked or land. Save it as UTF-8: in your "
     "pull request if you changed it, or ask the maintainers if the letter itself is not UTF-8.",
     "letter-frozen": "This letter is closed and no longer accepts signatures or changes to them.",
+    "marker-by-hand": "The line holds `{marker}`, the mark this letter gives a verified affiliation. Signers do "
+    "not write it: undersigned adds it itself, once it has verified the affiliation. Please remove it from the "
+    "{field}.",
     "affiliation-unverified": "This letter accepts the affiliation {affiliation} only once it is verified, and "
     "it could not be verified for @{login}. {how} Or write another affiliation, or none.",
     # Issue 23's new shapes (app.rules.freetext, app.rules.parts).

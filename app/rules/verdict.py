@@ -12,6 +12,7 @@ from app.rules.directory import read_directory
 from app.rules.ledger import Ownership
 from app.rules.letter import Signature
 from app.rules.listing import file_problems, incomplete
+from app.rules.marker import hand_written
 from app.rules.model import Author, Change, ChangedFiles, Reading, Snapshots
 from app.rules.parts import read_parts
 from app.rules.problems import Problem, letter_missing, problem
@@ -137,7 +138,9 @@ def evaluate(
     if reading.empty and not listed:
         return Verdict("not_a_signature")
 
-    problems = listed + list(reading.problems)
+    places = {s.text: (s.path, s.line) for s in reading.signatures}
+    land, by_hand, notes = hand_written(letter, reading.changes, places)  # the verified marker is ours to write
+    problems = listed + list(reading.problems) + list(by_hand)
     if others:
         shown = ", ".join(f"`{p}`" for p in others[:5]) + (" and more" if len(others) > 5 else "")
         problems.insert(0, problem("other-files-changed", others[0], None, paths=shown))
@@ -152,11 +155,12 @@ def evaluate(
         return Verdict(
             intent,
             reading.signatures,
-            reading.changes,
+            land,
             (),
             tuple(skipped),
             None,
             reading.placement_fixed,
+            notes,
         )
     return Verdict("invalid", reading.signatures, (), tuple(problems), tuple(skipped), intent)
 

@@ -55,7 +55,15 @@ SORTED = config(
 )
 NAMES = config("letter:\n  start_after: 'Signed,'\n  line: '- {name}'\n")
 HOW = "To verify Mozilla: make your membership of the GitHub organization mozilla public."
+MARKED = config("letter:\n  start_after: 'Signed,'\n  line: '- {name}{?, {affiliation}}{? {verified}}'\n")
 SCENARIOS: dict[str, Verdict] = {
+    "marker-by-hand": evaluate(
+        MARKED,
+        Snapshots({"README.md": "Signed,\n\n- Bob Byte\n"}, {"README.md": "Signed,\n\n- Bob Byte\n- Ada, Mozilla✓\n"}),
+        ["README.md"],
+        Author("ada", 1),
+        NOW,
+    ),
     "affiliation-unverified": Verdict("invalid", problems=(unverified("Mozilla", "ada", HOW, "README.md", 38),)),
     "other-files-changed": _seed(with_line(seed_text(), ADA), changed=("README.md", "index.html")),
     "letter-text-changed": _seed(with_line(seed_text().replace("Signed,", "Signed by,\n\nSigned,"), ADA)),
