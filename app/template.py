@@ -17,7 +17,8 @@ _FIELD_RE = {
     "login": r"[^\s\[\]()/,@<>]+",
     "affiliation": r"\S.*?",
     "email": r"[^\s<>()\[\],@]+@[^\s<>()\[\],@]+",
-    "url": r"https?://[^\s<>()\[\]\"'`]+",  # a web address only: never javascript: or data:
+    # A web address, or a mail address as a mailto: link (rms-support-letter has 472): never javascript: or data:.
+    "url": r"(?:https?://[^\s<>()\[\]\"'`]+|mailto:[^\s<>()\[\],@?&]+@[^\s<>()\[\],@?&]+)",
     "commit": r"[0-9a-fA-F]{7,40}",
     "slug": r"[a-z0-9]+(?:-[a-z0-9]+)*",
     "id": r"[\w-][\w.-]*",  # letters of any script, digits, _ - and inner dots; checked by app.rules.ids

@@ -173,9 +173,9 @@ def render(rows: list[Row]) -> str:
             out.append(_row(row, ""))
     out += [
         "",
-        "rms-support-letter misses the goal on purpose: 469 of its files link to `mailto:` addresses, which `{url}`",
-        "(a web address only) refuses; `{text}` would read them, and would let a `javascript:` link through to the",
-        "letter's site. The others are file names that are not logins (`Alex.Behterev.yaml`).",
+        "rms-support-letter's links are web addresses or `mailto:` links, which `{url}` reads (never a",
+        "`javascript:` or `data:` link, which a letter's site would run). Most unread files are named otherwise",
+        "than by a login (`Alex.Behterev.yaml`).",
         "",
         "## The README gallery (synthetic letters of twelve signers, written in each shape)",
         "",

@@ -39,8 +39,9 @@ class LetterConfig(_Strict):
     )
     line: str = Field(
         "- {name} [@{login}](https://github.com/{login})",
-        description="Template of one signature line. Fields: {name}, {login}, {affiliation}, {email}, {url}, "
-        "{commit}, {text}, {verified}; {? ...} marks an optional part. {verified} is the verified_marker, which "
+        description="Template of one signature line. Fields: {name}, {login}, {affiliation}, {email}, {url} "
+        "(an http(s) address or a mailto: link), {commit}, {text}, {verified}; {? ...} marks an optional part. "
+        "{verified} is the verified_marker, which "
         "undersigned writes itself on a line whose affiliation it verified: it must stand in an optional part of "
         "its own, e.g. '- {name}{?, {affiliation}}{? {verified}}'. It needs {name} or {login}: without {login} (or "
         "when an optional login is left out) undersigned binds the line to the PR author's account in the "

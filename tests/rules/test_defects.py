@@ -74,3 +74,15 @@ def test_a_line_appended_to_a_letter_without_final_newline_is_its_own_line() -> 
     assert [c.text for c in verdict.land] == [ADA] and verdict.placement_fixed
     assert apply_changes(SEED, {"README.md": base}, verdict.land)["README.md"] == base + "\n" + ADA
     assert judge(base, base + "\n" + ADA + "\n").kind == "sign"
+
+
+def test_a_url_is_a_web_address_or_a_mailto_link_and_nothing_that_runs() -> None:
+    from app.template import Template
+
+    tpl = Template("- {name}{? ({url})}")
+    for ok in ("- Ada (https://ada.example/x?y=1)", "- Ada (mailto:ada@example.org)"):
+        parsed = tpl.parse(ok)
+        assert parsed is not None and parsed.name == "Ada", ok
+    for bad in ("- Ada (javascript:alert(1))", "- Ada (data:text/html,x)", "- Ada (mailto:ada@x.org?cc=b@y.org)"):
+        parsed = tpl.parse(bad)
+        assert parsed is None or parsed.name != "Ada", bad

@@ -24,14 +24,13 @@ def test_the_report_is_current(rows: list[Row]) -> None:
     assert REPORT.read_text(encoding="utf-8") == render(rows), "run `python -m bench.init_report`"
 
 
-def test_every_list_letter_of_the_corpus_reaches_the_goal(rows: list[Row]) -> None:
+def test_every_corpus_letter_reaches_the_goal(rows: list[Row]) -> None:
     by_letter = {row.letter: row.inference for row in rows}
-    for letter in LISTS:
+    for letter in (*LISTS, FOLDER):
         assert by_letter[letter].share >= GOAL, letter
-    # rms-support-letter: its `mailto:` links are refused by `{url}` on purpose (the report says why).
+    # rms-support-letter: a web address or a mailto: link, never javascript: (`{url}`).
     folder = by_letter[FOLDER]
     assert folder.config is not None and folder.config.letter.fields == {"name": "{name}", "link": "{url}"}
-    assert folder.share >= 0.92
 
 
 def test_every_gallery_shape_is_inferred_as_the_gallery_writes_it(rows: list[Row]) -> None:
