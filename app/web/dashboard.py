@@ -71,10 +71,12 @@ class Dashboard:
         held = ' <span class="wait tag">on hold: nothing lands until /undersigned resume</span>' if v.held else ""
         budget = v.budget
         left = f"{budget.get('remaining', -1):,} / {budget.get('limit', -1):,}" if budget.get("limit", -1) >= 0 else "?"
+        verified = f'<div class="card"><b>{v.verified:,}</b><span>with a verified affiliation</span></div>'
+        verified = verified if v.verified else ""
         cards = (
             '<div class="cards">'
             f'<div class="card"><b>{v.total:,}</b><span>signatures (lines in the letter)</span></div>'
-            f'<div class="card"><b>{v.today:,}</b><span>landed today (UTC)</span></div>'
+            f'<div class="card"><b>{v.today:,}</b><span>landed today (UTC)</span></div>{verified}'
             f'<div class="card"><b>{len(v.pulls)}{"+" if v.more_pulls else ""}</b><span>open pull requests</span></div>'
             f'<div class="card"><b>{e(left)}</b><span>API requests left this hour '
             f"(this process: {budget.get('reads', 0):,} reads, {budget.get('writes', 0):,} writes)</span></div>"
@@ -83,8 +85,18 @@ class Dashboard:
         mine = [d for d in decisions if str(d.get("repo", "")).lower() == v.repo.lower()][:DECISIONS]
         return (
             f'<section class="letter-card" aria-label="{e(v.repo)}">{head}<p>{config}{held}</p>{cards}'
-            f"{self._pulls(v.pulls, v.more_pulls)}{self._decisions(v.repo, mine)}</section>"
+            f"{self._pulls(v.pulls, v.more_pulls)}{self._decisions(v.repo, mine)}{self._lapsed(v.lapsed)}</section>"
         )
+
+    def _lapsed(self, lapsed: list[dict[str, str]]) -> str:
+        if not lapsed:
+            return ""
+        items = "".join(
+            f"<li>{e(t.get('date', ''))}: @{e(t.get('login', ''))} is no longer a public member of "
+            f"{e(t.get('org', ''))}; the mark on {e(t.get('affiliation', ''))} was dropped (the signature stays)</li>"
+            for t in lapsed
+        )
+        return f"<h3>Verified marks dropped by the weekly re-check</h3><ul>{items}</ul>"
 
     def _pulls(self, pulls: list[Pull], more: bool) -> str:
         if not pulls:

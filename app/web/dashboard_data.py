@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -11,6 +12,8 @@ from typing import Any
 
 from github import GithubException
 
+from app.affiliations.public import marks_at
+from app.affiliations.recheck import dropped_key
 from app.github.api import Api
 from app.github.models import PullRequest
 from app.github.reach import describe
@@ -25,6 +28,7 @@ from config import CONFIG_PATH, Config
 log = logging.getLogger("undersigned.dashboard")
 TTL = 60.0  # seconds one letter's figures are kept (a build costs API calls; unchanged answers are 304s, free)
 MAX_PRS = 20  # open pull requests looked at per letter (one check-run read each)
+LAPSED = 10  # marks dropped by the weekly re-check shown per letter, newest first
 
 
 @dataclass
@@ -51,6 +55,8 @@ class LetterView:
     more_pulls: bool = False
     budget: dict[str, int] = field(default_factory=dict)
     problem: str | None = None
+    verified: int = 0  # signatures whose affiliation is verified (issue 24), as the public outputs show them
+    lapsed: list[dict[str, str]] = field(default_factory=list)  # marks the weekly re-check dropped, newest first
 
 
 class LetterViews:
@@ -73,6 +79,9 @@ class LetterViews:
         api = github.api(installation_id)
         try:
             built = self._build(api, dispatcher.configs.get, dispatcher.ready.items, repo)
+            if built is not None and built.problem is None:
+                told = json.loads(dispatcher.ready.store.get(dropped_key(built.repo)) or "[]")
+                built.lapsed = [{k: str(v) for k, v in t.items()} for t in reversed(told[-LAPSED:])]
         except Exception as exc:  # GitHub unreachable or refusing: the card says so, never a 500
             built = LetterView(repo, "", "none", problem=f"GitHub did not answer ({describe(exc)})")
             log.warning("dashboard letter failed", extra={"fields": {"repo": repo, "error": built.problem}})
@@ -94,7 +103,8 @@ class LetterViews:
         tip = api.branch_sha(name, branch)
         if isinstance(config, Config):
             people = signatories(config.letter, READER.files(api, name, tip, config.letter))
-            rows = records(people, READER.dates(api, name, tip, config.letter))
+            rows = records(people, READER.dates(api, name, tip, config.letter), marks_at(api, name, tip, config))
+            out.verified = sum(1 for r in rows if r.get("verified"))
             today = datetime.now(UTC).strftime("%Y-%m-%d")
             out.total, out.today = len(rows), sum(1 for r in rows if r["landed"] == today)
         out.held = on_hold(api, name)

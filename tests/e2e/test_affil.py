@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import httpx
+
 from app.affiliations.recheck import dropped_key, next_key
 from app.jobs.job import Job
 from tests.e2e.affil_support import LEDGER, REPO, config, letter, line, our_comment, set_config, sign_as
@@ -47,6 +49,14 @@ def test_mark_verifies_by_org_and_by_signed_commit_and_notes_the_unverified(app_
     golden("landed-verified-org", our_comment(sim, by_org))
     golden("landed-verified-commit", our_comment(sim, by_commit))
     golden("landed-unverified-mark", our_comment(sim, unsigned))
+    with httpx.Client(base_url=service.base) as http:  # the public outputs show each mark, and only marks
+        rows = {r["login"]: r for r in http.get(f"/letters/{REPO}/signatures.json").json()["signatures"]}
+        assert rows["ada1"]["verified"]["method"] == "org" and rows["grace1"]["verified"]["matched"] == "mozilla.org"
+        assert rows["linus1"]["verified"] is None
+        csv_text = http.get(f"/letters/{REPO}/signatures.csv").text
+        assert "org: mozilla" in csv_text and "@mozilla.org" not in csv_text
+        page = http.get(f"/sign/{REPO}", headers={"Accept": "text/html"}).text
+        assert page.count("✓ verified") == 2 and "public membership of the GitHub organization mozilla" in page
 
 
 # The hostile matrix: login -> (affiliation written, committer address, whose key signed the commit). The address
