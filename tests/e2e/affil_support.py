@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 from tests.github_sim import Simulator, person
 from tests.github_sim.models import User
 from tests.github_sim.routes_people import sign_commit
+from tests.helpers import assert_golden
 
 REPO = "maintainer/microsoft-drop-ice"
 LEDGER = ".github/undersigned-verified.tsv"
@@ -72,3 +74,9 @@ def our_comment(sim: Simulator, number: int) -> str:
     bodies = [c.body for c in sim.world.comments.values() if c.number == number and c.repo is repo]
     ours = [b for b in bodies if b.startswith("<!-- undersigned:comment -->")]
     return ours[-1] if ours else ""
+
+
+def golden(name: str, body: str) -> None:
+    """A comment of ours against tests/golden/affil/NAME.md, commit ids and the simulator's address masked."""
+    body = re.sub(r"http://127\.0\.0\.1:\d+/[^/\s]+/[^/\s]+", "<site>", body)  # the simulator's port varies
+    assert_golden(f"affil/{name}.md", re.sub(r"\b[0-9a-f]{40}\b", "<sha>", body))

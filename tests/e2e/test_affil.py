@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 
 import httpx
 
 from app.affiliations.recheck import dropped_key, next_key
 from app.jobs.job import Job
-from tests.e2e.affil_support import LEDGER, REPO, config, letter, line, our_comment, set_config, sign_as
+from tests.e2e.affil_support import LEDGER, REPO, config, golden, letter, line, our_comment, set_config, sign_as
 from tests.github_sim import Demo, Simulator, person
 from tests.github_sim.routes_people import add_email, join_org
-from tests.helpers import assert_golden
 from tests.service import Service, settle
 
 World = tuple[Simulator, Demo, Service]
-
-
-def golden(name: str, body: str) -> None:
-    body = re.sub(r"http://127\.0\.0\.1:\d+/[^/\s]+/[^/\s]+", "<site>", body)  # the simulator's port varies
-    assert_golden(f"affil/{name}.md", re.sub(r"\b[0-9a-f]{40}\b", "<sha>", body))
 
 
 def merged(sim: Simulator, number: int) -> bool:

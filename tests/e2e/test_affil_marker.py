@@ -3,14 +3,11 @@ the mark (in the same commit as the verified ledger), and never lands one a sign
 
 from __future__ import annotations
 
-import re
-
 from app.affiliations.recheck import next_key
 from app.jobs.job import Job
-from tests.e2e.affil_support import LEDGER, REPO, config, letter, line, our_comment, set_config, sign_as
+from tests.e2e.affil_support import LEDGER, REPO, config, golden, letter, line, our_comment, set_config, sign_as
 from tests.github_sim import Demo, Simulator
 from tests.github_sim.routes_people import join_org
-from tests.helpers import assert_golden
 from tests.service import Service, settle
 
 World = tuple[Simulator, Demo, Service]
@@ -20,10 +17,6 @@ MARKED = config("mark").replace(f'{LINK}"', LINK + '{? {verified}}"')
 
 def merged(sim: Simulator, number: int) -> bool:
     return sim.world.pull(sim.world.repo(REPO), number).merged
-
-
-def golden(name: str, body: str) -> None:
-    assert_golden(f"affil/{name}.md", re.sub(r"\b[0-9a-f]{40}\b", "<sha>", body))
 
 
 def test_the_marker_is_ours_to_write_and_to_take_off(app_world: World) -> None:
