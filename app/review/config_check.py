@@ -40,14 +40,7 @@ def config_report(result: Config | ConfigError, *, inherited: bool = False) -> C
         )
         return CheckReport("success", f"{CONFIG_PATH} is valid", summary)
     if isinstance(result, Config):
-        letter = result.letter
-        where = (
-            f"one file per signer in `{letter.directory}/`"
-            if letter.directory
-            else f"`{letter.file}`" + (f", after the line `{letter.start_after}`" if letter.start_after else "")
-        )
-        line = "" if letter.directory else f"\n\nOne signature looks like:\n\n```text\n{letter.line}\n```"
-        summary = f"undersigned reads signatures from {where}.{line}\n\nOpen pull requests are checked again with it."
+        summary = f"{_reads(result)}\n\nOpen pull requests are checked again with it."
         return CheckReport("success", f"{CONFIG_PATH} is valid", summary)
     count = len(result.issues)
     title = f"{CONFIG_PATH} has {count} error{'s' if count != 1 else ''}"
@@ -68,6 +61,35 @@ def config_report(result: Config | ConfigError, *, inherited: bool = False) -> C
         if issue.line
     )
     return CheckReport("failure", title, intro + result.markdown(), annotations)
+
+
+def _reads(config: Config) -> str:
+    """Where the letter's signatures are, and what one looks like: for each list or folder when it has several."""
+    letter = config.letter
+    if letter.lists:
+        each = "".join(
+            f"\n\n**{part.name}**"
+            + (" (signed by organisations)" if part.signers == "organisations" else "")
+            + (f", after the line `{part.start_after}`" if part.start_after else "")
+            + f":\n\n```text\n{part.line}\n```"
+            for part in letter.lists
+        )
+        return f"undersigned reads signatures from {len(letter.lists)} lists in `{letter.file}`.{each}"
+    if letter.folders:
+        each = "".join(
+            f"\n- **{part.name}**: one file per "
+            + ("organisation" if part.signers == "organisations" else "signer")
+            + f" in `{part.directory}/`, named `{part.filename}`"
+            for part in letter.folders
+        )
+        return f"undersigned reads signatures from {len(letter.folders)} folders:\n{each}"
+    where = (
+        f"one file per signer in `{letter.directory}/`"
+        if letter.directory
+        else f"`{letter.file}`" + (f", after the line `{letter.start_after}`" if letter.start_after else "")
+    )
+    line = "" if letter.directory else f"\n\nOne signature looks like:\n\n```text\n{letter.line}\n```"
+    return f"undersigned reads signatures from {where}.{line}"
 
 
 def waiting_report(error: ConfigError) -> CheckReport:

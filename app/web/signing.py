@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -29,6 +29,7 @@ from app.rules.letter import (
     split_section,
 )
 from app.rules.model import Snapshots
+from app.rules.parts import parts
 from app.rules.problems import problem
 from app.rules.text import normalize_line, sort_key
 from config import Config
@@ -62,6 +63,7 @@ class Existing:
     text: str
     name: str
     affiliation: str | None
+    part: str | None = None  # in a letter of several lists or folders, the one it is in
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,9 @@ class Letters:
         else:
             files = self.texts.letter(api, repo, sha, letter.file)
             text, count = _words_and_count(config, files.get(letter.file, ""))
+        if letter.lists:  # the words are what comes before the first list; the count is every list's
+            text = _words_and_count(parts(config)[0][1], files.get(letter.file, ""))[0]
+            count = sum(_words_and_count(cfg, files.get(letter.file, ""))[1] for _spec, cfg in parts(config))
         ledger = self.texts.get(api, repo, sha, letter.ledger) if needs_ledger(letter) else None
         ownership = parse_ledger(ledger) if needs_ledger(letter) else None
         fields = form_fields(config)
@@ -167,6 +172,21 @@ def _words_and_count(config: Config, text: str) -> tuple[str, int]:
     return "\n".join(section.head + (section.tail if config.letter.end_before else ())), count
 
 
+def signing_part(config: Config) -> tuple[str | None, Config] | None:
+    """Where a person signs for themself: the letter itself, or (several lists or folders) the first part whose
+    signers are people, with that part's config. None when every part is for organisations."""
+    split = parts(config)
+    if not split:
+        return None, config
+    return next(((spec.name, cfg) for spec, cfg in split if spec.signers == "people"), None)
+
+
+def person_parts(config: Config) -> list[tuple[str | None, Config]]:
+    """Every part a person's own signature may be in (the letter itself when it has a single part)."""
+    split = parts(config)
+    return [(spec.name, cfg) for spec, cfg in split if spec.signers == "people"] if split else [(None, config)]
+
+
 def form_limits(config: Config) -> dict[str, int | None]:
     """The form's longest value per field: the rules' own limits (None where the rules set none)."""
     return {"name": config.signers.max_name_length, "affiliation": None}
@@ -174,7 +194,8 @@ def form_limits(config: Config) -> dict[str, int | None]:
 
 def form_fields(config: Config) -> tuple[str, ...]:
     """The template's fields a person types: name always, affiliation when the letter has it."""
-    letter = config.letter
+    part = signing_part(config)
+    letter = (part[1] if part is not None else config).letter
     sources = [letter.line] if letter.directory is None else [*(letter.fields or {}).values(), letter.content or ""]
     has_affiliation = any("{affiliation}" in s for s in sources) or (
         letter.directory is None and letter.pattern is not None and "?P<affiliation>" in letter.pattern
@@ -183,8 +204,17 @@ def form_fields(config: Config) -> tuple[str, ...]:
 
 
 def existing(letter: Letter, login: str, account: int | None = None) -> Existing | None:
-    """The signer's signature on the default branch: by the login it carries, or by the ledger's binding."""
-    cfg = letter.config.letter
+    """The signer's signature on the default branch: by the login it carries, or by the ledger's binding; in a
+    letter of several parts, in the first part for people that holds it."""
+    for name, config in person_parts(letter.config):
+        found = _existing_in(letter, config, login, account)
+        if found is not None:
+            return replace(found, part=name)
+    return None
+
+
+def _existing_in(letter: Letter, config: Config, login: str, account: int | None) -> Existing | None:
+    cfg = config.letter
     owned = letter.ownership.keys_of(login, account) if letter.ownership is not None else []
     if cfg.directory is not None:
         wanted = {k.casefold() for k in owned}
@@ -219,10 +249,13 @@ def existing(letter: Letter, login: str, account: int | None = None) -> Existing
 
 
 def plan(letter: Letter, author: Author, action: Action, name: str = "", affiliation: str = "") -> Plan:
-    """Build the change a signer asks for and judge it with the same rules as every pull request."""
-    config, cfg, login = letter.config, letter.config.letter, author.login
+    """Build the change a signer asks for and judge it with the same rules as every pull request. In a letter
+    of several lists or folders, a person signs for themself in the first part for people (`signing_part`)."""
+    config, login = letter.config, author.login
     name, affiliation = name.strip(), affiliation.strip()
     mine = existing(letter, login, author.id)
+    part_name, part = _part_of(config, mine)
+    cfg = (part or config).letter
     if action != "sign" and mine is None:
         return Plan(action, cfg.file, None, None, {}, (problem("line-gone", cfg.file, None, login=login),))
     if action == "sign" and mine is not None:
@@ -232,18 +265,20 @@ def plan(letter: Letter, author: Author, action: Action, name: str = "", affilia
     if action != "withdraw" and not name:
         return Plan(action, cfg.file, None, None, {}, (problem("name-missing"),))
     text: str | None = None
-    if action != "withdraw":
+    if part is not None and action != "withdraw":
         if cfg.directory is not None:
             text = render_signature_file(cfg, name, login, affiliation or None)
         else:
-            text = line_template(cfg).render(name, login, affiliation or None, letter.count + 1)
+            number = _words_and_count(part, letter.files.get(cfg.file, ""))[1] if part_name else letter.count
+            text = line_template(cfg).render(name, login, affiliation or None, number + 1)
     path = mine.path if mine is not None else (signature_path(cfg, login, name) if cfg.directory else cfg.file)
-    if path is None or (action != "withdraw" and text is None):
+    if part is None or path is None or (action != "withdraw" and text is None):
         reason = "this letter's signatures cannot be written from the signing page; please open a pull request"
         return Plan(action, cfg.file, None, None, {}, (problem("file-format", cfg.file, reason=reason),))
     kind = {"sign": "add", "amend": "replace", "withdraw": "remove"}[action]
     old = mine.text if mine else None
-    change = Change(kind, path, login, text, old, sort_key(name, login, cfg.sort_key), author.id)  # type: ignore[arg-type]
+    key = sort_key(name, login, cfg.sort_key)
+    change = Change(kind, path, login, text, old, key, author.id, part=part_name)  # type: ignore[arg-type]
     known = Layered(letter.files)
     if letter.ledger is not None:
         known.write({cfg.ledger: letter.ledger})  # apply_changes checks the ledger's bindings too
@@ -257,3 +292,12 @@ def plan(letter: Letter, author: Author, action: Action, name: str = "", affilia
     now = datetime.now(UTC)
     verdict = evaluate(config, Snapshots(letter.files, head), writes.keys(), author, now, letter.ownership)
     return Plan(action, path, text, old, writes, verdict.problems, verdict)
+
+
+def _part_of(config: Config, mine: Existing | None) -> tuple[str | None, Config | None]:
+    """The part a change goes in, with its config: the signature's own part, or where a new one is signed
+    (None, None when a person cannot sign for themself in this letter)."""
+    if mine is not None and mine.part is not None:
+        return next(((n, c) for n, c in person_parts(config) if n == mine.part), (None, None))
+    found = signing_part(config)
+    return found if found is not None else (None, None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -54,31 +56,37 @@ signing_page: true
 """
 
 
-def test_one_file_per_signer_letter_previews_the_file_and_lands(sim: Simulator, tmp_path: Path) -> None:
-    world = seed_demo(sim.world, signers=2, webhook_url=None, webhook_secret=SECRET, config=DIRECTORY_CONFIG)
+@contextmanager
+def page_service(sim: Simulator, tmp_path: Path, config: str, letter: str | None = None) -> Iterator[Service]:
+    """The service with the App's OAuth client, on the demo world seeded with this config (and letter)."""
+    world = seed_demo(sim.world, signers=2, webhook_url=None, webhook_secret=SECRET, config=config, letter=letter)
     client_id, client_secret = sim.oauth.credentials(world.app)
     settings = settings_for(sim, world, tmp_path / "data", client_id=client_id, client_secret=client_secret)
     service = Service(settings).start()
     world.app.webhook_url = service.url
     try:
-        with httpx.Client(base_url=service.base) as http:
-            page = http_sign_in(http, REPO, "ada")
-            assert "0</strong> people have signed" in page.text
-            form = {"csrf": csrf_of(page), "action": "sign", "name": "Ada Lovelace"}
-            preview = http.post(f"/sign/{REPO}", data={**form, "step": "preview"})
-            assert "<code>_data/signed/ada.yaml</code>" in preview.text
-            assert "name: Ada Lovelace\nlink: https://github.com/ada\n" in html.unescape(preview.text)
-            sent = http.post(f"/sign/{REPO}", data={**form, "step": "send"})
-            assert sent.status_code == 303 and "/pr/1" in sent.headers["location"]
-            settle(sim, service)
-            status = http.get(f"{sent.headers['location']}.json").json()
-            assert status["checked"] == "success" and status["landed"]
-            found = sim.world.repo(REPO).git.read_path("refs/heads/main", "_data/signed/ada.yaml")
-            assert found is not None and b"Ada Lovelace" in found[1]
-            again = http.get(f"/sign/{REPO}")
-            assert "1</strong> person has signed" in again.text and "Withdraw my signature" in again.text
+        yield service
     finally:
         service.stop()
+
+
+def test_one_file_per_signer_letter_previews_the_file_and_lands(sim: Simulator, tmp_path: Path) -> None:
+    with page_service(sim, tmp_path, DIRECTORY_CONFIG) as service, httpx.Client(base_url=service.base) as http:
+        page = http_sign_in(http, REPO, "ada")
+        assert "0</strong> people have signed" in page.text
+        form = {"csrf": csrf_of(page), "action": "sign", "name": "Ada Lovelace"}
+        preview = http.post(f"/sign/{REPO}", data={**form, "step": "preview"})
+        assert "<code>_data/signed/ada.yaml</code>" in preview.text
+        assert "name: Ada Lovelace\nlink: https://github.com/ada\n" in html.unescape(preview.text)
+        sent = http.post(f"/sign/{REPO}", data={**form, "step": "send"})
+        assert sent.status_code == 303 and "/pr/1" in sent.headers["location"]
+        settle(sim, service)
+        status = http.get(f"{sent.headers['location']}.json").json()
+        assert status["checked"] == "success" and status["landed"]
+        found = sim.world.repo(REPO).git.read_path("refs/heads/main", "_data/signed/ada.yaml")
+        assert found is not None and b"Ada Lovelace" in found[1]
+        again = http.get(f"/sign/{REPO}")
+        assert "1</strong> person has signed" in again.text and "Withdraw my signature" in again.text
 
 
 def test_a_replayed_or_missing_csrf_token_is_refused(signing_world: World) -> None:
