@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from app.rules.text import affiliation_key
 from config.model import AffiliationRule, Config
 
 Method = Literal["email", "commit", "org", "maintainer"]
@@ -17,25 +18,20 @@ METHODS: dict[str, str] = {
 }
 
 
-def fold(text: str) -> str:
-    """An affiliation as compared: case and runs of spaces ignored, nothing else ('Mozilla Corp.' stays itself)."""
-    return " ".join(text.split()).casefold()
-
-
 def listed(config: Config, affiliation: str | None) -> tuple[str, AffiliationRule] | None:
     """The listed affiliation (its configured name and rule) a signer's affiliation is, or None (free text)."""
     if not affiliation:
         return None
-    wanted = fold(affiliation)
-    return next(((name, rule) for name, rule in config.affiliations.items() if fold(name) == wanted), None)
+    wanted = affiliation_key(affiliation)
+    return next(((name, rule) for name, rule in config.affiliations.items() if affiliation_key(name) == wanted), None)
 
 
 def near(config: Config, affiliation: str | None) -> str | None:
     """A listed name the signer may have meant ('Mozilla' for 'Mozilla Corp.'): its first word is theirs."""
     if not affiliation or listed(config, affiliation) is not None:
         return None
-    words = fold(affiliation).split()
-    return next((name for name in config.affiliations if words and fold(name).split()[0] == words[0]), None)
+    words = affiliation_key(affiliation).split()
+    return next((name for name in config.affiliations if words and affiliation_key(name).split()[0] == words[0]), None)
 
 
 def domain_of(address: str) -> str | None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from app.affiliations.match import Mark, fold
+from app.affiliations.match import Mark
 from app.rules.model import Change
+from app.rules.text import affiliation_key
 from config.model import Config
 
 HEADER = (
@@ -51,8 +52,8 @@ def parse_records(text: str | None) -> list[Record]:
 
 def record_of(records: Sequence[Record], login: str, account: int | None, affiliation: str) -> Record | None:
     """The signer's record, if it is for this very affiliation (a changed affiliation has none)."""
-    wanted = fold(affiliation)
-    return next((r for r in records if r.is_(login, account) and fold(r.mark.affiliation) == wanted), None)
+    wanted = affiliation_key(affiliation)
+    return next((r for r in records if r.is_(login, account) and affiliation_key(r.mark.affiliation) == wanted), None)
 
 
 def render_records(records: Sequence[Record]) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from app.affiliations.command import maintainer_for
-from app.affiliations.match import Mark, domain_matches, domain_of, fold, listed, near, today
+from app.affiliations.match import Mark, domain_matches, domain_of, listed, near, today
 from app.affiliations.records import Record, parse_records, record_of
 from app.github.api import Api
 from app.github.models import Comment, Comparison, PullRequest
@@ -22,6 +22,7 @@ from app.rules.letter import Signature
 from app.rules.marker import with_marker
 from app.rules.model import Change
 from app.rules.problems import Problem, problem
+from app.rules.text import affiliation_key
 from config.model import AffiliationRule, Config
 
 MEMBERSHIP_TTL = 3600.0  # seconds an organization's answer is trusted within evaluations of one signer
@@ -159,7 +160,7 @@ def verify_one(
         return kept.mark
     if mine and account is not None:
         seen = (facts.store.get(email_key(facts.repo, account)) or "").split("\t")
-        if len(seen) == 2 and fold(seen[0]) == fold(name) and domain_matches(rule, seen[1]):
+        if len(seen) == 2 and affiliation_key(seen[0]) == affiliation_key(name) and domain_matches(rule, seen[1]):
             return Mark(name, "email", seen[1], today())
     if mine:
         domain = commit_domain(facts.compared, pr)

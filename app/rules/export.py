@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from app.rules.roster import Signatory
-from app.rules.text import login_key
+from app.rules.text import affiliation_key, login_key
 
 COLUMNS = ("name", "login", "affiliation", "landed")
 FORMULA = ("=", "+", "-", "@", "\t", "\r", "\n")  # what makes Excel, LibreOffice and Sheets read a formula
@@ -40,14 +40,12 @@ def records(
         }
         if marks is not None:
             mark = marks.get(s.login.lower()) if s.login else None
-            same = mark is not None and _fold(mark.get("affiliation", "")) == _fold(s.affiliation or "")
+            same = mark is not None and affiliation_key(mark.get("affiliation", "")) == affiliation_key(
+                s.affiliation or ""
+            )
             row["verified"] = {k: v for k, v in mark.items() if k != "affiliation"} if mark and same else None
         rows.append(row)
     return rows
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()  # as app.affiliations.match.fold compares affiliations
 
 
 def as_json(repo: str, rows: list[dict[str, Any]]) -> str:

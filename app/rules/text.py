@@ -109,6 +109,11 @@ def clean_name(name: str) -> str:
     return " ".join(name.split())
 
 
+def affiliation_key(text: str) -> str:
+    """An affiliation as compared: case and runs of spaces ignored, nothing else ('Mozilla Corp.' stays itself)."""
+    return " ".join(text.split()).casefold()
+
+
 def fold(text: str) -> str:
     """Locale-independent sort key: accents folded, case folded."""
     if text.isascii():
