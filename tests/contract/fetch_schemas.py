@@ -39,6 +39,13 @@ PACKAGES: list[tuple[str, str, str, list[str]]] = [
         "sha512-De6U3XB6O3DtCa7bKgCMzTHdeopqqZ6SNivMYJnK65ierKL1AnNIA0tkRYCRS7lwGT792d+Ps1WbfHlso6MynQ==",
         ["api.github.com/index.json"],
     ),
+    (
+        # GitHub's GraphQL schema (SDL): the queries the service sends and the simulator's answers are checked on it.
+        "@octokit/graphql-schema",
+        "15.26.1",
+        "sha512-RFDC2MpRBd4AxSRvUeBIVeBU7ojN/SxDfALUd7iVYOSeEK3gZaqR2MGOysj4Zh2xj2RY5fQAUT+Oqq7hWTraMA==",
+        ["schema.graphql"],
+    ),
 ]
 
 

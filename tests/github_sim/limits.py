@@ -10,6 +10,11 @@ https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
   limited "may result in the banning of your integration": the simulator counts such requests and flags
   the client.
 
+GraphQL (https://docs.github.com/en/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api) has its own
+primary budget, in points (a query's cost, tests/github_sim/graphql_cost.py), with the same figures per identity,
+in buckets "graphql:<bucket>"; its endpoint's secondary limit is 2,000 points a minute (a query 1, a mutation 5),
+and it shares the 100 concurrent requests. GitHub's CPU-time secondary limit is not simulated.
+
 `scale` shrinks every window by one factor (scale 60: an hour lasts a minute), so a launch day replays in
 minutes; the service's pacing must shrink by the same factor. Headers carry clock seconds (the world's clock).
 The primary limit is always enforced (as the simulator always did); `secondary=False` (unit tests that run
@@ -32,6 +37,7 @@ SECONDARY = "You have exceeded a secondary rate limit. Please wait a few minutes
 PRIMARY = "API rate limit exceeded for installation."
 # Mutations that create or change no content: tokens, GraphQL queries (a POST that reads), redelivery.
 NOT_CONTENT = ("/access_tokens", "/graphql", "/attempts", "/login/oauth/")
+GRAPHQL = "POST /graphql"  # the GraphQL endpoint, as an endpoint of the secondary limits
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class Policy:
     github_token: int = 1000  # per repository per hour (Actions' GITHUB_TOKEN)
     concurrent: int = 100
     endpoint_points: int = 900  # per endpoint per minute
+    graphql_points: int = 2000  # the GraphQL endpoint's, per minute (queries only: 1 point each)
     get_points: int = 1
     mutation_points: int = 5
     content_per_minute: int = 80
@@ -118,8 +125,11 @@ class Limits:
         return int((self.clock() if now is None else now) * self.policy.scale // HOUR)
 
     # --- admission -------------------------------------------------------------------------------------
-    def admit(self, key: str, limit: int, method: str, endpoint: str, path: str) -> tuple[Ticket, dict[str, str]]:
-        """Charge one request to `key` (limit: its hourly budget); raises the 403 GitHub would send."""
+    def admit(
+        self, key: str, limit: int, method: str, endpoint: str, path: str, *, cost: int = 1
+    ) -> tuple[Ticket, dict[str, str]]:
+        """Charge one request to `key` (limit: its hourly budget), `cost` points of it (a GraphQL query's cost);
+        raises the 403 GitHub would send."""
         now = self.clock()
         window = self.window(now)
         with self.lock:
@@ -129,9 +139,9 @@ class Limits:
                 if self.tally.while_limited[key] >= self.FLAG_AFTER:
                     self.tally.flagged.add(key)
             slot = f"{key}:{window}"
-            used = self.used.get(slot, 0) + 1
+            used = self.used.get(slot, 0) + cost
             self.used[slot] = used
-            headers = self._headers(limit, used, window)
+            headers = self._headers(limit, used, window, "graphql" if key.startswith("graphql:") else "core")
             if used > limit:  # the request counts, and is refused (as main's simulator always did)
                 client.limited_until = self._reset(window)
                 self.tally.hits["primary"] += 1
@@ -159,8 +169,8 @@ class Limits:
         points = client.points.setdefault(endpoint, deque())
         while points and points[0][0] <= now - minute:
             points.popleft()
-        cost = policy.get_points if method == "GET" else policy.mutation_points
-        if sum(p for _, p in points) + cost > policy.endpoint_points:
+        cap = policy.graphql_points if endpoint == GRAPHQL else policy.endpoint_points
+        if sum(p for _, p in points) + self._points(method, endpoint) > cap:
             return "points", points[0][0] + minute
         if is_content(method, path):
             while client.content and client.content[0] <= now - hour:
@@ -173,10 +183,13 @@ class Limits:
         return None, now
 
     def _charge(self, client: Client, now: float, method: str, endpoint: str, path: str) -> None:
-        cost = self.policy.get_points if method == "GET" else self.policy.mutation_points
-        client.points.setdefault(endpoint, deque()).append((now, cost))
+        client.points.setdefault(endpoint, deque()).append((now, self._points(method, endpoint)))
         if is_content(method, path):
             client.content.append(now)
+
+    def _points(self, method: str, endpoint: str) -> int:
+        """Secondary-limit points: a GET (or a GraphQL query: the simulator serves no mutations) 1, else 5."""
+        return self.policy.get_points if method == "GET" or endpoint == GRAPHQL else self.policy.mutation_points
 
     def release(self, ticket: Ticket, status: int) -> None:
         """The request is answered: no longer in flight; a 304 gives its charge back (it costs nothing)."""
@@ -191,13 +204,13 @@ class Limits:
     def _reset(self, window: int) -> float:
         return (window + 1) * HOUR / self.policy.scale
 
-    def _headers(self, limit: int, used: int, window: int) -> dict[str, str]:
+    def _headers(self, limit: int, used: int, window: int, resource: str = "core") -> dict[str, str]:
         return {
             "x-ratelimit-limit": str(limit),
             "x-ratelimit-remaining": str(max(0, limit - used)),
             "x-ratelimit-used": str(used),
             "x-ratelimit-reset": str(math.ceil(self._reset(window))),
-            "x-ratelimit-resource": "core",
+            "x-ratelimit-resource": resource,
         }
 
     # --- reading ---------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from tests.github_sim.contract import Contract, Violation
 from tests.github_sim.faults import Call, Faults
+from tests.github_sim.graphql import GraphQLEndpoint
 from tests.github_sim.limits import Limits, Ticket
 from tests.github_sim.models import ApiError, App, Token
 from tests.github_sim.request import ROUTES, Actor, Ctx, Handler
@@ -64,6 +65,7 @@ class Simulator:
             self.limits.clock = world.now  # a test that moves the world's clock moves the hour
         routes = [Route(p, self._endpoint(fn, f"{m} {p}"), methods=[m]) for m, p, fn in ROUTES]
         routes.append(Route("/_sim/violations", self._violations, methods=["GET"]))
+        routes.append(Route("/graphql", GraphQLEndpoint(self).serve, methods=["POST"]))  # graphql.py
         routes.extend(web_routes(self))  # HTML pages and the App manifest flow (before the catch-all)
         self.oauth = OAuthServer(world)  # the web flow for user access tokens (routes_oauth.py)
         routes.extend(self.oauth.routes())
@@ -232,9 +234,12 @@ class Simulator:
             finally:
                 self.world.acting = None
 
-    def _admit(self, actor: Actor, method: str, template: str, path: str) -> tuple[Ticket | None, dict[str, str]]:
+    def _admit(
+        self, actor: Actor, method: str, template: str, path: str, *, cost: int | None = None
+    ) -> tuple[Ticket | None, dict[str, str]]:
         """Charge the request to its rate-limited bucket (an Actions run's repository, an installation, a user);
-        the headers to send. https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api"""
+        the headers to send. https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
+        With `cost`, a GraphQL query: that many points from the identity's GraphQL bucket ("graphql:<bucket>")."""
         if actor.token is None:
             return None, {}  # the App's JWT and anonymous calls have their own limits, not simulated
         policy = self.limits.policy
@@ -250,6 +255,8 @@ class Simulator:
             key, limit = f"user:{actor.user.login.lower()}", policy.user
         else:
             key, limit = f"token:{actor.token}", policy.user
+        if cost is not None:
+            return self.limits.admit(f"graphql:{key}", limit, method, template, path, cost=cost)
         return self.limits.admit(key, limit, method, template, path)
 
     def _fault_error(self, fault: Any, headers: dict[str, str]) -> ApiError:
