@@ -64,8 +64,9 @@ class Runtime:
             if self.github is not None:
                 queue, ttl = self.queue, settings.config_ttl
                 self.dispatcher = Dispatcher(
-                    self.github, queue.store, queue.enqueue, ttl, settings.eval_budget, settings.landing_gap
-                )
+                    self.github, queue.store, queue.enqueue, ttl, settings.eval_budget, settings.landing_gap,
+                    graphql_reads=settings.graphql_reads,
+                )  # fmt: skip
             if self.started and self.dispatcher is not None and not self.queue.threads:
                 self.queue.start_consumer(settings.workers)
 

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
         description="Seconds between two landings on one letter: the waiting signatures land together, "
         "in one commit (three content-creating writes), instead of one commit each.",
     )
+    graphql_reads: bool = Field(
+        False,
+        description="Read a burst of PRs' evaluations in GraphQL batches (one query per 100 PRs of a repo), "
+        "falling back to REST for anything unusual.",
+    )
     rate_hour: float = Field(3600, gt=0, description="Seconds in the budget's hour (shorter in a time-scaled drill).")
     config_ttl: float = Field(60, ge=0, description="Seconds a repo's config is trusted before it is read again.")
     max_body_bytes: int = Field(25 * 1024 * 1024, description="Largest webhook accepted (GitHub's cap is 25 MB).")

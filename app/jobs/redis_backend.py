@@ -154,6 +154,16 @@ class RedisBackend:
     def queued(self, key: str) -> bool:
         return self.r.zscore(JOBS, key) is not None
 
+    def waiting(self, prefix: str, limit: int) -> list[str]:
+        """Keys of queued jobs that start with `prefix` (taken ones too: Redis keeps no index of owners)."""
+        pattern = "".join("\\" + c if c in "*?[]\\" else c for c in prefix) + "*"
+        found: list[str] = []
+        for key, _ in self.r.zscan_iter(JOBS, match=pattern, count=1000):
+            found.append(str(key))
+            if len(found) >= limit:
+                break
+        return found
+
     def size(self) -> int:
         return int(self.r.zcard(JOBS))
 

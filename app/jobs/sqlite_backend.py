@@ -165,6 +165,11 @@ class SqliteBackend:
     def queued(self, key: str) -> bool:
         return self._conn().execute("select 1 from jobs where key = ?", (key,)).fetchone() is not None
 
+    def waiting(self, prefix: str, limit: int) -> list[str]:
+        """Keys of jobs not taken yet that start with `prefix`, soonest due first (a range of the key index)."""
+        sql = "select key from jobs where key >= ? and key < ? and owner is null order by available limit ?"
+        return [str(r[0]) for r in self._conn().execute(sql, (prefix, prefix + "\U0010ffff", limit))]
+
     def size(self) -> int:
         return int(self._conn().execute("select count(*) from jobs").fetchone()[0])
 

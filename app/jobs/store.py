@@ -55,6 +55,12 @@ class Store:
         """Whether the job with this key is waiting or running (the queue shares this backend)."""
         return self.backend.queued(job_key)
 
+    def jobs_waiting(self, prefix: str, limit: int) -> list[str]:
+        """Keys of up to `limit` queued jobs whose key starts with `prefix` (a repo's evaluations, for reading
+        them in one batch: app.review.batch); [] for a backend that cannot list them."""
+        listing = getattr(self.backend, "waiting", None)
+        return list(listing(prefix, limit)) if listing is not None else []
+
     def same(self, key: str, content: str) -> bool:
         """Whether `content` is what was last recorded under `key` (then a repeat write can be skipped)."""
         return self.get(key) == _digest(content)

@@ -19,6 +19,7 @@ from app.github.patches import head_text
 from app.jobs.ready import Ready, config_fingerprint
 from app.jobs.store import Keys
 from app.logs import event
+from app.review.batch import batched_comparison
 from app.review.budget import evaluate_within
 from app.review.config_check import waiting_comment, waiting_report
 from app.review.context import Context
@@ -136,7 +137,7 @@ def _decide(ctx: Context, config: Config) -> Verdict | None:
     if pr.base.ref != default:
         return Verdict("not_a_signature")  # signatures land on the default branch only
     try:
-        compared = api.compare(repo, default, pr.head_sha)
+        compared = batched_comparison(ctx, config) or api.compare(repo, default, pr.head_sha)
     except GithubException as exc:
         if exc.status == 406:  # "diff too large": what we cannot see is refused, never assumed
             return Verdict("invalid", problems=(unreadable(),))

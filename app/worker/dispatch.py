@@ -13,6 +13,7 @@ from app.jobs.ready import ReadySet
 from app.jobs.store import Store
 from app.landing.lander import land
 from app.landing.moderate import run_command
+from app.review.batch import BatchReads, batching
 from app.review.config_check import config_pushed
 from app.review.context import Context
 from app.review.report import Reporter
@@ -39,9 +40,12 @@ class Dispatcher:
         config_ttl: float,
         budget: float = 5.0,
         landing_gap: float = 0.0,
+        *,
+        graphql_reads: bool = False,
     ) -> None:
         self.github, self.store, self.enqueue, self.budget = github, store, enqueue, budget
         self.landing_gap = landing_gap
+        self.batch = BatchReads() if graphql_reads else None  # evaluations of a burst read in batches
         self.texts, self.configs, self.ready = TextCache(), ConfigCache(config_ttl, store), ReadySet(store)
 
     def context(self, job: Job) -> Context:
@@ -64,7 +68,8 @@ class Dispatcher:
     def run(self, job: Job) -> None:
         ctx = self.context(job)
         if job.kind == "evaluate" and job.number is not None:
-            review_number(ctx, job.number, job.pr)
+            with batching(self.batch):
+                review_number(ctx, job.number, job.pr)
         elif job.kind == "evaluate_sha" and job.sha is not None:
             review_sha(ctx, job.sha)
         elif job.kind == "scan":
