@@ -12,7 +12,7 @@ https://docs.github.com/en/graphql/overview/rate-limits-and-query-limits-for-the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -33,16 +33,18 @@ POINTS = Counter("undersigned_github_graphql_points_total", "GitHub GraphQL rate
 _ENTRY = (
     "fragment Entry on TreeEntry { mode type oid object { __typename ... on Blob { byteSize isBinary isTruncated } } }"
 )
+_HEAD = _ENTRY.replace("fragment Entry", "fragment Head").replace("isTruncated", "isTruncated text")
 _PULL = """fragment Pull on PullRequest {
   number state headRefOid baseRefName changedFiles
-  commits(first: 1) { totalCount nodes { commit { oid file(path: $path) { ...Entry }
+  commits(first: 1) { totalCount nodes { commit { oid file(path: $path) { ...HEAD }
     parents(first: 1) { totalCount nodes { oid file(path: $path) { ...Entry } } } } } }
   files(first: 100) { totalCount pageInfo { hasNextPage } nodes { path changeType additions deletions } }
 }"""
 
 
-def pulls_query(numbers: list[int]) -> str:
-    """The query for these PRs (aliases p<number>); variables: owner, name, path."""
+def pulls_query(numbers: list[int], *, texts: bool = False) -> str:
+    """The query for these PRs (aliases p<number>); variables: owner, name, path. With `texts`, each head's
+    letter comes with its text (a PR's own: no other PR shares it), saving the blobs query for small batches."""
     pulls = "\n    ".join(f"p{int(n)}: pullRequest(number: {int(n)}) {{ ...Pull }}" for n in numbers)
     return f"""query Pulls($owner: String!, $name: String!, $path: String!) {{
   rateLimit {{ cost limit remaining resetAt }}
@@ -52,7 +54,8 @@ def pulls_query(numbers: list[int]) -> str:
   }}
 }}
 {_ENTRY}
-{_PULL}"""
+{_HEAD if texts else ""}
+{_PULL.replace("HEAD", "Head" if texts else "Entry")}"""
 
 
 def blobs_query(oids: list[str]) -> str:
@@ -137,34 +140,40 @@ def _rate(found: Any) -> Rate | None:
         return None
 
 
+@dataclass
+class Seen:
+    """What a PRs query showed of the letter's blobs: each one's byte size, and the texts it carried (checked)."""
+
+    sizes: dict[str, int] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+
+
 def read_pulls(
-    req: Requester, repo: str, numbers: list[int], path: str
-) -> tuple[list[Pull | Unusable], dict[str, int], Rate | None]:
-    """Each PR as a Pull or Unusable, and the byte size of each blob they need."""
+    req: Requester, repo: str, numbers: list[int], path: str, *, texts: bool = False
+) -> tuple[list[Pull | Unusable], Seen, Rate | None]:
+    """Each PR as a Pull or Unusable, and what the query showed of the blobs they need."""
     owner, name = repo.split("/", 1)
-    data, rate = post(req, pulls_query(numbers), {"owner": owner, "name": name, "path": path})
+    data, rate = post(req, pulls_query(numbers, texts=texts), {"owner": owner, "name": name, "path": path})
     repository = data.get("repository") or {}
     branch = repository.get("defaultBranchRef") or {}
     target = branch.get("target") or {}
-    sizes: dict[str, int] = {}
-    tip_blob = _text_entry(target.get("file"), sizes)
+    seen = Seen()
+    tip_blob = _text_entry(target.get("file"), seen)
     out: list[Pull | Unusable] = []
     for n in numbers:
         if tip_blob == NOT_TEXT or not isinstance(target.get("oid"), str):
             out.append(Unusable(n, "tip"))
             continue
-        found = _pull(repository.get(f"p{n}"), n, path, str(branch.get("name")), sizes)
+        found = _pull(repository.get(f"p{n}"), n, path, str(branch.get("name")), seen)
         if isinstance(found, Unusable):
             out.append(found)
             continue
         head, merge_base, status, base_blob, head_blob = found
         out.append(Pull(n, head, merge_base, str(target["oid"]), status, (base_blob, head_blob, tip_blob)))
-    return out, sizes, rate
+    return out, seen, rate
 
 
-def _pull(
-    pr: Any, n: int, path: str, default: str, sizes: dict[str, int]
-) -> Unusable | tuple[str, str, str, str | None, str]:
+def _pull(pr: Any, n: int, path: str, default: str, seen: Seen) -> Unusable | tuple[str, str, str, str | None, str]:
     """(head, merge base, status, letter blob at the merge base, at the head), or why not."""
     if not isinstance(pr, dict):
         return Unusable(n, "missing")
@@ -190,7 +199,7 @@ def _pull(
     if status is None or int(change.get("additions", 0)) + int(change.get("deletions", 0)) > MAX_LINES:
         return Unusable(n, "change")
     parent = (parents.get("nodes") or [{}])[0] or {}
-    base_blob, head_blob = _text_entry(parent.get("file"), sizes), _text_entry(commit.get("file"), sizes)
+    base_blob, head_blob = _text_entry(parent.get("file"), seen), _text_entry(commit.get("file"), seen)
     if NOT_TEXT in (base_blob, head_blob) or head_blob is None or (base_blob is None) != (status == "added"):
         return Unusable(n, "not a text file")
     if base_blob == head_blob or not isinstance(parent.get("oid"), str):
@@ -198,7 +207,7 @@ def _pull(
     return str(pr["headRefOid"]), str(parent["oid"]), status, base_blob, head_blob
 
 
-def _text_entry(entry: Any, sizes: dict[str, int]) -> str | None:
+def _text_entry(entry: Any, seen: Seen) -> str | None:
     """A letter's blob id (None: no such path), or NOT_TEXT when it is not a plain text file we can check."""
     if entry is None:
         return None
@@ -208,7 +217,10 @@ def _text_entry(entry: Any, sizes: dict[str, int]) -> str | None:
     oid = str(entry.get("oid"))
     if entry.get("mode") not in TEXT_MODES or blob.get("isBinary") or blob.get("isTruncated") or not _OID.match(oid):
         return NOT_TEXT  # a symbolic link, a binary file, a text GitHub cuts short
-    sizes[oid] = int(blob.get("byteSize") or 0)
+    seen.sizes[oid] = int(blob.get("byteSize") or 0)
+    text = _checked({**blob, "oid": oid}, oid) if "text" in blob else None
+    if text is not None:
+        seen.texts[oid] = text
     return oid
 
 

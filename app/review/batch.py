@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from github import GithubException
 
-from app.github.graphql import PAGE, GraphQLError, Pull, Unusable, read_blobs, read_pulls
+from app.github.graphql import MAX_BYTES, PAGE, GraphQLError, Pull, Unusable, read_blobs, read_pulls
 from app.github.models import Commitish, CompareFile, Comparison
 from app.logs import event
 from app.review.context import Context
@@ -32,7 +32,9 @@ log = logging.getLogger("undersigned.batch")
 FRESH = 60.0  # seconds a batch's read of a PR serves its evaluation
 RESERVE = 0.25  # share of the GraphQL budget kept back: below it, batches pause until the budget resets
 LIMITED_PAUSE = 60.0  # seconds without batches after GitHub refused one (a secondary limit, an outage)
+GATHER = 1.0  # seconds a batch waits for more of a burst to reach the queue (only when others already wait)
 TEXT_BYTES = 64 * 1024 * 1024  # letter texts kept between a batch and the evaluations it serves
+INLINE_UNKNOWN = 1_000_000  # bytes assumed of a letter no batch has seen yet (heads' texts inline up to 4 PRs)
 Key = tuple[int, str, int]  # installation, repo (lower case), PR number
 _CURRENT: ContextVar[BatchReads | None] = ContextVar("batch_reads", default=None)
 
@@ -50,13 +52,16 @@ class Tally:
 class BatchReads:
     """One process's batch reads: each PR's read, kept until its evaluation takes it, and the texts they need."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, text_bytes: int = TEXT_BYTES) -> None:
-        self.clock, self.text_bytes, self.lock = clock, text_bytes, threading.Lock()
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, text_bytes: int = TEXT_BYTES, gather: float = GATHER
+    ) -> None:
+        self.clock, self.text_bytes, self.gather, self.lock = clock, text_bytes, gather, threading.Lock()
         self.reads: dict[Key, tuple[float, Pull | Unusable]] = {}
         self.texts: OrderedDict[str, str] = OrderedDict()
         self.held = 0  # characters in `texts`
         self.fetching: dict[Key, threading.Event] = {}
         self.paused: dict[int, float] = {}  # installation -> wall-clock time batches may resume
+        self.letter_size: dict[str, int] = {}  # repo -> bytes of its letter, as the last batch saw it
         self.tally = Tally()
 
     def comparison(self, ctx: Context, config: Config) -> Comparison | None:
@@ -96,25 +101,27 @@ class BatchReads:
 
     def _fetch(self, ctx: Context, path: str, key: Key) -> None:
         """Read this PR, and the repo's waiting ones, in one batch; or wait for the batch already reading it."""
-        installation, repo, _ = key
+        installation, repo, number = key
         with self.lock:
             running = self.fetching.get(key)
+            leader = running is None
             if running is None:
                 if time.time() < self.paused.get(installation, 0.0):
                     return
                 now = self.clock()
                 self.reads = {k: v for k, v in self.reads.items() if now - v[0] < FRESH}
-                numbers = [key[2], *self._waiting(ctx, key)]
-                running = threading.Event()
-                for n in numbers:
-                    self.fetching[(installation, repo, n)] = running
-                leader = True
-            else:
-                leader = False
+                running = self.fetching[key] = threading.Event()
         if not leader:
             running.wait(30.0)
             return
+        numbers = [number]
         try:
+            numbers += self._claim(ctx, key, running, PAGE - 1)
+            if 1 < len(numbers) < PAGE and self.gather > 0:
+                # Others wait: a burst is arriving. A moment more lets more of it reach the queue (a lone PR,
+                # with nobody waiting, never waits); their workers wait for this batch instead of reading alone.
+                time.sleep(self.gather)
+                numbers += self._claim(ctx, key, running, PAGE - len(numbers))
             self._read(ctx, path, numbers)
         finally:
             with self.lock:
@@ -122,26 +129,33 @@ class BatchReads:
                     self.fetching.pop((installation, repo, n), None)
             running.set()
 
-    def _waiting(self, ctx: Context, key: Key) -> list[int]:
-        """The repo's other evaluate jobs still on the queue, not read already nor being read."""
+    def _claim(self, ctx: Context, key: Key, running: threading.Event, room: int) -> list[int]:
+        """Up to `room` of the repo's other evaluate jobs still on the queue, not read already nor being read,
+        marked as read by this batch."""
         prefix = f"evaluate:{key[1]}:"
+        listed = ctx.store.jobs_waiting(prefix, 2 * PAGE)
         out: list[int] = []
-        for job in ctx.store.jobs_waiting(prefix, 2 * PAGE):
-            tail = job[len(prefix) :]
-            n = int(tail) if tail.isdigit() else None
-            k = (key[0], key[1], n or 0)
-            if n is not None and n != key[2] and k not in self.fetching and k not in self.reads:
-                out.append(n)
-        return out[: PAGE - 1]
+        with self.lock:
+            for job in listed:
+                tail = job[len(prefix) :]
+                k = (key[0], key[1], int(tail) if tail.isdigit() else 0)
+                if k[2] and k not in self.fetching and k not in self.reads and len(out) < room:
+                    self.fetching[k] = running
+                    out.append(k[2])
+        return out
 
     def _read(self, ctx: Context, path: str, numbers: list[int]) -> None:
         installation, repo = ctx.installation_id, ctx.repo.lower()
         try:
-            reads, sizes, rate = read_pulls(ctx.api.req, ctx.repo, numbers, path)
+            # Small batches carry their heads' texts (bounded by the letter's size, once known): often the only
+            # query, as the merge base's and the tip's texts are shared by many PRs and kept from earlier batches.
+            inline = len(numbers) * self.letter_size.get(repo, INLINE_UNKNOWN) <= MAX_BYTES
+            reads, seen, rate = read_pulls(ctx.api.req, ctx.repo, numbers, path, texts=inline)
             wanted = {b for r in reads if isinstance(r, Pull) for b in r.blobs if b is not None}
+            texts = dict(seen.texts)
             with self.lock:
-                missing = {oid: size for oid, size in sizes.items() if oid in wanted and oid not in self.texts}
-            texts = read_blobs(ctx.api.req, ctx.repo, missing) if missing else {}
+                missing = {o: n for o, n in seen.sizes.items() if o in wanted and o not in self.texts | texts}
+            texts.update(read_blobs(ctx.api.req, ctx.repo, missing) if missing else {})
         except (GraphQLError, GithubException) as exc:
             event(log, "batch read failed", logging.WARNING, repo=ctx.repo, prs=len(numbers), error=str(exc)[:200])
             with self.lock:
@@ -157,6 +171,8 @@ class BatchReads:
                     self.tally.unusable[r.why] = self.tally.unusable.get(r.why, 0) + 1
             for oid, text in texts.items():
                 self._keep(oid, text)
+            if seen.sizes:
+                self.letter_size[repo] = max(seen.sizes.values())
             if rate is not None and rate.remaining < rate.limit * RESERVE:
                 self.paused[installation] = rate.reset_at  # GitHub's GraphQL budget is running low: REST meanwhile
         usable = sum(isinstance(r, Pull) for r in reads)

@@ -18,7 +18,9 @@ from tests.sim.clients import installation_client, sign
 BLOB = "0" * 39 + "1"
 
 
-@pytest.mark.parametrize("query", [pulls_query(list(range(1, 101))), blobs_query([BLOB] * 100)])
+@pytest.mark.parametrize(
+    "query", [pulls_query(list(range(1, 101))), pulls_query([1, 2], texts=True), blobs_query([BLOB] * 100)]
+)
 def test_the_services_queries_are_valid_against_githubs_schema(query: str) -> None:
     schema = github_schema()
     doc = parse(query)
@@ -57,11 +59,12 @@ def test_a_burst_is_read_in_two_queries_and_every_text_checks_out(world: Any) ->
     sim, demo = world
     numbers = [int(str(sign(sim, demo, s.login)["number"])) for s in demo.signers]
     gh = client(sim, demo)
-    reads, sizes, rate = read_pulls(gh.requester, demo.repo.full_name, [*numbers, 999], "README.md")
+    reads, seen, rate = read_pulls(gh.requester, demo.repo.full_name, [*numbers, 999], "README.md")
+    assert seen.texts == {}  # texts come from the blobs query
     assert isinstance(reads[-1], Unusable) and reads[-1].why == "missing"
     pulls = [r for r in reads if isinstance(r, Pull)]
     assert [p.number for p in pulls] == numbers
-    texts = read_blobs(gh.requester, demo.repo.full_name, sizes)
+    texts = read_blobs(gh.requester, demo.repo.full_name, seen.sizes)
     git = demo.repo.git
     for pull in pulls:
         assert pull.merge_base == git.merge_base(git.ref("refs/heads/main"), pull.head)
@@ -71,6 +74,14 @@ def test_a_burst_is_read_in_two_queries_and_every_text_checks_out(world: Any) ->
         assert tip is not None and texts[tip] == git.read_path(pull.tip, "README.md")[1].decode()
     assert rate is not None and rate.cost == 1 and rate.limit == 5000
     assert len(sim.faults.calls("POST", "^/graphql$")) == 2
+
+
+def test_small_batches_carry_their_heads_texts(world: Any) -> None:
+    sim, demo = world
+    number = int(str(sign(sim, demo, demo.signers[0].login)["number"]))
+    (pull,), seen, _ = read_pulls(client(sim, demo).requester, demo.repo.full_name, [number], "README.md", texts=True)
+    assert isinstance(pull, Pull)
+    assert seen.texts == {pull.blobs[1]: demo.repo.git.read_path(pull.head, "README.md")[1].decode()}
 
 
 def test_a_pr_of_two_commits_is_left_to_rest(world: Any) -> None:

@@ -8,6 +8,7 @@ validation on, a contract violation). https://docs.github.com/en/graphql/guides/
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -347,6 +348,8 @@ class GraphQLEndpoint:
         sim, status, label = self.sim, 200, "anonymous"
         ticket: Ticket | None = None
         try:
+            for fault in sim.faults.take("POST /graphql", ("latency",)):
+                await asyncio.sleep(fault.latency)
             actor = sim.authenticate(request.headers.get("authorization"))
             label = actor.label
             if actor.token is None:  # GitHub's GraphQL API takes no anonymous calls, nor the App's JWT
@@ -377,6 +380,8 @@ class GraphQLEndpoint:
                     message = f"API rate limit exceeded for {label.replace(':', ' ID ')}."
                     return JSONResponse({"errors": [{"type": "RATE_LIMITED", "message": message}]}, 200, err.headers)
                 raise
+            for fault in sim.faults.take("POST /graphql", ("error", "secondary", "primary")):
+                raise sim._fault_error(fault, headers)
             rate = self._rate(headers, measured.cost, measured.nodes)
             result = await run_in_threadpool(self._run, doc, variables, Root(sim, actor, rate))
             return JSONResponse(result, 200, headers)
