@@ -125,3 +125,23 @@ def test_past_the_primary_limit_github_answers_200_with_rate_limited(tmp_path: A
         assert sim.limits.used.get(f"installation:{demo.installation.id}:0", 0) == 0  # REST's bucket untouched
     finally:
         sim.stop()
+
+
+def test_graphql_has_its_own_budget_its_own_points_a_minute_and_shares_concurrency() -> None:
+    from tests.github_sim.limits import GRAPHQL
+    from tests.github_sim.models import ApiError
+
+    limits = Limits(Policy(concurrent=3), clock=lambda: 1_000_000.0)
+    ticket, headers = limits.admit("graphql:installation:1", 5000, "POST", GRAPHQL, "/graphql", cost=7)
+    assert headers["x-ratelimit-used"] == "7" and headers["x-ratelimit-resource"] == "graphql"
+    limits.release(ticket, 200)
+    for _ in range(1999):  # 2,000 queries a minute on the GraphQL endpoint (REST's endpoints: 900 points)
+        limits.release(limits.admit("graphql:installation:1", 10**6, "POST", GRAPHQL, "/graphql")[0], 200)
+    with pytest.raises(ApiError):
+        limits.admit("graphql:installation:1", 10**6, "POST", GRAPHQL, "/graphql")
+    assert limits.tally.hits["points"] == 1
+    assert limits.used.get("installation:1:277", 0) == 0  # REST's primary bucket untouched
+    held = [limits.admit("installation:1", 5000, "GET", "GET /x", "/x")[0] for _ in range(3)]
+    with pytest.raises(ApiError):  # 100 concurrent (here 3), shared by REST and GraphQL
+        limits.admit("graphql:installation:1", 10**6, "POST", "POST /other", "/graphql")
+    assert limits.tally.hits["concurrency"] == 1 and len(held) == 3

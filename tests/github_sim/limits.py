@@ -133,7 +133,8 @@ class Limits:
         now = self.clock()
         window = self.window(now)
         with self.lock:
-            client = self.clients.setdefault(key, Client())
+            # One identity's secondary limits cover its REST and GraphQL calls (100 concurrent, shared).
+            client = self.clients.setdefault(key.removeprefix("graphql:"), Client())
             if now < client.limited_until:
                 self.tally.while_limited[key] += 1
                 if self.tally.while_limited[key] >= self.FLAG_AFTER:
@@ -194,7 +195,7 @@ class Limits:
     def release(self, ticket: Ticket, status: int) -> None:
         """The request is answered: no longer in flight; a 304 gives its charge back (it costs nothing)."""
         with self.lock:
-            client = self.clients.get(ticket.key)
+            client = self.clients.get(ticket.key.removeprefix("graphql:"))
             if client is not None:
                 client.in_flight = max(0, client.in_flight - 1)
             if status == 304:
