@@ -2,7 +2,8 @@
 repo gives each its merge base, tip and letter texts, instead of a compare and a file read or two each.
 
 The burst is the queue itself: the first evaluation of a repo's burst reads its own PR and the evaluate jobs of
-that repo still waiting (up to 99), so a lone PR waits for nobody and a burst costs one batch per 100 PRs. What a
+that repo still waiting (up to 99); when some wait, it gives the burst GATHER seconds more to reach the queue,
+while their workers wait for its batch. A lone PR waits for nobody: one query, instead of a compare and a read. What a
 batch read is kept in this process for FRESH seconds and used once; an evaluation whose PR it did not read, or
 read as unusable (more than one commit, other files, a rename, a symlink, a non-UTF-8 or cut text, an error),
 reads over REST exactly as before (principle 1). The tip a batch saw may move before the PR's turn: as with

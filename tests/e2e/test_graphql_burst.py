@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from app.jobs.job import Job
+from app.jobs.push import backend_at
+from app.jobs.store import Store
 from app.review.batch import BatchReads
 from tests.e2e.landing_support import LINE, REPO, assert_landed_exactly_once, burst, letter
 from tests.github_sim import Simulator, person, seed_demo
@@ -79,3 +82,16 @@ def test_outcomes_are_the_same_and_batches_spare_the_reads(outcome: Outcome, sim
     else:
         assert outcome.graphql == 0
         assert outcome.compares >= VALID + 2, outcome
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+def test_a_repos_waiting_evaluations_are_listed_by_either_backend(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    backend = backend_at(tmp_path, request.getfixturevalue("redis_url") if kind == "redis" else None)
+    store = Store(backend)
+    jobs = [Job("evaluate", 1, "o/r", n) for n in (1, 2, 3)] + [Job("evaluate", 1, "o/r2", 4), Job("land", 1, "o/r")]
+    backend.push([(j.key, j.dumps(), 0.0) for j in jobs], [], 60)
+    assert sorted(store.jobs_waiting("evaluate:o/r:", 10)) == ["evaluate:o/r:1", "evaluate:o/r:2", "evaluate:o/r:3"]
+    assert len(store.jobs_waiting("evaluate:o/r:", 2)) == 2
+    backend.close()
