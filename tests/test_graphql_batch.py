@@ -122,3 +122,13 @@ def test_a_folder_letter_or_commit_verification_is_left_to_rest(world: World) ->
     folder = config().model_copy(update={"letter": config().letter.model_copy(update={"directory": "signatures"})})
     assert reads.comparison(ctx.with_pr(first), folder) is None
     assert queries(sim) == 0
+
+
+def test_past_graphqls_primary_limit_batches_wait_for_its_reset(world: World) -> None:
+    sim, demo, ctx = world
+    first, *_ = opened(sim, demo, ctx)
+    window = sim.limits.window()
+    sim.limits.used[f"graphql:installation:{demo.installation.id}:{window}"] = 5000  # spent: RATE_LIMITED
+    reads = BatchReads(gather=0)
+    assert reads.comparison(ctx.with_pr(first), config()) is None
+    assert reads.paused[demo.installation.id] >= (window + 1) * 3600  # not before GitHub's reset

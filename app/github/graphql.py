@@ -105,19 +105,26 @@ class Unusable:
 
 
 class GraphQLError(RuntimeError):
-    """GitHub answered with errors (or not at all): the batch is read over REST."""
+    """GitHub answered with errors (or not at all): the batch is read over REST. `resume_at`: past the primary
+    limit (RATE_LIMITED, still a 200), when the budget refills (epoch seconds)."""
+
+    def __init__(self, message: str, resume_at: float = 0.0) -> None:
+        super().__init__(message)
+        self.resume_at = resume_at
 
 
 def post(req: Requester, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], Rate | None]:
     """One query; its data and the budget it left. Any error raises GraphQLError (the batch falls back)."""
     QUERIES.labels("query").inc()
-    _, answer = req.requestJsonAndCheck("POST", req.graphql_url, input={"query": query, "variables": variables})
+    headers, answer = req.requestJsonAndCheck("POST", req.graphql_url, input={"query": query, "variables": variables})
     errors = answer.get("errors") if isinstance(answer, dict) else None
     # A PR that is gone (NOT_FOUND, at its own alias) is null, and read over REST: the others stand.
     serious = [e for e in errors or [] if not (isinstance(e, dict) and _gone_pull(e))]
     if not isinstance(answer, dict) or serious or not isinstance(answer.get("data"), dict):
         QUERIES.labels("error").inc()
-        raise GraphQLError(str(serious)[:300] if serious else "no data")
+        limited = any(isinstance(e, dict) and e.get("type") == "RATE_LIMITED" for e in serious)
+        resume = float(headers.get("x-ratelimit-reset") or 0) if limited else 0.0
+        raise GraphQLError(str(serious)[:300] if serious else "no data", resume)
     data: dict[str, Any] = answer["data"]
     rate = _rate(data.get("rateLimit"))
     if rate is not None:

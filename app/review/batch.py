@@ -159,8 +159,9 @@ class BatchReads:
             texts.update(read_blobs(ctx.api.req, ctx.repo, missing) if missing else {})
         except (GraphQLError, GithubException) as exc:
             event(log, "batch read failed", logging.WARNING, repo=ctx.repo, prs=len(numbers), error=str(exc)[:200])
+            resume = exc.resume_at if isinstance(exc, GraphQLError) else 0.0
             with self.lock:
-                self.paused[installation] = time.time() + LIMITED_PAUSE
+                self.paused[installation] = max(time.time() + LIMITED_PAUSE, resume)
             return
         now = self.clock()
         with self.lock:
