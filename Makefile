@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.corpus_replay
 	$(BIN)/python -m bench.sim_speed
 	$(BIN)/python -m bench.landing_burst
+	$(BIN)/python -m bench.graphql_reads
 	$(BIN)/python -m bench.intake_speed
 	$(BIN)/python -m bench.intake_vs_probot
 	$(BIN)/python -m bench.reconcile_idle

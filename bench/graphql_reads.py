@@ -116,11 +116,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--prs", type=int, default=200, help="PRs in the burst")
     parser.add_argument("--lone", type=int, default=8, help="PRs opened one at a time (0: skip)")
+    parser.add_argument("--modes", default="rest,graphql", help="rest, graphql or both (the default)")
     args = parser.parse_args()
+    modes = [m == "graphql" for m in args.modes.split(",")]
     for lone, count in ((False, args.prs), (True, args.lone)):
         if not count:
             continue
-        for graphql in (False, True):
+        for graphql in modes:
             found = run(count, graphql=graphql, lone=lone)
             reads = found.pop("reads")
             label = f"{'lone' if lone else 'burst'} {'graphql' if graphql else 'rest'}"

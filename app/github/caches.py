@@ -41,6 +41,11 @@ class TextCache:
         self.prime(repo, ref, path, text)
         return text
 
+    def peek(self, repo: str, ref: str, path: str) -> bool:
+        """Whether the text at `ref` is known without a read (batch reads skip fetching it: app.review.batch)."""
+        with self.lock:
+            return (repo.lower(), ref, path) in self.items
+
     def prime(self, repo: str, ref: str, path: str, text: str | None) -> None:
         """Record a file we know without reading it (the letter in a commit we just made)."""
         with self.lock:

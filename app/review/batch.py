@@ -33,7 +33,7 @@ log = logging.getLogger("undersigned.batch")
 FRESH = 60.0  # seconds a batch's read of a PR serves its evaluation
 RESERVE = 0.25  # share of the GraphQL budget kept back: below it, batches pause until the budget resets
 LIMITED_PAUSE = 60.0  # seconds without batches after GitHub refused one (a secondary limit, an outage)
-GATHER = 1.0  # seconds a batch waits for more of a burst to reach the queue (only when others already wait)
+GATHER = 0.0  # seconds a batch waits for more of a burst to reach the queue (only when others already wait)
 TEXT_BYTES = 64 * 1024 * 1024  # letter texts kept between a batch and the evaluations it serves
 INLINE_UNKNOWN = 1_000_000  # bytes assumed of a letter no batch has seen yet (heads' texts inline up to 4 PRs)
 Key = tuple[int, str, int]  # installation, repo (lower case), PR number
@@ -77,12 +77,15 @@ class BatchReads:
             read = self._take(key)
         if not isinstance(read, Pull) or read.head != pr.head_sha:
             return None
+        commits = (read.merge_base, read.head, read.tip)
         with self.lock:
             texts = [self.texts.get(b) if b is not None else None for b in read.blobs]
-        if any(b is not None and t is None for b, t in zip(read.blobs, texts, strict=True)):
-            return None  # a text that did not check out, or was dropped to bound memory
-        for sha, text in zip((read.merge_base, read.head, read.tip), texts, strict=True):
-            ctx.texts.prime(ctx.repo, sha, letter.file, text)
+        for sha, blob, text in zip(commits, read.blobs, texts, strict=True):
+            if blob is not None and text is None and not ctx.texts.peek(ctx.repo, sha, letter.file):
+                return None  # a text that did not check out, or was dropped to bound memory
+        for sha, blob, text in zip(commits, read.blobs, texts, strict=True):
+            if text is not None or blob is None:
+                ctx.texts.prime(ctx.repo, sha, letter.file, text)
         with self.lock:
             self.tally.used += 1
         # The compare as the rules read it: one changed file, the letter, whose change GitHub shows as text
@@ -152,7 +155,14 @@ class BatchReads:
             # query, as the merge base's and the tip's texts are shared by many PRs and kept from earlier batches.
             inline = len(numbers) * self.letter_size.get(repo, INLINE_UNKNOWN) <= MAX_BYTES
             reads, seen, rate = read_pulls(ctx.api.req, ctx.repo, numbers, path, texts=inline)
-            wanted = {b for r in reads if isinstance(r, Pull) for b in r.blobs if b is not None}
+            # Texts this process knows by commit (the tip it just landed, a merge base read before) are not asked.
+            wanted = {
+                b
+                for r in reads
+                if isinstance(r, Pull)
+                for sha, b in zip((r.merge_base, r.head, r.tip), r.blobs, strict=True)
+                if b is not None and not ctx.texts.peek(ctx.repo, sha, path)
+            }
             texts = dict(seen.texts)
             with self.lock:
                 missing = {o: n for o, n in seen.sizes.items() if o in wanted and o not in self.texts | texts}
