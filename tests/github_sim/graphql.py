@@ -77,6 +77,12 @@ class Conn:
     has_next: bool = False
 
 
+def _page(items: list[Any], first: int | None, last: int | None) -> Conn:
+    """A connection's page: the first or last `first`/`last` items (validation requires one of them)."""
+    size = first or last or 100
+    return Conn(len(items), items[:size] if first else items[-size:], bool(first) and len(items) > size)
+
+
 def _resolve(source: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
     fn = RESOLVERS.get((info.parent_type.name, info.field_name))
     if fn is None:
@@ -212,19 +218,14 @@ def _files(node: Node, first: int | None = None, last: int | None = None, **_: A
          "deletions": f["deletions"]}
         for f in _diff(node)
     ]  # fmt: skip
-    size = first or last or 100
-    return Conn(len(files), files[:size] if first else files[-size:], has_next=bool(first) and len(files) > size)
+    return _page(files, first, last)
 
 
 @field("PullRequest", "commits")
 def _pr_commits(node: Node, first: int | None = None, last: int | None = None, **_: Any) -> Conn:
     pr = _pr(node)
     shas = pr.repo.git.rev_list(pr.head_sha, node.world.branch_sha(pr.repo, pr.base_ref))
-    size = first or last or 100
-    picked = shas[:size] if first else shas[-size:]
-    return Conn(
-        len(shas), [Node("PullRequestCommit", node.world, pr.repo, s) for s in picked], bool(first) and len(shas) > size
-    )
+    return _page([Node("PullRequestCommit", node.world, pr.repo, s) for s in shas], first, last)
 
 
 @field("PullRequestCommit", "commit")
@@ -237,25 +238,10 @@ for _kind in ("PullRequestChangedFile",):
         RESOLVERS[(_kind, _name)] = lambda f, _n=_name, **_: f[_n]
 
 
-@field("PullRequestChangedFileConnection", "totalCount")
-@field("PullRequestCommitConnection", "totalCount")
-@field("CommitConnection", "totalCount")
-def _total(conn: Conn) -> int:
-    return conn.total
-
-
-@field("PullRequestChangedFileConnection", "nodes")
-@field("PullRequestCommitConnection", "nodes")
-@field("CommitConnection", "nodes")
-def _nodes(conn: Conn) -> list[Any]:
-    return conn.nodes
-
-
-@field("PullRequestChangedFileConnection", "pageInfo")
-@field("PullRequestCommitConnection", "pageInfo")
-@field("CommitConnection", "pageInfo")
-def _page_info(conn: Conn) -> dict[str, Any]:
-    return {"hasNextPage": conn.has_next, "endCursor": None}
+for _conn in ("PullRequestChangedFileConnection", "PullRequestCommitConnection", "CommitConnection"):
+    RESOLVERS[(_conn, "totalCount")] = lambda conn, **_: conn.total
+    RESOLVERS[(_conn, "nodes")] = lambda conn, **_: conn.nodes
+    RESOLVERS[(_conn, "pageInfo")] = lambda conn, **_: {"hasNextPage": conn.has_next, "endCursor": None}
 
 
 for _name in ("hasNextPage", "endCursor"):
@@ -273,11 +259,7 @@ def _oid(node: Node) -> str:
 @field("Commit", "parents")
 def _parents(node: Node, first: int | None = None, last: int | None = None, **_: Any) -> Conn:
     parents = [str(p) for p in node.repo.git.commit_info(node.oid)["parents"]]  # type: ignore[attr-defined]
-    size = first or last or 100
-    picked = parents[:size] if first else parents[-size:]
-    return Conn(
-        len(parents), [Node("Commit", node.world, node.repo, p) for p in picked], bool(first) and len(parents) > size
-    )
+    return _page([Node("Commit", node.world, node.repo, p) for p in parents], first, last)
 
 
 @field("Commit", "file")
