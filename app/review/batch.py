@@ -2,8 +2,9 @@
 repo gives each its merge base, tip and letter texts, instead of a compare and a file read or two each.
 
 The burst is the queue itself: the first evaluation of a repo's burst reads its own PR and the evaluate jobs of
-that repo still waiting (up to 99); when some wait, it gives the burst GATHER seconds more to reach the queue,
-while their workers wait for its batch. A lone PR waits for nobody: one query, instead of a compare and a read. What a
+that repo still waiting (up to 99), and their workers wait for its batch. A lone PR waits for nobody: usually one
+query instead of a compare. (GATHER can give a burst a moment more to reach the queue: measured with a second, it
+delayed outcomes while batches stayed small, as workers keep up with arrivals; so it is 0.) What a
 batch read is kept in this process for FRESH seconds and used once; an evaluation whose PR it did not read, or
 read as unusable (more than one commit, other files, a rename, a symlink, a non-UTF-8 or cut text, an error),
 reads over REST exactly as before (principle 1). The tip a batch saw may move before the PR's turn: as with
@@ -33,7 +34,7 @@ log = logging.getLogger("undersigned.batch")
 FRESH = 60.0  # seconds a batch's read of a PR serves its evaluation
 RESERVE = 0.25  # share of the GraphQL budget kept back: below it, batches pause until the budget resets
 LIMITED_PAUSE = 60.0  # seconds without batches after GitHub refused one (a secondary limit, an outage)
-GATHER = 0.0  # seconds a batch waits for more of a burst to reach the queue (only when others already wait)
+GATHER = 0.0  # seconds a batch would wait for more of a burst to reach the queue (only when others wait)
 TEXT_BYTES = 64 * 1024 * 1024  # letter texts kept between a batch and the evaluations it serves
 INLINE_UNKNOWN = 1_000_000  # bytes assumed of a letter no batch has seen yet (heads' texts inline up to 4 PRs)
 Key = tuple[int, str, int]  # installation, repo (lower case), PR number
