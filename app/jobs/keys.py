@@ -116,6 +116,11 @@ class Keys:
         return f"thanks-lock:{repo.lower()}"
 
     @staticmethod
+    def thanks_turn(repo: str) -> str:
+        """When the content budget has room for the next owed thank-you (asked no sooner)."""
+        return f"thanks-turn:{repo.lower()}"
+
+    @staticmethod
     def config_changed(repo: str) -> str:
         """The last push that changed the repo's config: every process drops its cached config on seeing it."""
         return f"config-changed:{repo.lower()}"

@@ -64,12 +64,19 @@ class Thanks:
 
     def pay(self, repo: str, reporter: Reporter) -> float | None:
         """Post what is owed, oldest PR first: None when all went, else the seconds until the budget has
-        room for the next (what is left stays owed)."""
-        for owed in self.items(repo):
+        room for the next (what is left stays owed). Until the time the budget named, it is not asked again:
+        each refusal would move the comments' turn further back."""
+        owed_now = self.items(repo)
+        turn = float(self.store.get(Keys.thanks_turn(repo)) or 0) - time.time()
+        if owed_now and turn > 0:
+            return turn
+        for owed in owed_now:
             try:
                 with spending("comment"):
                     reporter.comment_on(owed.number, owed.comments, owed.body, only_if_exists=not owed.create)
             except BudgetShortError as short:
-                return max(short.retry_in, 0.05)
+                wait = max(short.retry_in, 0.05)
+                self.store.put(Keys.thanks_turn(repo), f"{time.time() + wait:.3f}", ttl=wait + 60)
+                return wait
             self.drop(repo, owed)
         return None

@@ -9,7 +9,7 @@ from typing import Any
 from app.github.budget import ContentBudget, landing
 from app.jobs.job import Job
 from app.jobs.sqlite_backend import SqliteBackend
-from app.jobs.store import Store
+from app.jobs.store import Keys, Store
 from app.landing.thanks import Owed, Thanks
 from app.review.report import Reporter
 from tests.e2e.test_config_lifecycle import REPO, head, push_config, runs_on, slow_cache
@@ -42,7 +42,9 @@ def test_thank_yous_wait_for_the_comment_share_and_are_never_lost(tmp_path: Path
         later = thanks.pay("o/r", reporter)
     assert later is not None and later > 0  # the job comes back when the bucket has room
     assert reporter.posted == [1] and [o.number for o in thanks.items("o/r")] == [2]
-    reporter.budget = ContentBudget(1, per_hour=1, burst=10)  # the bucket has refilled: what was owed goes
+    reporter.budget = ContentBudget(1, per_hour=1, burst=10)  # the bucket has refilled...
+    assert (thanks.pay("o/r", reporter) or 0) > 0 and reporter.posted == [1]  # ...not asked before the turn
+    store.delete(Keys.thanks_turn("o/r"))  # the turn has come: what was owed goes
     assert thanks.pay("o/r", reporter) is None and reporter.posted == [1, 2] and thanks.items("o/r") == []
 
 
