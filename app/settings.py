@@ -52,12 +52,10 @@ class Settings(BaseSettings):
     )
     content_burst: float = Field(70, ge=1, description="Content-creating requests the budget lets go at once (< 80).")
     landing_gap: float = Field(
-        60,
+        30,
         ge=0,
         description="Seconds between two landings on one letter: the waiting signatures land together, "
-        "in one commit (three content-creating writes), instead of one commit each. 60: at 1,000 PRs an "
-        "hour, landings take 180 of GitHub's 500 content-creating writes an hour, and a signer still has "
-        "an outcome within 2 minutes.",
+        "in one commit (three content-creating writes), instead of one commit each.",
     )
     rate_hour: float = Field(3600, gt=0, description="Seconds in the budget's hour (shorter in a time-scaled drill).")
     config_ttl: float = Field(60, ge=0, description="Seconds a repo's config is trusted before it is read again.")
