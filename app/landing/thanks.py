@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from app.github.budget import BudgetShortError, spending
+from app.github.budget import BudgetShortError, Use, spending
 from app.jobs.store import Keys, Store
 from app.review.report import Reporter
 
@@ -70,9 +70,12 @@ class Thanks:
         turn = float(self.store.get(Keys.thanks_turn(repo)) or 0) - time.time()
         if owed_now and turn > 0:
             return turn
+        # A store that does not outlive the process (an Action run's) cannot owe: there the thank-you is
+        # paid at the landing's priority, as part of it (what a short budget still refuses is not posted).
+        use: Use = "comment" if self.store.durable else "landing"
         for owed in owed_now:
             try:
-                with spending("comment"):
+                with spending(use):
                     reporter.comment_on(owed.number, owed.comments, owed.body, only_if_exists=not owed.create)
             except BudgetShortError as short:
                 wait = max(short.retry_in, 0.05)

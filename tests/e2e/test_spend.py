@@ -71,3 +71,14 @@ def test_a_push_that_did_not_change_the_config_is_not_checked_again(slow_cache: 
     assert runs_on(sim, head(sim)) == []  # nothing to tell the maintainer
     assert len(sim.faults.calls("GET", r"/compare/", actor="installation:")) == before  # no PR judged again
     assert not sim.world.pull(sim.world.repo(REPO), int(grace["number"])).merged
+
+
+def test_a_store_that_does_not_outlive_the_run_pays_the_thank_you_with_the_landing(tmp_path: Path) -> None:
+    store = Store(SqliteBackend(tmp_path / "q.db"))
+    store.durable = False  # as an Action run's (app.action.state): nothing it owes would reach the next run
+    budget = ContentBudget(1, per_hour=1, burst=10)
+    for _ in range(5):
+        budget.take("landing")
+    thanks, reporter = Thanks(store), Posting(store, budget)
+    thanks.owe("o/r", [Owed(1, "thanks, ada", create=True), Owed(2, "thanks, grace", create=True)])
+    assert thanks.pay("o/r", reporter) is None and reporter.posted == [1, 2]  # at landing's priority
