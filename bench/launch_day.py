@@ -160,12 +160,13 @@ def outcome_at(sim: Simulator, door: Door, arrival: Arrival) -> float | None:
 
 def attribute(sim: Simulator, door: Door, arrivals: list[Arrival]) -> dict[str, Counter[str]]:
     """The App's requests and content-creating requests, per kind of PR (by the PR number or head in the
-    call, or the check run or comment it names); what names no PR (config, landing) counts as valid."""
-    by_number = {a.number: ("valid" if a.kind == "valid" else "invalid") for a in arrivals}
+    call, or the check run or comment it names); what names no PR (config, landing) counts as valid. Also
+    per kind and endpoint ("valid GET /compare/BASE...HEAD"), and a valid PR's comment writes (its thank-you)."""
+    by_number = {a.number: a.kind for a in arrivals}
     by_head = {h: by_number[a.number] for a in arrivals for h in a.heads}
     runs = {str(r.id): by_head.get(r.head_sha, "valid") for r in list(sim.world.check_runs.values())}
     comments = {str(c.id): by_number.get(c.number, "valid") for c in list(sim.world.comments.values())}
-    tally: dict[str, Counter[str]] = {"valid": Counter(), "invalid": Counter()}
+    tally: dict[str, Counter[str]] = {k: Counter() for k in ("valid", "invalid", "spam", "endpoints")}
     for call in sim.faults.calls(actor="installation:"):
         parts, kind = call.path.split("/"), "valid"
         for i, part in enumerate(parts[:-1]):
@@ -185,12 +186,21 @@ def attribute(sim: Simulator, door: Door, arrivals: list[Arrival]) -> dict[str, 
         if call.status == 304:
             continue  # a conditional request answered "not modified" costs nothing
         tally[kind]["requests"] += 1
+        tally["endpoints"][f"{kind} {call.method} {_shape(call.path)}"] += 1
         if is_content(call.method, call.path) and call.status < 400:
             tally[kind]["content"] += 1
+            if kind == "valid" and "/issues/" in call.path and "/comments" in call.path:
+                tally[kind]["comments"] += 1  # on a valid PR: the thank-you (report.thank_you, issue 22)
     for run in list(sim.world.check_runs.values()):
         kind = by_head.get(run.head_sha, "valid")
         tally[kind]["requests"] += 1
         tally[kind]["content"] += 1
+        tally["endpoints"][f"{kind} POST /check-runs"] += 1
+    for key, n in list(tally["endpoints"].items()):
+        if key.startswith("spam "):
+            tally["endpoints"]["invalid " + key.split(" ", 1)[1]] += n  # the figures per invalid PR count spam
+    tally["signers"] = tally["valid"] + tally["invalid"]  # the letter's own PRs, without the spam wave
+    tally["invalid"] += tally["spam"]
     return tally
 
 
@@ -221,11 +231,12 @@ def run(mode: Mode, hours: float, peak: int, spam: int, scale: float, spam_at: f
 
 def figures(sim: Simulator, door: Door, arrivals: list[Arrival], scale: float, started: float) -> dict[str, Any]:
     pulls = {a.number: sim.world.pull(door.repo, a.number) for a in arrivals}
-    waits: dict[bool, list[float]] = {True: [], False: []}  # signers (valid and invalid), spam
+    waits: dict[str, list[float]] = {"valid": [], "invalid": [], "spam": []}
     for a in arrivals:
         done = outcome_at(sim, door, a)
-        waits[a.kind != "spam"].append(float("inf") if done is None else (done - pulls[a.number].created_at) * scale)
-    signers, spammed = sorted(waits[True]), sorted(waits[False]) or [0.0]
+        waits[a.kind].append(float("inf") if done is None else (done - pulls[a.number].created_at) * scale)
+    signers, spammed = sorted(waits["valid"] + waits["invalid"]), sorted(waits["spam"]) or [0.0]
+    landers, refused = sorted(waits["valid"]) or [0.0], sorted(waits["invalid"]) or [0.0]
     valid = sum(1 for a in arrivals if a.kind == "valid" and not a.change)
     invalid = len(arrivals) - sum(1 for a in arrivals if a.kind == "valid")
     tally, limits = attribute(sim, door, arrivals), sim.limits
@@ -238,6 +249,14 @@ def figures(sim: Simulator, door: Door, arrivals: list[Arrival], scale: float, s
     # What one bucket sustains with this mix of PRs (15% invalid): its hourly requests, and GitHub's 500
     # content-creating requests an hour, over what a PR costs here.
     sustained = min(door.limit / max(1e-9, requests / len(arrivals)), 500 / max(1e-9, content / len(arrivals)))
+    # The same for the letter's own PRs (this mix without the spam wave): with the thank-yous, and with them
+    # left to quieter hours (they are owed, not lost: app.landing.thanks), the landings and reports alone.
+    mine, thanks = tally["signers"], tally["valid"]["comments"]
+    per = max(1, sum(1 for a in arrivals if a.kind != "spam"))
+    own = min(door.limit / max(1e-9, mine["requests"] / per), 500 / max(1e-9, mine["content"] / per))
+    own_later = min(
+        door.limit / max(1e-9, (mine["requests"] - thanks) / per), 500 / max(1e-9, (mine["content"] - thanks) / per)
+    )
     return {
         "mode_bucket": door.bucket,
         "prs": len(arrivals),
@@ -247,6 +266,8 @@ def figures(sim: Simulator, door: Door, arrivals: list[Arrival], scale: float, s
         "without_outcome": sum(1 for w in signers + spammed if w == float("inf")),
         "requests_per_valid": round(tally["valid"]["requests"] / max(1, valid), 2),
         "content_per_valid": round(tally["valid"]["content"] / max(1, valid), 3),
+        "requests_per_valid_landing_only": round((tally["valid"]["requests"] - thanks) / max(1, valid), 2),
+        "content_per_valid_landing_only": round((tally["valid"]["content"] - thanks) / max(1, valid), 3),
         "requests_per_invalid": round(tally["invalid"]["requests"] / max(1, invalid), 2),
         "content_per_invalid": round(tally["invalid"]["content"] / max(1, invalid), 2),
         "primary_hits": limits.tally.primary,
@@ -256,12 +277,26 @@ def figures(sim: Simulator, door: Door, arrivals: list[Arrival], scale: float, s
         "outcome_p50_s": round(signers[len(signers) // 2], 1),
         "outcome_p99_s": round(signers[min(len(signers) - 1, int(len(signers) * 0.99))], 1),
         "outcome_max_s": round(signers[-1], 1),
+        "valid_outcome_p50_p99_s": (round(landers[len(landers) // 2], 1), round(landers[int(len(landers) * 0.99)], 1)),
+        "invalid_signer_outcome_p50_max_s": (round(refused[len(refused) // 2], 1), round(refused[-1], 1)),
         "spam_outcome_p50_s": round(spammed[len(spammed) // 2], 1),
         "spam_outcome_max_s": round(spammed[-1], 1),
         "peak_hourly_budget_used": f"{limits.peaks.get(door.bucket, 0)}/{door.limit}",
         "sustained_prs_per_hour": int(sustained),
+        "sustained_signer_prs_per_hour": int(own),
+        "sustained_signer_prs_per_hour_thanks_later": int(own_later),
         "exactly_once": once,
         "requests_by_endpoint": dict(Counter(f"{c.method} {_shape(c.path)}" for c in calls).most_common(8)),
+        "per_valid_by_endpoint": {
+            k.split(" ", 1)[1]: round(n / max(1, valid), 2)
+            for k, n in tally["endpoints"].most_common()
+            if k.startswith("valid ") and n / max(1, valid) >= 0.01
+        },
+        "per_invalid_by_endpoint": {
+            k.split(" ", 1)[1]: round(n / max(1, invalid), 2)
+            for k, n in tally["endpoints"].most_common()
+            if k.startswith("invalid ") and n / max(1, invalid) >= 0.01
+        },
         "real_s": round(time.time() - started, 1),
     }
 

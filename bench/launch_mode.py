@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.action.workflow import workflow
+from app.settings import Settings
 from bench.service_process import ServiceProcess
 from tests.github_sim.actions import ActionsRunner
 from tests.github_sim.demo import SEED_LETTER, seed_demo
@@ -44,7 +45,7 @@ def scaled(scale: float) -> dict[str, str]:
         "secondary_rate_wait": f"{60.0 / scale:.3f}",
         "config_ttl": f"{60.0 / scale:.3f}",
         "rate_hour": f"{3600.0 / scale:.3f}",  # the content budget's hour (ignored by a build without one)
-        "landing_gap": f"{30.0 / scale:.3f}",  # (likewise)
+        "landing_gap": f"{Settings.model_fields['landing_gap'].default / scale:.3f}",  # (likewise)
     }
 
 

@@ -315,10 +315,10 @@ class ReportConfig(_Strict):
 
     comment: bool = Field(True, description="Post (and edit in place) one comment on the PR.")
     labels: dict[LabelRole, str | None] = Field(
-        {"valid": None, "invalid": "needs-changes", "landed": None},
+        {"valid": None, "invalid": None, "landed": None},
         description="Labels kept in sync with the verdict: keys 'valid', 'invalid', 'landed'; "
-        "a null value means no label. 'valid' is off by default: every label is one more rate-limited "
-        "write per signer, and a valid PR lands within seconds anyway.",
+        "a null value means no label. All off by default: every label is one more rate-limited "
+        "write per signer, and the check run and the comment already say it (e.g. invalid: needs-changes).",
     )
     thank_you: bool = Field(
         True,

@@ -26,6 +26,8 @@ from app.review.render import CHECK_NAME
 class GitHubStore(Store):
     """A Store for one Action run: memory for the run, GitHub for what GitHub holds."""
 
+    durable = False  # nothing outlives the run: what it would owe (a thank-you) is paid now or not at all
+
     def __init__(self, api: Api) -> None:
         super().__init__(MemoryBackend())
         self.api = api

@@ -107,9 +107,28 @@ class Keys:
         return f"ready-lock:{repo.lower()}"
 
     @staticmethod
+    def thanks(repo: str) -> str:
+        """The landed PRs' comments not posted yet: they wait for the content budget (app.landing.thanks)."""
+        return f"thanks:{repo.lower()}"
+
+    @staticmethod
+    def thanks_lock(repo: str) -> str:
+        return f"thanks-lock:{repo.lower()}"
+
+    @staticmethod
+    def thanks_turn(repo: str) -> str:
+        """When the content budget has room for the next owed thank-you (asked no sooner)."""
+        return f"thanks-turn:{repo.lower()}"
+
+    @staticmethod
     def config_changed(repo: str) -> str:
         """The last push that changed the repo's config: every process drops its cached config on seeing it."""
         return f"config-changed:{repo.lower()}"
+
+    @staticmethod
+    def config_blob(repo: str) -> str:
+        """The config's blob sha last checked on a push: a push that did not change it is not checked again."""
+        return f"config-blob:{repo.lower()}"
 
     @staticmethod
     def activity() -> str:

@@ -19,6 +19,8 @@ LOCK_LEASE = 10.0  # seconds a lock outlives its holder's last heartbeat
 class Store:
     """Key/value in the queue's backend (SQLite or Redis), so every process that shares the queue shares it."""
 
+    durable = True  # what is put here outlives the process (an Action run's store does not)
+
     def __init__(self, backend: Backend, lease: float = LOCK_LEASE) -> None:
         self.backend, self.lease = backend, lease
         self.heartbeat = Heartbeat(max(0.05, lease / 3))

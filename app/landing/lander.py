@@ -16,6 +16,7 @@ from app.jobs.ready import Ready, config_fingerprint
 from app.jobs.store import Keys
 from app.landing.hold import on_hold
 from app.landing.merge import BlockedError, cannot_apply, merge_commit
+from app.landing.thanks import Owed, Thanks
 from app.logs import event
 from app.review.context import Context
 from app.review.render import MARKER, CheckReport, comment_body
@@ -28,14 +29,32 @@ MAX_BATCH = 50  # PR heads per merge commit
 
 
 def land(ctx: Context) -> None:
-    """Land everything waiting for the repo. One landing per repo at a time, across processes: the lock
-    names its owner and lapses within seconds if that process dies. A landing that finds the lock busy
-    does not spin: it is deferred, with backoff, and finds the holder's work done or its own to do."""
+    """Land everything waiting for the repo, then post the comments landed PRs are owed (app.landing.thanks)
+    as far as the content budget allows; the job comes back for the rest, and for PRs that wait for the gap."""
+    wait = _gap_left(ctx)
+    if wait <= 0:
+        land_waiting(ctx)
+    later = Thanks(ctx.store).pay(ctx.repo, ctx.reporter)
+    if wait > 0 and ctx.ready.items(ctx.repo):
+        later = wait if later is None else min(later, wait)
+    if later is not None:
+        # Back within one gap at most: a PR validated meanwhile, whose own "land" joined this job, must not
+        # wait for the thank-yous' turn in the budget.
+        why = f"{ctx.repo}: signatures wait for the landing gap, or comments for the content budget"
+        raise JobDeferredError(why, min(later, max(ctx.landing_gap, 1.0)))
+
+
+def _gap_left(ctx: Context) -> float:
+    """Seconds until the repo may land again. A landing is three content-creating writes, whatever its size:
+    on launch day, signatures that arrive within the gap land together (GitHub allows 500 such writes an hour)."""
     last = ctx.store.get(Keys.landed_at(ctx.repo)) if ctx.landing_gap > 0 else None
-    if last is not None and (wait := float(last) + ctx.landing_gap - time.time()) > 0:
-        # A landing is three content-creating writes, whatever its size: on launch day, signatures that
-        # arrive within the gap land together (GitHub allows 500 such writes an hour).
-        raise JobDeferredError(f"{ctx.repo} landed less than {ctx.landing_gap:g} s ago", wait)
+    return float(last) + ctx.landing_gap - time.time() if last is not None else 0.0
+
+
+def land_waiting(ctx: Context) -> None:
+    """One landing per repo at a time, across processes: the lock names its owner and lapses within seconds
+    if that process dies. A landing that finds the lock busy does not spin: it is deferred, with backoff, and
+    finds the holder's work done or its own to do."""
     with ctx.store.lock(Keys.landing_lock(ctx.repo)) as mine:
         if not mine:
             raise JobDeferredError(f"another landing on {ctx.repo} holds the lock")
@@ -104,10 +123,13 @@ def _land_batch(ctx: Context, waiting: list[Ready]) -> None:
         hand_back(ctx, rejected)
         raise
     hand_back(ctx, rejected)
+    # What each landed PR is owed is recorded before the PRs leave the ready set: a crash between the two
+    # posts it twice at worst (a no-op), never not at all.
+    Thanks(ctx.store).owe(ctx.repo, [o for _, pr in landed.prs if (o := owed(ctx, config, pr, landed.sha))])
     ctx.ready.drop(ctx.repo, [item for item, _ in landed.prs])
     LANDED.labels(landed.how).inc(len(landed.prs))
     for _, pr in landed.prs:
-        after_landing(ctx, config, pr, landed.sha)
+        after_landing(ctx, config, pr)
     event(log, "landed", repo=ctx.repo, prs=[i.number for i, _ in landed.prs], how=landed.how, sha=landed.sha)
 
 
@@ -146,18 +168,22 @@ def settle(ctx: Context, item: Ready) -> None:
         log.exception("could not post an owed check", extra={"fields": {"repo": ctx.repo, "pr": item.number}})
 
 
-def after_landing(ctx: Context, config: Config, pr: PullRequest, sha: str) -> None:
-    """GitHub now shows the PR merged: that is the signer's outcome, so the held-back check is dropped.
-    Thank the signer: a comment with the commit and the letter's link (`report.thank_you`, one write per
-    signer, through the reporter like every comment); with it off, only a comment that exists is edited."""
-    ctx.reporter.forget_check(pr.head_sha)
+def owed(ctx: Context, config: Config, pr: PullRequest, sha: str) -> Owed | None:
+    """The comment a landed PR is owed: the thank-you, with the commit and the letter's link
+    (`report.thank_you`, one write per signer); with it off, only a comment of ours that exists is edited."""
+    if not config.report.comment:
+        return None
     notes = kept_notes(ctx.store, ctx.repo, pr)  # what its evaluation said of the affiliation, said again
     site = pr.html_url.rsplit("/pull/", 1)[0]
     where = config.letter.directory or config.letter.file
     letter = f"{site}/blob/{pr.default_branch}/{where}" if site else ""
     body = comment_body(Verdict("sign", notes=notes), pr.author, landed=sha, letter=letter)
-    thanks = config.report.thank_you
-    ctx.reporter.comment(pr, body, only_if_exists=not thanks, enabled=config.report.comment)
+    return Owed(pr.number, body, create=config.report.thank_you, comments=pr.comments)
+
+
+def after_landing(ctx: Context, config: Config, pr: PullRequest) -> None:
+    """GitHub now shows the PR merged: that is the signer's outcome, so the held-back check is dropped."""
+    ctx.reporter.forget_check(pr.head_sha)
     ctx.reporter.labels(pr, config, "landed")
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 
+from app.github.api import NotUtf8Error
 from app.github.config_source import extends_another, load_config
 from app.jobs.store import Keys
 from app.logs import event
 from app.review.context import Context
 from app.review.render import MARKER, CheckReport
 from config import CONFIG_PATH, Config, ConfigError
+from config.resolve import extends_target
 
 log = logging.getLogger("undersigned.config")
 WAITING_TITLE = "Waiting for the maintainers to fix the configuration"
@@ -18,7 +20,31 @@ WAITING_TITLE = "Waiting for the maintainers to fix the configuration"
 
 def config_pushed(ctx: Context, sha: str) -> None:
     """A push changed the config on the default branch: forget it everywhere, check it on `sha`, and
-    re-evaluate the open PRs with it."""
+    re-evaluate the open PRs with it. A push whose commits GitHub did not all list (a landing of 19
+    signatures or more is 20 commits) may not have changed it: then the config's blob at `sha` is the one
+    checked last, and one read spares a check run and a re-evaluation of every open PR."""
+    blob = config_blob(ctx, sha)
+    if blob is not None and ctx.store.get(Keys.config_blob(ctx.repo)) == blob:
+        event(log, "config unchanged", repo=ctx.repo, sha=sha)
+        return
+    _config_pushed(ctx, sha)
+    if blob is not None:
+        ctx.store.put(Keys.config_blob(ctx.repo), blob)  # once checked: a crash before this checks it again
+
+
+def config_blob(ctx: Context, sha: str) -> str | None:
+    """The config's git blob sha at `sha`, when it alone is the config: not with `_extends` (the file it
+    names may have changed), not when absent or unreadable."""
+    try:
+        found = ctx.api.file(ctx.repo, CONFIG_PATH, sha)
+    except NotUtf8Error:
+        return None
+    if found is None or extends_target(found[0], ctx.repo) is not None:
+        return None
+    return found[1]
+
+
+def _config_pushed(ctx: Context, sha: str) -> None:
     ctx.store.put(Keys.config_changed(ctx.repo), sha)
     ctx.configs.forget(ctx.repo)
     if ctx.repo.lower().endswith("/.github"):

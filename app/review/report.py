@@ -81,21 +81,24 @@ class Reporter:
     def comment(self, pr: PullRequest, body: str, *, only_if_exists: bool, enabled: bool = True) -> None:
         """Create or edit our one comment. With `only_if_exists`, a PR without one gets none; with
         `enabled` false (report.comment: false), no comment at all: the check run says it all."""
-        if not enabled:
-            return
-        digest_key = Keys.comment_digest(self.repo, pr.number)
+        if enabled:
+            self.comment_on(pr.number, pr.comments, body, only_if_exists=only_if_exists)
+
+    def comment_on(self, number: int, comments: int, body: str, *, only_if_exists: bool) -> None:
+        """`comment` on PR `number`, which had `comments` comments when read (0: there is none to look for)."""
+        digest_key = Keys.comment_digest(self.repo, number)
         if self.store.same(digest_key, body):
             return
-        id_key = Keys.comment(self.repo, pr.number)
+        id_key = Keys.comment(self.repo, number)
         comment_id = self.store.get(id_key)
-        if comment_id is None and pr.comments > 0:
-            comment_id = self._find(pr.number)
+        if comment_id is None and comments > 0:
+            comment_id = self._find(number)
             if comment_id is not None:
                 self.store.put(id_key, comment_id)
         if comment_id is None:
             if only_if_exists:
                 return
-            created = self.api.create_comment(self.repo, pr.number, body)
+            created = self.api.create_comment(self.repo, number, body)
             self.store.put(id_key, str(created["id"]))
         else:
             self.api.edit_comment(self.repo, int(comment_id), body)

@@ -80,7 +80,7 @@ def test_invalid_signature_gets_the_apps_check_and_comment(sim: Simulator) -> No
     assert run.conclusion == "failure" and run.app.slug == "github-actions"
     assert [(a["path"], a["start_line"], a["title"]) for a in run.annotations] == [("README.md", 38, "author-mismatch")]
     [comment] = w.comments(number)
-    assert comment.user.login == "github-actions[bot]" and pr.labels == ["needs-changes"]
+    assert comment.user.login == "github-actions[bot]" and pr.labels == []  # labels: off by default (issue 21)
     assert_golden("app/check-invalid.md", f"# {run.output['title']}\n\n{run.output['summary']}\n")
     assert_golden("app/comment-invalid.md", comment.body)
     assert not pr.merged
@@ -253,7 +253,8 @@ def test_a_used_up_hour_says_so_and_the_next_hour_goes_on(sim: Simulator) -> Non
 
 
 def test_runs_do_not_evaluate_again_what_is_decided(sim: Simulator) -> None:
-    w = letter_world(sim, ["ada", "grace"])
+    labelled = SEED_CONFIG_YAML + "report:\n  labels:\n    invalid: needs-changes\n"  # off by default (issue 21)
+    w = letter_world(sim, ["ada", "grace"], config=labelled)
     invalid = w.sign("grace", "Grace Hopper", as_login="someone")
     maint = person(sim, "maintainer")
     maint.branch(REPO, "typo")

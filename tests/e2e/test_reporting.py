@@ -7,13 +7,17 @@ import hmac
 import json
 import re
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
-from tests.github_sim import Demo, Simulator, person
+from tests.github_sim import Demo, Simulator, person, seed_demo
+from tests.github_sim.demo import DEMO_CONFIG
 from tests.helpers import assert_golden
-from tests.service import SECRET, Service, settle
+from tests.service import SECRET, Service, settings_for, settle
 
 LINE = "-  {name} [@{login}](https://github.com/{login})"
 REPO = "maintainer/microsoft-drop-ice"
@@ -35,6 +39,17 @@ def pr_state(sim: Simulator, number: int) -> Any:
 def sign(sim: Simulator, login: str, name: str, as_login: str | None = None) -> int:
     opened = person(sim, login).sign(REPO, "README.md", LINE.format(name=name, login=as_login or login))
     return int(opened["number"])
+
+
+@pytest.fixture
+def labelled_world(sim: Simulator, tmp_path: Path) -> Iterator[World]:
+    """The demo world with the `invalid` label turned on (labels are off by default, issue 21)."""
+    config = DEMO_CONFIG + "report:\n  labels:\n    invalid: needs-changes\n"
+    demo = seed_demo(sim.world, signers=4, webhook_url=None, webhook_secret="e2e-webhook-secret", config=config)
+    service = Service(settings_for(sim, demo, tmp_path / "data")).start()
+    demo.app.webhook_url = service.url
+    yield sim, demo, service
+    service.stop()
 
 
 def post(
@@ -60,8 +75,18 @@ def test_valid_signature_lands_with_no_check_and_only_the_thank_you(app_world: W
     assert sim.faults.calls("POST", r"/check-runs$", actor="installation:") == []
 
 
-def test_invalid_signature_gets_check_annotations_comment_and_label(app_world: World) -> None:
+def test_invalid_signature_gets_no_label_by_default(app_world: World) -> None:
     sim, _, service = app_world
+    number = sign(sim, "grace", "Grace Hopper", as_login="ada")
+    settle(sim, service)
+    pr = pr_state(sim, number)
+    assert [r.conclusion for r in runs(sim, pr.head_sha)] == ["failure"] and len(bot_comments(sim, number)) == 1
+    assert pr.labels == []  # labels are last, and off by default (issue 21): the check and the comment say it
+    assert sim.faults.calls("POST", r"/labels$", actor="installation:") == []
+
+
+def test_invalid_signature_gets_check_annotations_comment_and_label(labelled_world: World) -> None:
+    sim, _, service = labelled_world
     number = sign(sim, "grace", "Grace Hopper", as_login="ada")
     settle(sim, service)
     pr = pr_state(sim, number)
@@ -77,8 +102,8 @@ def test_invalid_signature_gets_check_annotations_comment_and_label(app_world: W
     assert_golden("app/comment-invalid.md", comment.body)
 
 
-def test_three_pushes_edit_one_comment_and_the_fix_turns_it_green(app_world: World) -> None:
-    sim, _, service = app_world
+def test_three_pushes_edit_one_comment_and_the_fix_turns_it_green(labelled_world: World) -> None:
+    sim, _, service = labelled_world
     number = sign(sim, "linus", "Linus", as_login="someone")
     settle(sim, service)
     linus = person(sim, "linus")
