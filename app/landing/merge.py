@@ -28,6 +28,7 @@ from config import Config
 
 log = logging.getLogger("undersigned.land")
 RACE_RETRIES = 5
+FILE_MODES = ("100644", "100755")  # a file, and an executable one: what the landing writes text into
 
 
 class BlockedError(Exception):
@@ -76,8 +77,9 @@ def merge_commit(
         message = f"Land signatures from {names}\n\n" + "\n".join(
             f"#{item.number} by @{item.author}" for item, _ in accepted
         )
+        entries = tree_entries(ctx, tip, changed)
         try:
-            sha = _commit(ctx, tip, changed, message, [item.sha for item, _ in accepted])
+            sha = _commit(ctx, tip, entries, message, [item.sha for item, _ in accepted])
             how = "merge-commit"
         except GithubException as exc:
             if exc.status != 422:
@@ -86,7 +88,7 @@ def merge_commit(
             credits = "\n".join(
                 f"Co-authored-by: {i.author} <{i.author}@users.noreply.github.com>" for i, _ in accepted
             )
-            sha = _commit(ctx, tip, changed, f"{message}\n\n{credits}", [])
+            sha = _commit(ctx, tip, entries, f"{message}\n\n{credits}", [])
             how = "bot-commit"
         try:
             ctx.api.update_branch(ctx.repo, default, sha)
@@ -147,13 +149,54 @@ def current_files(ctx: Context, config: Config, tip: str) -> Layered:
     return files
 
 
-def _commit(ctx: Context, tip: str, changed: dict[str, str | None], message: str, heads: list[str]) -> str:
-    # Text goes inline in the tree ("content"), which saves a blob request per file; a null sha deletes.
+def tree_entries(ctx: Context, tip: str, changed: dict[str, str | None]) -> list[dict[str, Any]]:
+    """The new tree's entries: text inline ("content", which saves a blob request per file), a null sha to
+    delete. A file that exists keeps its mode from the tip's tree (an executable letter stays executable: what
+    lands is the tip plus the accepted changes, modes included); a new file is 100644. A path the tip holds as
+    a symlink, a submodule or a folder is never written over. https://docs.github.com/en/rest/git/trees"""
+    modes = tip_modes(ctx, tip, [path for path, text in changed.items() if text is not None])
+    entries: list[dict[str, Any]] = []
+    for path, text in changed.items():
+        mode = modes.get(path, "100644")
+        if mode not in FILE_MODES:
+            raise BlockedError(f"`{path}` on the default branch is not a file (git mode {mode}): it is left as it is")
+        entries.append(
+            {"path": path, "mode": mode, "type": "blob", **({"sha": None} if text is None else {"content": text})}
+        )
+    return entries
+
+
+def tip_modes(ctx: Context, tip: str, paths: list[str]) -> dict[str, str]:
+    """The git mode of each of `paths` that the tip's tree holds: one tree read per folder on their way (for a
+    letter at the top of the repo, one read of the top folder), not the whole repo's tree."""
+    trees: dict[str, dict[str, tuple[str, str]]] = {}  # folder -> name -> (mode, sha)
+
+    def listing(folder: str) -> dict[str, tuple[str, str]] | None:
+        if folder not in trees:
+            parent, _, name = folder.rpartition("/")
+            if folder:
+                above = listing(parent)
+                entry = above.get(name) if above is not None else None
+                if entry is None or entry[0] != "040000":
+                    return None  # no such folder at the tip: every path under it is new
+            sha = tip if not folder else trees[parent][name][1]
+            entries, truncated = ctx.api.tree_listing(ctx.repo, sha, recursive=False)
+            if truncated:  # over 100,000 entries in one folder: the modes cannot be known, so nothing is written
+                raise BlockedError(f"GitHub lists `{folder or '/'}` only in part: its files' modes cannot be read")
+            trees[folder] = {e.path: (e.mode, e.sha) for e in entries}
+        return trees[folder]
+
+    out = {}
+    for path in paths:
+        folder, _, name = path.rpartition("/")
+        found = listing(folder)
+        if found is not None and name in found:
+            out[path] = found[name][0]
+    return out
+
+
+def _commit(ctx: Context, tip: str, entries: list[dict[str, Any]], message: str, heads: list[str]) -> str:
     # https://docs.github.com/en/rest/git/trees#create-a-tree
-    entries: list[dict[str, Any]] = [
-        {"path": path, "mode": "100644", "type": "blob", **({"sha": None} if text is None else {"content": text})}
-        for path, text in changed.items()
-    ]
     tree = ctx.api.create_tree(ctx.repo, tip, entries)
     return str(ctx.api.create_commit(ctx.repo, message, tree, [tip, *heads])["sha"])
 
