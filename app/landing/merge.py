@@ -16,6 +16,7 @@ from github import GithubException
 from app.affiliations.records import kept, records_after
 from app.github.api import NotUtf8Error
 from app.github.models import PullRequest
+from app.github.trees import NotAFileError, entries_at
 from app.jobs.ready import Ready
 from app.jobs.store import Keys
 from app.landing.layered import Layered
@@ -28,7 +29,6 @@ from config import Config
 
 log = logging.getLogger("undersigned.land")
 RACE_RETRIES = 5
-FILE_MODES = ("100644", "100755")  # a file, and an executable one: what the landing writes text into
 
 
 class BlockedError(Exception):
@@ -150,49 +150,11 @@ def current_files(ctx: Context, config: Config, tip: str) -> Layered:
 
 
 def tree_entries(ctx: Context, tip: str, changed: dict[str, str | None]) -> list[dict[str, Any]]:
-    """The new tree's entries: text inline ("content", which saves a blob request per file), a null sha to
-    delete. A file that exists keeps its mode from the tip's tree (an executable letter stays executable: what
-    lands is the tip plus the accepted changes, modes included); a new file is 100644. A path the tip holds as
-    a symlink, a submodule or a folder is never written over. https://docs.github.com/en/rest/git/trees"""
-    modes = tip_modes(ctx, tip, [path for path, text in changed.items() if text is not None])
-    entries: list[dict[str, Any]] = []
-    for path, text in changed.items():
-        mode = modes.get(path, "100644")
-        if mode not in FILE_MODES:
-            raise BlockedError(f"`{path}` on the default branch is not a file (git mode {mode}): it is left as it is")
-        entries.append(
-            {"path": path, "mode": mode, "type": "blob", **({"sha": None} if text is None else {"content": text})}
-        )
-    return entries
-
-
-def tip_modes(ctx: Context, tip: str, paths: list[str]) -> dict[str, str]:
-    """The git mode of each of `paths` that the tip's tree holds: one tree read per folder on their way (for a
-    letter at the top of the repo, one read of the top folder), not the whole repo's tree."""
-    trees: dict[str, dict[str, tuple[str, str]]] = {}  # folder -> name -> (mode, sha)
-
-    def listing(folder: str) -> dict[str, tuple[str, str]] | None:
-        if folder not in trees:
-            parent, _, name = folder.rpartition("/")
-            if folder:
-                above = listing(parent)
-                entry = above.get(name) if above is not None else None
-                if entry is None or entry[0] != "040000":
-                    return None  # no such folder at the tip: every path under it is new
-            sha = tip if not folder else trees[parent][name][1]
-            entries, truncated = ctx.api.tree_listing(ctx.repo, sha, recursive=False)
-            if truncated:  # over 100,000 entries in one folder: the modes cannot be known, so nothing is written
-                raise BlockedError(f"GitHub lists `{folder or '/'}` only in part: its files' modes cannot be read")
-            trees[folder] = {e.path: (e.mode, e.sha) for e in entries}
-        return trees[folder]
-
-    out = {}
-    for path in paths:
-        folder, _, name = path.rpartition("/")
-        found = listing(folder)
-        if found is not None and name in found:
-            out[path] = found[name][0]
-    return out
+    """The new tree's entries, each file's mode kept from the tip's (app.github.trees)."""
+    try:
+        return entries_at(ctx.api, ctx.repo, tip, changed)
+    except NotAFileError as exc:
+        raise BlockedError(str(exc)) from None
 
 
 def _commit(ctx: Context, tip: str, entries: list[dict[str, Any]], message: str, heads: list[str]) -> str:
