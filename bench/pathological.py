@@ -119,9 +119,10 @@ def verdicts(root: Path) -> dict[str, object]:
     return result
 
 
-def intake_under_load(seconds: float, *, calm: bool = False) -> dict[str, float]:
+def intake_under_load(seconds: float, *, calm: bool = False, threads: bool = False) -> dict[str, float]:
     """Intake latency of `undersigned serve` while its workers evaluate the hostile PRs of a list letter (with
-    `calm`, as many ordinary signature PRs instead: the reference on the same machine)."""
+    `calm`, as many ordinary signature PRs instead: the reference on the same machine). With `threads`, the
+    workers run as threads of serve (UNDERSIGNED_WORKER_PROCESS=false), as before issue 18's last goal."""
     from tests.github_sim import person, seed_demo, start
 
     with tempfile.TemporaryDirectory(dir=ROOT / "bench") as tmp:
@@ -140,6 +141,7 @@ def intake_under_load(seconds: float, *, calm: bool = False) -> dict[str, float]
                 "workers": "2",
                 "mutation_interval": "0",
                 "log_level": "WARNING",
+                "worker_process": "false" if threads else "true",
             }
             with ServiceProcess(settings, Path(tmp) / "service.log") as service:
                 demo.app.webhook_url = service.url
@@ -189,8 +191,9 @@ def first_opened(sim: Simulator) -> bytes:
     raise RuntimeError("no PR was opened in a minute")
 
 
-def main(seconds: float, root: Path) -> None:
+def main(seconds: float, root: Path, *, threads: bool = False) -> None:
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (figures are noise on a loaded machine)")
+    print(f"serve's job workers: {'threads of serve' if threads else 'a child process of serve'}")
     count = len(hostile_prs())
     got = verdicts(root)
     if got.get("timed_out"):
@@ -202,7 +205,7 @@ def main(seconds: float, root: Path) -> None:
             f"{float(str(got['parse_s'])) * 1000:.1f} ms ({got['parse']})"
         )
     for calm in (True, False):
-        intake = intake_under_load(seconds, calm=calm)
+        intake = intake_under_load(seconds, calm=calm, threads=threads)
         what = "ordinary signature PRs" if calm else f"{LINE_KB} KB-line PRs"
         print(
             f"intake while {min(len(PIECES), 8)} {what} are evaluated: {intake['answered']:.0f} deliveries, "
@@ -216,5 +219,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose rules to time (for before/after)")
+    parser.add_argument("--threads", action="store_true", help="serve's workers as its threads (the old layout)")
     args = parser.parse_args()
-    main(args.seconds, args.root)
+    main(args.seconds, args.root, threads=args.threads)
