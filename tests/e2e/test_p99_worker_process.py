@@ -4,6 +4,8 @@ whether serve stops (SIGTERM) or dies (kill -9)."""
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import httpx
@@ -25,7 +27,10 @@ def _gone(pid: int) -> bool:
 
 
 def _parent(pid: int) -> int:
-    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return 0  # gone
 
 
 def _worker_pid(data: Path) -> int:
@@ -69,5 +74,28 @@ def test_serve_runs_its_jobs_in_a_child_process_that_never_outlives_it(sim: Simu
         assert child != service.proc.pid
         service.kill9()  # its worker process sees its stdin end, finishes what it runs, and exits
         wait_until(lambda: _gone(child), 30, "the worker process to exit after serve's kill -9")
+    finally:
+        service.stop()
+
+
+def test_a_worker_process_that_dies_is_replaced(sim: Simulator, tmp_path: Path) -> None:
+    demo = seed_demo(sim.world, signers=0, webhook_secret="e2e-webhook-secret")
+    service = Proc(sim, demo, tmp_path / "data").start()
+    demo.app.webhook_url = service.url
+    assert service.proc is not None
+    serve_pid, queue = service.proc.pid, tmp_path / "data" / "queue.db"
+    try:
+        wait_until(lambda: len(roster(SqliteBackend(queue))) == 1, 30, "a worker's beat")
+        first = _worker_pid(tmp_path / "data")
+        os.kill(first, signal.SIGKILL)
+
+        def replaced() -> bool:
+            pids = {int(b.process.split(":")[1]) for b in roster(SqliteBackend(queue))}
+            return any(pid != first and not _gone(pid) and _parent(pid) == serve_pid for pid in pids)
+
+        wait_until(replaced, 60, "serve to start another worker process")
+        [number] = burst(sim, 1)  # and the new one runs the jobs
+        repo = sim.world.repo("maintainer/microsoft-drop-ice")
+        wait_until(lambda: sim.world.pull(repo, number).merged, 60, "the signature to land")
     finally:
         service.stop()
