@@ -103,6 +103,7 @@ class JobQueue:
         if done.enqueued or done.coalesced:
             with self.wake:
                 self.wake.notify_all()
+        if done.enqueued:  # a job folded into one already waiting gives another process's workers nothing new
             self.woke()
 
     def ping(self) -> bool:
