@@ -40,7 +40,6 @@ class WorkerProcess:
         self.lock = threading.Lock()
         self.proc: subprocess.Popen[bytes] | None = None
         self.stopping = False
-        self.restarts = 0
 
     def start(self) -> None:
         with self.lock:
@@ -62,7 +61,7 @@ class WorkerProcess:
         self.born = time.monotonic()
 
     def _watch(self) -> None:
-        pause = 1.0
+        pause = 0.5  # doubled before its first use: a child that dies young is replaced after 1 s, then 2, 4...
         while True:
             with self.lock:
                 proc = self.proc
@@ -80,20 +79,19 @@ class WorkerProcess:
                 if self.stopping or self.proc is not proc:
                     return
                 _close(proc)
-                self.restarts += 1
                 self._spawn()
 
-    def alive(self) -> bool:
-        with self.lock:
-            return self.proc is not None and self.proc.poll() is None
-
     def wake(self) -> None:
-        """Jobs were queued: the child's idle workers look now rather than at their next poll."""
-        with self.lock:
-            if self.proc is None or self.proc.stdin is None:
-                return
-            with contextlib.suppress(OSError):  # the pipe is full (it will look anyway) or the child died
-                os.write(self.proc.stdin.fileno(), b"\n")
+        """Jobs were queued: the child's idle workers look now rather than at their next poll (best effort: the
+        event loop never waits here, not even while another child is being started)."""
+        if not self.lock.acquire(blocking=False):
+            return
+        try:
+            if self.proc is not None and self.proc.stdin is not None:
+                with contextlib.suppress(OSError):  # the pipe is full (it will look anyway) or the child died
+                    os.write(self.proc.stdin.fileno(), b"\n")
+        finally:
+            self.lock.release()
 
     def stop(self) -> None:
         """Close the child's stdin and wait while it finishes its running jobs (STOP_WAIT at most)."""
