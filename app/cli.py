@@ -234,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     alive = "a health check: exit 0 if a worker process on this host beat within UNDERSIGNED_JOB_LEASE seconds"
     worker.add_argument("--alive", action="store_true", help=alive)
     worker.add_argument("--metrics-port", type=int, default=None, help="serve Prometheus metrics at :PORT/metrics")
+    worker.add_argument("--of-serve", action="store_true", help=argparse.SUPPRESS)  # serve's own: until stdin ends
     worker.set_defaults(func=_cmd_worker)
 
     action = sub.add_parser("action", help="run as a GitHub Actions step (reads GITHUB_EVENT_NAME, GITHUB_TOKEN, ...)")
@@ -262,7 +263,7 @@ def _cmd_worker(args: argparse.Namespace) -> int:
         return worker_alive()
     from app.server import run_worker
 
-    return run_worker(args.threads, args.metrics_port)
+    return run_worker(args.threads, args.metrics_port, of_serve=args.of_serve)
 
 
 def _cmd_action(args: argparse.Namespace) -> int:

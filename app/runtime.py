@@ -8,7 +8,7 @@ import threading
 import time
 
 from github import GithubException
-from prometheus_client import Gauge
+from prometheus_client import REGISTRY, CollectorRegistry, Gauge
 
 from app.github.api import AppApi
 from app.github.client import GitHubApp
@@ -16,6 +16,7 @@ from app.github.keys import key_problem
 from app.jobs.intake_log import IntakeLog
 from app.jobs.job import Job, JobGoneError
 from app.jobs.queue import JobQueue, Periodic, redis_url_of
+from app.jobs.worker_process import WithChildCounters, WorkerProcess
 from app.jobs.workers import Beat, roster
 from app.logs import event, register_secret
 from app.settings import Settings
@@ -33,9 +34,10 @@ NO_WORKER = "no worker process is alive: deliveries are still accepted, their jo
 
 
 class Runtime:
-    """Everything the service runs on. The GitHub side exists only once the App's credentials are set."""
+    """Everything the service runs on. The GitHub side exists only once the App's credentials are set. With
+    `apart` (`serve`, unless UNDERSIGNED_WORKER_PROCESS is false), the job workers run in a child process."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, apart: bool = False) -> None:
         self.router = build_router()
         every = settings.reconcile_minutes * 60
         periodic = [Periodic("reconcile", every, self.reconcile_all), Periodic("redeliver", every, self.redeliver)]
@@ -48,6 +50,13 @@ class Runtime:
         intake = settings.data_dir / "intake"
         self.intake = IntakeLog(intake, settings.data_dir, redis_url_of(settings), self.queue.fed)
         self.queue.unfed = lambda: self.intake.unfed
+        self.apart: WorkerProcess | None = None
+        self.metrics: CollectorRegistry = REGISTRY  # what /metrics shows
+        if apart and settings.workers > 0:
+            self.apart = WorkerProcess(settings.workers, settings.data_dir / "metrics")
+            self.queue.woke = self.apart.wake
+            self.metrics = CollectorRegistry(auto_describe=False)
+            self.metrics.register(WithChildCounters(self.apart.metrics))
         self.dispatcher: Dispatcher | None = None
         self.reload(settings)
 
@@ -67,8 +76,8 @@ class Runtime:
                     self.github, queue.store, queue.enqueue, ttl, settings.eval_budget, settings.landing_gap,
                     graphql_reads=settings.graphql_reads,
                 )  # fmt: skip
-            if self.started and self.dispatcher is not None and not self.queue.threads:
-                self.queue.start_consumer(settings.workers)
+            if self.started and self.dispatcher is not None:
+                self._start_workers()
 
     def run_job(self, job: Job) -> None:
         if self.dispatcher is None:
@@ -111,7 +120,7 @@ class Runtime:
         with self.lock:
             self.started = True
             if self.dispatcher is not None:
-                self.queue.start_consumer(self.settings.workers)
+                self._start_workers()
         event(log, "started", app_id=self.settings.app_id, github=self.settings.github_api_url, queue=self.queue_kind)
 
     def stop(self) -> None:
@@ -119,6 +128,14 @@ class Runtime:
         with self.lock:
             self.started = False
         self.queue.stop_consumer(graceful=True)
+        if self.apart is not None:
+            self.apart.stop()
+
+    def _start_workers(self) -> None:
+        if self.apart is not None:
+            self.apart.start()  # none when it runs already
+        elif not self.queue.threads:
+            self.queue.start_consumer(self.settings.workers)
 
     @property
     def queue_kind(self) -> str:

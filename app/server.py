@@ -147,7 +147,7 @@ def _serve(settings: Settings, sock: socket.socket, host: str) -> int:
         settings = settings.model_copy(update={"setup_token": SecretStr(token)})
         setup = f"/setup?token={token}"
     try:
-        app = create_app(settings)
+        app = create_app(settings, Runtime(settings, apart=settings.worker_process))
     except StartupError as exc:
         _say(str(exc))
         return EXIT_CONFIG
@@ -173,9 +173,10 @@ def _serve(settings: Settings, sock: socket.socket, host: str) -> int:
     return 0
 
 
-def run_worker(threads: int | None = None, metrics_port: int | None = None) -> int:
+def run_worker(threads: int | None = None, metrics_port: int | None = None, *, of_serve: bool = False) -> int:
     """A separate worker process; useful with UNDERSIGNED_REDIS_URL, where many share one queue. With
-    `metrics_port`, its counters (jobs, GitHub requests, verdicts, landings) at http://HOST:PORT/metrics."""
+    `metrics_port`, its counters (jobs, GitHub requests, verdicts, landings) at http://HOST:PORT/metrics. With
+    `of_serve`, it is `serve`'s own (app.jobs.worker_process): it runs until its stdin ends."""
     settings = _settings()
     if settings is None:
         return EXIT_CONFIG
@@ -189,5 +190,5 @@ def run_worker(threads: int | None = None, metrics_port: int | None = None) -> i
         runtime.gauges()
         start_http_server(metrics_port, addr=settings.host)  # a thread of its own; dies with the process
     attach(Activity(runtime.queue.store))  # its decisions reach the status page through the shared store
-    runtime.queue.run_forever(threads or settings.workers or 1)
+    runtime.queue.run_forever(threads or settings.workers or 1, follow=sys.stdin.fileno() if of_serve else None)
     return 0

@@ -38,7 +38,12 @@ class Settings(BaseSettings):
     webhook_path: str = Field("/webhooks", description="The path GitHub posts webhooks to.")
     host: str = Field("127.0.0.1", description="Address `undersigned serve` listens on.")
     port: int = Field(8000, description="Port `undersigned serve` listens on.")
-    workers: int = Field(4, ge=0, description="Job worker threads in the serving process (0: none).")
+    workers: int = Field(4, ge=0, description="Job worker threads of `serve` (0: none).")
+    worker_process: bool = Field(
+        True,
+        description="`serve` runs its job workers in a child process, so evaluating PRs never holds the GIL that "
+        "webhook intake needs (false: as threads of the serving process, one process less).",
+    )
     eval_budget: float = Field(
         5.0, gt=0, le=60, description="Seconds of work one PR's evaluation may take; past it, the PR is refused."
     )

@@ -1,6 +1,10 @@
 """A small load generator for webhook intake: signed `pull_request.opened` deliveries over raw keep-alive sockets.
 
-Runs in its own process so it measures the service, not itself. Closed loop (N connections, each sending the
+Runs in its own process so it measures the service, not itself. By default each delivery is about a new PR
+number of tests/payloads/pull_request.opened.json (its installation is no simulator's); with `--payload FILE`
+(a delivery body as GitHub, or the simulator, sent it, naming a real installation, repo and PR), each is that
+PR again with a new `updated_at`, as a PR's successive events are: the service fetches its installation's
+token and re-reads the PR, the real path. Closed loop (N connections, each sending the
 next request when the last is answered) or open loop (a fixed offered rate; latency counted from the moment a
 request was due, so a backlog shows). Prints one JSON line.
 
@@ -22,24 +26,34 @@ from typing import Any
 from urllib.parse import urlsplit
 
 PAYLOAD = Path(__file__).resolve().parent.parent / "tests" / "payloads" / "pull_request.opened.json"
+MARK = 123456789  # where the varying part goes
 
 
 class Requests:
     """Distinct signed deliveries: a new PR number and delivery id each time (so none is a duplicate)."""
 
-    def __init__(self, url: str, secret: str) -> None:
+    def __init__(self, url: str, secret: str, payload: Path | None = None) -> None:
         parts = urlsplit(url)
         self.host, self.port, self.path = parts.hostname or "127.0.0.1", parts.port or 80, parts.path or "/"
         self.secret = secret.encode()
-        base = json.loads(PAYLOAD.read_text())
-        base["number"] = 123456789
+        base = json.loads((payload or PAYLOAD).read_text())
+        self.since = None if payload is None else time.time()
+        if self.since is None:
+            base["number"] = MARK
+        else:
+            base["pull_request"]["updated_at"] = MARK
         text = json.dumps(base, separators=(",", ":"))
-        self.prefix, self.suffix = text.split("123456789", 1)
+        assert text.count(str(MARK)) == 1, f"{MARK} is in the payload already"
+        self.prefix, self.suffix = text.split(str(MARK), 1)
         self.count = 0
 
     def next(self) -> bytes:
         self.count += 1
-        body = f"{self.prefix}{self.count}{self.suffix}".encode()
+        if self.since is None:
+            vary = str(self.count)
+        else:  # one second later each time: distinct bodies (a replayed body is answered, not queued again)
+            vary = '"' + time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.since + self.count)) + '"'
+        body = f"{self.prefix}{vary}{self.suffix}".encode()
         sig = hmac.new(self.secret, body, hashlib.sha256).hexdigest()
         head = (
             f"POST {self.path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Type: application/json\r\n"
@@ -163,13 +177,14 @@ def main() -> None:
     parser.add_argument("--url", required=True)
     parser.add_argument("--secret", required=True)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--payload", type=Path, help="a pull_request delivery's body to send again and again")
     sub = parser.add_subparsers(dest="mode", required=True)
     closed = sub.add_parser("closed")
     closed.add_argument("--conns", type=int, default=32)
     opened = sub.add_parser("open")
     opened.add_argument("--rate", type=float, default=500)
     args = parser.parse_args()
-    reqs = Requests(args.url, args.secret)
+    reqs = Requests(args.url, args.secret, args.payload)
     if args.mode == "closed":
         result = asyncio.run(closed_loop(reqs, args.conns, args.seconds))
     else:

@@ -7,7 +7,9 @@ Run: python -m bench.pathological [--seconds 8]   (goal: verdict <= 50 ms; intak
    alone on the same lines, with no length cap, to show the reading is linear.
 2. Intake p99 while they are evaluated: `undersigned serve` as its own process, with workers, against the
    GitHub simulator; signers open the hostile PRs, and bench.loadgen drives webhook intake meanwhile (one
-   keep-alive connection, closed loop), as bench.intake_speed does on an idle service.
+   keep-alive connection, closed loop), as bench.intake_speed does on an idle service. Its deliveries are the
+   first PR's own `opened` delivery, sent again with a new `updated_at` each time: real jobs on the
+   simulator's installation, so the workers fetch a token and re-evaluate that PR throughout.
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.intake_vs_probot import ROOT, SECRET, load
 from bench.service_process import ServiceProcess
+
+if TYPE_CHECKING:
+    from tests.github_sim import Simulator
 
 LINE_KB = 100
 BOMB = textwrap.dedent(
@@ -113,9 +119,10 @@ def verdicts(root: Path) -> dict[str, object]:
     return result
 
 
-def intake_under_load(seconds: float, *, calm: bool = False) -> dict[str, float]:
+def intake_under_load(seconds: float, *, calm: bool = False, threads: bool = False) -> dict[str, float]:
     """Intake latency of `undersigned serve` while its workers evaluate the hostile PRs of a list letter (with
-    `calm`, as many ordinary signature PRs instead: the reference on the same machine)."""
+    `calm`, as many ordinary signature PRs instead: the reference on the same machine). With `threads`, the
+    workers run as threads of serve (UNDERSIGNED_WORKER_PROCESS=false), as before issue 18's last goal."""
     from tests.github_sim import person, seed_demo, start
 
     with tempfile.TemporaryDirectory(dir=ROOT / "bench") as tmp:
@@ -134,6 +141,7 @@ def intake_under_load(seconds: float, *, calm: bool = False) -> dict[str, float]
                 "workers": "2",
                 "mutation_interval": "0",
                 "log_level": "WARNING",
+                "worker_process": "false" if threads else "true",
             }
             with ServiceProcess(settings, Path(tmp) / "service.log") as service:
                 demo.app.webhook_url = service.url
@@ -147,16 +155,45 @@ def intake_under_load(seconds: float, *, calm: bool = False) -> dict[str, float]
 
                 opener = threading.Thread(target=open_prs)
                 opener.start()
-                time.sleep(0.5)
-                got = load(service.url, ["closed", "--conns", "1"], seconds)
+                payload = Path(tmp) / "payload.json"
+                payload.write_bytes(first_opened(sim))
+                got = load(service.url, ["--payload", str(payload), "closed", "--conns", "1"], seconds)
                 opener.join()
+                work = worked(service.url.removesuffix("/webhooks"))
         finally:
             sim.stop()
-    return {k: float(v) for k, v in got.items() if isinstance(v, int | float)}
+    return {**{k: float(v) for k, v in got.items() if isinstance(v, int | float)}, **work}
 
 
-def main(seconds: float, root: Path) -> None:
+def worked(base: str) -> dict[str, float]:
+    """What the workers did meanwhile, from the service's /metrics: jobs by outcome, GitHub requests."""
+    import httpx
+
+    out = {"ok": 0.0, "retry": 0.0, "error": 0.0, "dropped": 0.0, "requests": 0.0}
+    for line in httpx.get(base + "/metrics", timeout=10).text.splitlines():
+        name, _, value = line.rpartition(" ")
+        if name.startswith("undersigned_jobs_done_total{"):
+            out[name.split('"')[1]] += float(value)
+        elif name.startswith("undersigned_github_requests_total{"):
+            out["requests"] += float(value)
+    return out
+
+
+def first_opened(sim: Simulator) -> bytes:
+    """The body of the first `pull_request.opened` delivery the simulator sent: the load sends that PR again
+    and again (bench.loadgen --payload), so each delivery is a real job, on the simulator's installation."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for delivery in list(sim.webhooks.deliveries):
+            if (delivery.event, delivery.action) == ("pull_request", "opened"):
+                return delivery.body
+        time.sleep(0.05)
+    raise RuntimeError("no PR was opened in a minute")
+
+
+def main(seconds: float, root: Path, *, threads: bool = False) -> None:
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (figures are noise on a loaded machine)")
+    print(f"serve's job workers: {'threads of serve' if threads else 'a child process of serve'}")
     count = len(hostile_prs())
     got = verdicts(root)
     if got.get("timed_out"):
@@ -168,11 +205,13 @@ def main(seconds: float, root: Path) -> None:
             f"{float(str(got['parse_s'])) * 1000:.1f} ms ({got['parse']})"
         )
     for calm in (True, False):
-        intake = intake_under_load(seconds, calm=calm)
+        intake = intake_under_load(seconds, calm=calm, threads=threads)
         what = "ordinary signature PRs" if calm else f"{LINE_KB} KB-line PRs"
         print(
             f"intake while {min(len(PIECES), 8)} {what} are evaluated: {intake['answered']:.0f} deliveries, "
-            f"p50 {intake['p50_ms']:.2f} ms, p99 {intake['p99_ms']:.2f} ms, max {intake['max_ms']:.2f} ms"
+            f"p50 {intake['p50_ms']:.2f} ms, p99 {intake['p99_ms']:.2f} ms, max {intake['max_ms']:.2f} ms; "
+            f"meanwhile {intake['ok']:.0f} jobs done, {intake['retry'] + intake['error']:.0f} failed, "
+            f"{intake['dropped']:.0f} dropped, {intake['requests']:.0f} GitHub requests"
         )
 
 
@@ -180,5 +219,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose rules to time (for before/after)")
+    parser.add_argument("--threads", action="store_true", help="serve's workers as its threads (the old layout)")
     args = parser.parse_args()
-    main(args.seconds, args.root)
+    main(args.seconds, args.root, threads=args.threads)

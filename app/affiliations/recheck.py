@@ -17,6 +17,7 @@ from app.affiliations.records import Record, parse_records, render_records
 from app.affiliations.verify import member_key
 from app.github.api import Api
 from app.github.caches import TextCache
+from app.github.trees import entries_at
 from app.jobs.store import Keys, Store
 from app.logs import event
 from app.rules.apply import apply_changes, needs_ledger
@@ -103,8 +104,7 @@ def _write(where: Where, config: Config, lapsed: list[Record]) -> None:
             # The letter's lines lose their marker in the same commit (and the ledger of who owns a line
             # without a login follows its new text): computed by the rules, like a landing's.
             changed.update(_unmarked(where, config, tip, lapsed))
-        entries = [{"path": p, "mode": "100644", "type": "blob", "content": t} for p, t in changed.items()]
-        tree = api.create_tree(repo, tip, entries)
+        tree = api.create_tree(repo, tip, entries_at(api, repo, tip, changed))  # modes kept from the tip
         sha = str(api.create_commit(repo, message, tree, [tip])["sha"])
         try:
             api.update_branch(repo, where.branch, sha)

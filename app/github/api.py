@@ -175,10 +175,11 @@ class Api:
         found = self.get(f"/repos/{repo}/git/trees/{ref}", {"recursive": "1"})
         return [TreeEntry.model_validate(entry) for entry in found.get("tree", [])]
 
-    def tree_listing(self, repo: str, ref: str) -> tuple[list[TreeEntry], bool]:
+    def tree_listing(self, repo: str, ref: str, *, recursive: bool = True) -> tuple[list[TreeEntry], bool]:
         """Every entry under a commit, and whether GitHub cut the listing short (`truncated`: over 100,000
         entries or 7 MB). https://docs.github.com/en/rest/git/trees#get-a-tree"""
-        found = self.get(f"/repos/{repo}/git/trees/{quote(ref, safe='')}", {"recursive": "1"})
+        params = {"recursive": "1"} if recursive else None  # not recursive: one folder's own entries
+        found = self.get(f"/repos/{repo}/git/trees/{quote(ref, safe='')}", params)
         return [TreeEntry.model_validate(e) for e in found.get("tree", [])], bool(found.get("truncated"))
 
     def pulls_from(self, repo: str, branch: str) -> list[PullRequest]:

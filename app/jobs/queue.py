@@ -78,6 +78,7 @@ class JobQueue:
         self.warm = threading.Event()  # the start-up passes have run
         self.unfed: Callable[[], int] = lambda: 0  # jobs accepted at intake, not yet on the queue
         self.beating: int | None = None  # this process's beat on the workers' roster, while it runs workers
+        self.woke: Callable[[], None] = lambda: None  # jobs reached the queue: wake workers in another process
 
     # --- intake side ----------------------------------------------------------------------------
     def seen(self, delivery: str) -> bool:
@@ -102,6 +103,8 @@ class JobQueue:
         if done.enqueued or done.coalesced:
             with self.wake:
                 self.wake.notify_all()
+        if done.enqueued:  # a job folded into one already waiting gives another process's workers nothing new
+            self.woke()
 
     def ping(self) -> bool:
         """Whether the queue's storage answers (readiness)."""
@@ -256,13 +259,18 @@ class JobQueue:
             thread.join(timeout=60 if graceful else 1)
         self.threads = []
 
-    def run_forever(self, workers: int) -> None:
-        """`undersigned worker`: workers as their own process, until SIGTERM or SIGINT."""
+    def run_forever(self, workers: int, *, follow: int | None = None) -> None:
+        """`undersigned worker`: workers as their own process, until SIGTERM or SIGINT. With `follow` (the stdin
+        of `serve`'s own worker process), until that stream ends instead: `serve` says when it stops."""
         import signal
+
+        from app.jobs.worker_process import follow_parent
 
         done = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: done.set())
+            signal.signal(sig, signal.SIG_IGN if follow is not None else lambda *_: done.set())
+        if follow is not None:
+            threading.Thread(target=follow_parent, args=(follow, self.wake, done), daemon=True).start()
         self.start_consumer(workers)
         done.wait()
         self.stop_consumer(graceful=True)

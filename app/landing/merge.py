@@ -16,6 +16,7 @@ from github import GithubException
 from app.affiliations.records import kept, records_after
 from app.github.api import NotUtf8Error
 from app.github.models import PullRequest
+from app.github.trees import NotAFileError, entries_at
 from app.jobs.ready import Ready
 from app.jobs.store import Keys
 from app.landing.layered import Layered
@@ -76,8 +77,9 @@ def merge_commit(
         message = f"Land signatures from {names}\n\n" + "\n".join(
             f"#{item.number} by @{item.author}" for item, _ in accepted
         )
+        entries = tree_entries(ctx, tip, changed)
         try:
-            sha = _commit(ctx, tip, changed, message, [item.sha for item, _ in accepted])
+            sha = _commit(ctx, tip, entries, message, [item.sha for item, _ in accepted])
             how = "merge-commit"
         except GithubException as exc:
             if exc.status != 422:
@@ -86,7 +88,7 @@ def merge_commit(
             credits = "\n".join(
                 f"Co-authored-by: {i.author} <{i.author}@users.noreply.github.com>" for i, _ in accepted
             )
-            sha = _commit(ctx, tip, changed, f"{message}\n\n{credits}", [])
+            sha = _commit(ctx, tip, entries, f"{message}\n\n{credits}", [])
             how = "bot-commit"
         try:
             ctx.api.update_branch(ctx.repo, default, sha)
@@ -147,13 +149,16 @@ def current_files(ctx: Context, config: Config, tip: str) -> Layered:
     return files
 
 
-def _commit(ctx: Context, tip: str, changed: dict[str, str | None], message: str, heads: list[str]) -> str:
-    # Text goes inline in the tree ("content"), which saves a blob request per file; a null sha deletes.
+def tree_entries(ctx: Context, tip: str, changed: dict[str, str | None]) -> list[dict[str, Any]]:
+    """The new tree's entries, each file's mode kept from the tip's (app.github.trees)."""
+    try:
+        return entries_at(ctx.api, ctx.repo, tip, changed)
+    except NotAFileError as exc:
+        raise BlockedError(str(exc)) from None
+
+
+def _commit(ctx: Context, tip: str, entries: list[dict[str, Any]], message: str, heads: list[str]) -> str:
     # https://docs.github.com/en/rest/git/trees#create-a-tree
-    entries: list[dict[str, Any]] = [
-        {"path": path, "mode": "100644", "type": "blob", **({"sha": None} if text is None else {"content": text})}
-        for path, text in changed.items()
-    ]
     tree = ctx.api.create_tree(ctx.repo, tip, entries)
     return str(ctx.api.create_commit(ctx.repo, message, tree, [tip, *heads])["sha"])
 

@@ -12,7 +12,7 @@ from app.github.config_source import load_config
 from app.jobs.job import JobDeferredError
 from app.jobs.store import Keys
 from app.landing.hold import hold, resume
-from app.landing.merge import RACE_RETRIES, _commit, current_files, reason
+from app.landing.merge import RACE_RETRIES, BlockedError, _commit, current_files, reason, tree_entries
 from app.landing.publish import with_published
 from app.logs import event
 from app.review.context import Context
@@ -101,7 +101,11 @@ def _remove(ctx: Context, config: Config, branch: str, command: Command, by: str
             except ApplyError as exc:
                 return f"@{by}: the signature of @{login} could not be removed: {exc}.", "refused"
             message = f"Remove the signature of @{login}\n\nAsked by @{by}: {why}"
-            sha = _commit(ctx, tip, changed, message, [])
+            try:
+                entries = tree_entries(ctx, tip, changed)
+            except BlockedError as exc:
+                return f"@{by}: the signature of @{login} could not be removed: {exc}.", "blocked"
+            sha = _commit(ctx, tip, entries, message, [])
             try:
                 ctx.api.update_branch(ctx.repo, branch, sha)
             except GithubException as exc:

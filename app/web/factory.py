@@ -104,7 +104,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Service:
 
     @app.get("/metrics")
     def metrics() -> PlainTextResponse:
-        return PlainTextResponse(generate_latest().decode(), media_type=CONTENT_TYPE_LATEST)
+        return PlainTextResponse(generate_latest(rt.metrics).decode(), media_type=CONTENT_TYPE_LATEST)
 
     dashboard = Dashboard(rt, status)
 
