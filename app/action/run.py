@@ -13,11 +13,15 @@ from typing import Any
 
 from github import GithubException, RateLimitExceededException
 
+from app.action import watermark
 from app.action.env import INSTALLATION
 from app.action.state import GitHubStore
+from app.action.watermark import Watermark
 from app.affiliations.recheck import next_key as recheck_key
 from app.github.api import Api
+from app.github.budget import BudgetShortError
 from app.jobs.job import Job, JobDeferredError
+from app.jobs.ready import config_fingerprint
 from app.logs import event
 from app.review.config_check import WAITING_TITLE
 from app.worker.dispatch import Dispatcher
@@ -28,6 +32,7 @@ CONFIG_TTL = 24 * 3600.0  # a run reads the config once; a push that changes it 
 MAX_JOBS = 5000  # a run that would do more is stuck in a loop: stop, and say so
 ORDER = {"reconcile": 1, "land": 2}  # other jobs: 0
 GONE = {404, 410, 422}  # the PR or commit is gone: nothing to do (the App drops such jobs too)
+ADVANCE_AT = 3  # a watermark is written when the next run would otherwise read this many PRs' checks again
 
 
 class OneToken:
@@ -57,6 +62,9 @@ class ActionRun:
         self.deferred: list[int] = []  # jobs the content budget left to the next run (their PR, or 0)
         self.count = 0
         self.quick = False  # the catch-up follows an event (not the schedule): see catch_up
+        self.mark: tuple[str, Watermark, dict[str, Any] | None] | None = None  # to record: see record()
+        self.landed = False
+        self.counts = (False, 0, 0)  # the catch-up: whether it read every open PR, PRs listed, checks read
 
     def enqueue(self, job: Job) -> bool:
         if job.key in self.pending:
@@ -71,7 +79,26 @@ class ActionRun:
             self.quick = True
             self.enqueue(Job("reconcile", INSTALLATION, self.repo))
         self.drain()
+        self.record()
         return self.failures
+
+    def record(self) -> None:
+        """Write how far this run caught up (app.action.watermark), if it did so completely: nothing failed,
+        nothing was left for later. A run that did not leaves the watermark where it was."""
+        if self.mark is None or self.failures or self.deferred:
+            return
+        # Written when it saves the next run more reads than it costs: these PRs' checks, or every open PR's
+        # when the tip moved (a landing: the watermark is on the tip). A few open PRs are cheaper to read.
+        full, listed, read = self.counts
+        if not (listed >= ADVANCE_AT if full else self.landed or read >= ADVANCE_AT):
+            return
+        branch, mark, held_by = self.mark
+        try:
+            watermark.write(self.api, self.repo, branch, mark, held_by)
+        except BudgetShortError:
+            return  # the next run reads a little more: nothing is lost
+        except GithubException as exc:
+            event(log, "watermark not written", repo=self.repo, status=exc.status)
 
     def _next(self) -> Job | None:
         """The event's own jobs first, then the catch-up (skipped if a scan already looked at every PR), then
@@ -100,6 +127,7 @@ class ActionRun:
                 self.caught_up = True  # every open PR is evaluated: nothing left to find
             if job.kind == "evaluate" and job.number is not None:
                 self.reviewed.add(job.number)
+            self.landed = self.landed or job.kind == "land"
             self.dispatcher.run(job)
         except JobDeferredError as exc:
             # The content budget is short (app.github.budget): a run never waits for it. What the job owes is
@@ -127,24 +155,44 @@ class ActionRun:
         """Find what no run of ours decided (its run was cancelled while pending, or died): open PRs whose head
         has no check run of ours, still shows "waiting for the configuration", or shows valid but unlanded.
         Level-triggered, as the App's reconciliation: it reads GitHub, nothing remembered. Reading a head's
-        check costs a request, so an event's run skips PRs labelled as needing changes (the listing shows
-        labels for free; a push to such a PR starts its own run); the scheduled run reads them all."""
+        check costs a request, so a run reads only the PRs updated since the watermark a complete catch-up
+        left on GitHub (app.action.watermark); without one, under another config, or on a scheduled run once
+        in FULL_EVERY, it reads every open PR. An event's run also skips PRs labelled as needing changes when
+        the maintainers configured that label (the listing shows labels for free; a push to such a PR starts
+        its own run), and then keeps the watermark before them, so the schedule's run still reads them."""
         self.caught_up = True
         ctx = self.dispatcher.context(Job("reconcile", INSTALLATION, self.repo))
-        config = ctx.config(self.api.repository(self.repo).default_branch)
+        branch = self.api.repository(self.repo).default_branch
+        config = ctx.config(branch)
         if not isinstance(config, Config):
             return  # not a letter, or a broken config (its PRs' checks and the commit's check say so)
-        found = []
+        mark, held_by = watermark.read(self.api, self.repo, branch)
+        fingerprint, now = config_fingerprint(config), time.time()
+        stale = mark is None or mark.config != fingerprint
+        full = mark is None or stale or (not self.quick and now - mark.full_at >= watermark.FULL_EVERY)
+        since = 0.0 if full or mark is None else mark.since
+        listed, newest = watermark.updated_since(self.api, self.repo, since)
+        found, read, skipped = [], 0, []
         needs_changes = config.report.labels.get("invalid") if self.quick else None
-        for pr in self.api.open_pulls(self.repo):
-            if pr.number in self.reviewed or (needs_changes and needs_changes in pr.label_names):
+        for pr, updated in listed:
+            if pr.number in self.reviewed:
                 continue
+            if needs_changes and needs_changes in pr.label_names:
+                skipped.append(updated)
+                continue
+            read += 1
             run = self.store.our_run(self.repo, pr.head_sha)
             if run is None or _in_flight(run, landing=config.merge.enabled):
                 found.append(pr.number)
                 ctx.queue("evaluate", pr.number)
         if found:
             event(log, "caught up", repo=self.repo, evaluate=found)
+        upto = max(since, newest - watermark.MARGIN)
+        if skipped:  # read by the schedule's run: the watermark stays before the oldest of them
+            upto = min(upto, *skipped)
+        full_at = now if full or mark is None else mark.full_at
+        self.mark = (branch, Watermark(upto, full_at, fingerprint), held_by)
+        self.counts = (full, len(listed), read)
 
 
 def _in_flight(run: dict[str, Any], *, landing: bool) -> bool:
