@@ -19,7 +19,8 @@ from app.action.state import GitHubStore
 from app.action.watermark import Watermark
 from app.affiliations.recheck import next_key as recheck_key
 from app.github.api import Api
-from app.github.budget import BudgetShortError
+from app.github.budget import RESERVE, BudgetShortError
+from app.github.models import PullRequest
 from app.jobs.job import Job, JobDeferredError
 from app.jobs.ready import config_fingerprint
 from app.logs import event
@@ -56,7 +57,7 @@ class ActionRun:
         self.store.put(recheck_key(repo), "inf")
         self.dispatcher = Dispatcher(OneToken(api), self.store, self.enqueue, CONFIG_TTL)
         self.pending: dict[str, Job] = {}
-        self.reviewed: set[int] = set()
+        self.reviewed: dict[int, str | None] = {}  # PRs this run evaluated: the head, when the event named it
         self.caught_up = False
         self.failures: list[str] = []
         self.deferred: list[int] = []  # jobs the content budget left to the next run (their PR, or 0)
@@ -64,6 +65,7 @@ class ActionRun:
         self.quick = False  # the catch-up follows an event (not the schedule): see catch_up
         self.mark: tuple[str, Watermark, dict[str, Any] | None] | None = None  # to record: see record()
         self.landed = False
+        self.decided: set[str] = set()  # the event's own jobs that a verdict on their head already answers
         self.counts = (False, 0, 0)  # the catch-up: whether it read every open PR, PRs listed, checks read
 
     def enqueue(self, job: Job) -> bool:
@@ -72,9 +74,12 @@ class ActionRun:
         self.pending[job.key] = job
         return True
 
-    def run(self, jobs: list[Job], *, catch_up: bool) -> list[str]:
+    def run(self, jobs: list[Job], *, catch_up: bool, new_head: bool = False) -> list[str]:
+        """`new_head`: the event says only that the PR (or its head) is new (opened, synchronize, reopened),
+        so a verdict already on that head, from another run, stands: the job is not run again."""
         for job in jobs:
             self.enqueue(job)
+        self.decided = {job.key for job in jobs if new_head}
         if catch_up:
             self.quick = True
             self.enqueue(Job("reconcile", INSTALLATION, self.repo))
@@ -118,6 +123,11 @@ class ActionRun:
             self.run_one(job)
 
     def run_one(self, job: Job) -> None:
+        if job.kind in ("evaluate", "reconcile") and self._short():
+            # Whatever it decides, its report could not be written now: reading for it would be spent twice,
+            # as the next run reads it again. It is left as a whole (the watermark stays where it was).
+            self.deferred.append(job.number or 0)
+            return
         try:
             if job.kind == "reconcile":
                 if not self.caught_up:
@@ -126,7 +136,9 @@ class ActionRun:
             if job.kind == "scan":
                 self.caught_up = True  # every open PR is evaluated: nothing left to find
             if job.kind == "evaluate" and job.number is not None:
-                self.reviewed.add(job.number)
+                head = self.reviewed[job.number] = _head(job)
+                if head is not None and job.key in self.decided and self._final(head):
+                    return  # an earlier run's catch-up decided this head (its own run was pending meanwhile)
             self.landed = self.landed or job.kind == "land"
             self.dispatcher.run(job)
         except JobDeferredError as exc:
@@ -150,6 +162,19 @@ class ActionRun:
         except Exception as exc:  # one job's failure must not stop the others; the run reports it
             log.exception("job failed", extra={"fields": {"job": job.key}})
             self.failures.append(f"{_what(job)} failed: {type(exc).__name__}: {exc}")
+
+    def _short(self) -> bool:
+        """Whether the content budget has no room for a report (a check run and a comment) now."""
+        budget = self.api.budget
+        if budget is None or budget.per_hour <= 0:
+            return False
+        return budget.level() < RESERVE["check"] * budget.burst + 2
+
+    def _final(self, head: str) -> bool:
+        """Whether `head` shows a verdict of ours that is the end (one read, which evaluating it would make; a
+        success is not: valid, it may still have to land)."""
+        run = self.store.our_run(self.repo, head)
+        return run is not None and not _in_flight(run, landing=True)
 
     def catch_up(self) -> None:
         """Find what no run of ours decided (its run was cancelled while pending, or died): open PRs whose head
@@ -175,8 +200,8 @@ class ActionRun:
         found, read, skipped = [], 0, []
         needs_changes = config.report.labels.get("invalid") if self.quick else None
         for pr, updated in listed:
-            if pr.number in self.reviewed:
-                continue
+            if self.reviewed.get(pr.number) == pr.head_sha:
+                continue  # evaluated in this run, at this head (a push since is read like any other)
             if needs_changes and needs_changes in pr.label_names:
                 skipped.append(updated)
                 continue
@@ -200,6 +225,16 @@ def _in_flight(run: dict[str, Any], *, landing: bool) -> bool:
     if run.get("conclusion") == "neutral":
         return (run.get("output") or {}).get("title") == WAITING_TITLE  # not "not a signature": that one is final
     return landing and run.get("conclusion") == "success"
+
+
+def _head(job: Job) -> str | None:
+    """The head an evaluate job's event named (its PR snapshot), if any."""
+    if job.pr is None:
+        return None
+    try:
+        return PullRequest.model_validate_json(job.pr).head_sha
+    except ValueError:
+        return None
 
 
 def _what(job: Job) -> str:

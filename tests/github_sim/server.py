@@ -21,6 +21,7 @@ from tests.github_sim.faults import Call, Faults
 from tests.github_sim.limits import Limits, Ticket
 from tests.github_sim.models import ApiError, App, Token
 from tests.github_sim.request import ROUTES, Actor, Ctx, Handler
+from tests.github_sim.routes_app import rate_limit_body
 from tests.github_sim.serving import ServerThread
 from tests.github_sim.shapes import Shapes
 from tests.github_sim.world import World
@@ -170,6 +171,8 @@ class Simulator:
             )
             result = await run_in_threadpool(self._locked, fn, ctx)
             status, payload = result if isinstance(result, tuple) else (200, result)
+            if template == "GET /rate_limit" and "x-ratelimit-limit" in extra:
+                payload = rate_limit_body(payload, extra)
             if self.contract is not None:
                 await run_in_threadpool(self._check_response, request, status, payload)
             headers = {**extra, **ctx.headers}
@@ -250,6 +253,8 @@ class Simulator:
             key, limit = f"user:{actor.user.login.lower()}", policy.user
         else:
             key, limit = f"token:{actor.token}", policy.user
+        if template == "GET /rate_limit":
+            return None, self.limits.peek(key, limit)  # free, and it says what the token's bucket has left
         return self.limits.admit(key, limit, method, template, path)
 
     def _fault_error(self, fault: Any, headers: dict[str, str]) -> ApiError:
