@@ -29,10 +29,14 @@ class TokenApi(Api):
         except GithubException:
             return
 
-    def _call(self, verb: str, url: str, params: Json | None = None, body: Any = None) -> tuple[dict[str, Any], Any]:
+    def guard(self) -> None:
+        """Raise RateLimitExceededException, as GitHub's 403 would, when the hour has RESERVE requests left."""
         remaining, limit = self.req.rate_limiting
         if 0 <= remaining <= RESERVE and limit > 0:
             reset = {"x-ratelimit-reset": str(self.req.rate_limiting_resettime), "x-ratelimit-remaining": "0"}
             message = f"{remaining} of the hour's {limit} requests left: kept in reserve, nothing more is sent"
             raise RateLimitExceededException(403, {"message": message}, reset)
+
+    def _call(self, verb: str, url: str, params: Json | None = None, body: Any = None) -> tuple[dict[str, Any], Any]:
+        self.guard()
         return super()._call(verb, url, params, body)

@@ -15,6 +15,7 @@ from github import GithubException, RateLimitExceededException
 
 from app.action import watermark
 from app.action.env import INSTALLATION
+from app.action.hourly import TokenApi
 from app.action.state import GitHubStore
 from app.action.watermark import Watermark
 from app.affiliations.recheck import next_key as recheck_key
@@ -123,12 +124,14 @@ class ActionRun:
             self.run_one(job)
 
     def run_one(self, job: Job) -> None:
-        if job.kind in ("evaluate", "reconcile") and self._short():
-            # Whatever it decides, its report could not be written now: reading for it would be spent twice,
-            # as the next run reads it again. It is left as a whole (the watermark stays where it was).
-            self.deferred.append(job.number or 0)
-            return
         try:
+            if isinstance(self.api, TokenApi):
+                self.api.guard()  # the hour's requests nearly used up: stop here, and say so
+            if job.kind in ("evaluate", "reconcile") and self._short():
+                # Whatever it decides, its report could not be written now: reading for it would be spent
+                # twice, as the next run reads it again. Left as a whole (the watermark stays where it was).
+                self.deferred.append(job.number or 0)
+                return
             if job.kind == "reconcile":
                 if not self.caught_up:
                     self.catch_up()

@@ -6,9 +6,15 @@ from a new one: the watermark a complete catch-up leaves on GitHub does (app.act
 from __future__ import annotations
 
 import threading
+from typing import cast
 
-from app.action.hourly import RESERVE
+import pytest
+from github import RateLimitExceededException
+from github.Requester import Requester
+
+from app.action.hourly import RESERVE, TokenApi
 from app.action.watermark import STATE_NAME, Watermark
+from app.github.pacing import Pacer
 from tests.e2e.action_support import REPO, letter_world
 from tests.github_sim import Simulator
 from tests.helpers import SEED_CONFIG_YAML
@@ -55,13 +61,31 @@ def test_a_run_stops_short_of_the_hourly_limit_and_is_never_refused(sim: Simulat
     w = letter_world(sim, ["ada"])
     sim.world.offset += 3600 - sim.world.now() % 3600  # at the top of an hour (see test_a_used_up_hour_...)
     window = int(sim.world.now() // 3600)
-    sim.used[f"actions:{REPO.lower()}:{window}"] = 1000 - RESERVE - 2  # two requests left above the reserve
+    sim.used[f"actions:{REPO.lower()}:{window}"] = 1000 - RESERVE  # what is left is the reserve
     number = w.sign("ada", "Ada Lovelace")
     [run] = w.settle()
     assert run.conclusion == "failure" and not w.pull(number).merged
     assert "::error title=undersigned::GitHub's rate limit for this repository's token is used up" in run.output
-    assert sim.limits.tally.primary == 0 and 1000 - RESERVE <= w.runner.used(REPO) < 1000  # stopped before
+    assert sim.limits.tally.primary == 0 and w.runner.used(REPO) == 1000 - RESERVE  # not one request sent
     sim.world.offset += 3600  # the next hour: the scheduled run finds the signature
     w.runner.schedule(w.repo)
     w.settle()
     assert w.pull(number).merged and sim.limits.tally.primary == 0
+
+
+class _Spent:
+    """A requester whose last response said RESERVE requests are left; it must not be asked for more."""
+
+    base_url = "http://sim.invalid"
+    rate_limiting = (RESERVE, 1000)
+    rate_limiting_resettime = 1_800_000_000
+
+    def requestJsonAndCheck(self, *args: object, **kwargs: object) -> object:
+        raise AssertionError("a request was sent")
+
+
+def test_the_token_client_sends_nothing_within_the_reserve() -> None:
+    api = TokenApi(cast(Requester, _Spent()), 0, Pacer(0.0))
+    with pytest.raises(RateLimitExceededException):
+        api.get("/repos/maintainer/microsoft-drop-ice/pulls")
+    assert api.reads == 0
