@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 from github import GithubException, RateLimitExceededException
@@ -20,7 +21,7 @@ from app.action.state import GitHubStore
 from app.action.watermark import Watermark
 from app.affiliations.recheck import next_key as recheck_key
 from app.github.api import Api
-from app.github.budget import RESERVE, BudgetShortError
+from app.github.budget import RESERVE, BudgetShortError, spending
 from app.github.models import PullRequest
 from app.jobs.job import Job, JobDeferredError
 from app.jobs.ready import config_fingerprint
@@ -34,6 +35,7 @@ CONFIG_TTL = 24 * 3600.0  # a run reads the config once; a push that changes it 
 MAX_JOBS = 5000  # a run that would do more is stuck in a loop: stop, and say so
 ORDER = {"reconcile": 1, "land": 2}  # other jobs: 0
 GONE = {404, 410, 422}  # the PR or commit is gone: nothing to do (the App drops such jobs too)
+TALLY_AT = 25  # a run that read this much writes the tally, even with nothing else to record
 ADVANCE_AT = 3  # a watermark is written when the next run would otherwise read this many PRs' checks again
 
 
@@ -64,7 +66,9 @@ class ActionRun:
         self.deferred: list[int] = []  # jobs the content budget left to the next run (their PR, or 0)
         self.count = 0
         self.quick = False  # the catch-up follows an event (not the schedule): see catch_up
-        self.mark: tuple[str, Watermark, dict[str, Any] | None] | None = None  # to record: see record()
+        self.mark: Watermark | None = None  # how far a complete catch-up got: see record()
+        self.state: tuple[str, Watermark | None, dict[str, Any] | None] | None = None  # branch, as read, its run
+        self.window, self.content_start = (0, 0), 0  # the window's reset and used requests, at load
         self.landed = False
         self.decided: set[str] = set()  # the event's own jobs that a verdict on their head already answers
         self.counts = (False, 0, 0)  # the catch-up: whether it read every open PR, PRs listed, checks read
@@ -84,27 +88,59 @@ class ActionRun:
         if catch_up:
             self.quick = True
             self.enqueue(Job("reconcile", INSTALLATION, self.repo))
+        if catch_up or any(job.kind == "reconcile" for job in jobs):
+            self.load()
         self.drain()
         self.record()
         return self.failures
 
-    def record(self) -> None:
-        """Write how far this run caught up (app.action.watermark), if it did so completely: nothing failed,
-        nothing was left for later. A run that did not leaves the watermark where it was."""
-        if self.mark is None or self.failures or self.deferred:
-            return
-        # Written when it saves the next run more reads than it costs: these PRs' checks, or every open PR's
-        # when the tip moved (a landing: the watermark is on the tip). A few open PRs are cheaper to read.
-        full, listed, read = self.counts
-        if not (listed >= ADVANCE_AT if full else self.landed or read >= ADVANCE_AT):
-            return
-        branch, mark, held_by = self.mark
+    def load(self) -> None:
+        """Read the watermark before any job (two reads the catch-up makes anyway): its tally sets what the
+        content budget starts from (app.action.watermark.Tally)."""
         try:
-            watermark.write(self.api, self.repo, branch, mark, held_by)
+            self.guard()
+            branch = self.api.repository(self.repo).default_branch
+            mark, held_by = watermark.read(self.api, self.repo, branch)
+        except GithubException:
+            return  # the catch-up reads them again, and says what failed
+        self.state = (branch, mark, held_by)
+        remaining, limit = self.api.req.rate_limiting
+        self.window = (self.api.req.rate_limiting_resettime, limit - remaining if limit > 0 else 0)
+        budget, estimate = self.api.budget, (mark.tally if mark else watermark.Tally()).estimate(*self.window)
+        self.content_start = estimate
+        if budget is not None:
+            budget.start = lambda: budget.per_hour + budget.burst - estimate
+
+    def record(self) -> None:
+        """Write how far this run caught up (app.action.watermark) if it did so completely (nothing failed,
+        nothing left for later), and the content-creating requests this window holds. A run that did not
+        catch up completely leaves the watermark where it was, and writes only the tally."""
+        if self.state is None or self.failures:
+            return
+        branch, old, held_by = self.state
+        full, listed, read = self.counts
+        complete = self.mark is not None and not self.deferred
+        # Worth a write when it saves the next run more than it costs: these PRs' checks, or every open PR's
+        # when the tip moved (a landing: the watermark is on the tip), or this run's reads counted as writes.
+        worth = complete and (listed >= ADVANCE_AT if full else self.landed or read >= ADVANCE_AT)
+        if not worth and self.api.reads < TALLY_AT:
+            return
+        mark = self.mark if complete and self.mark is not None else old or Watermark(0.0, 0.0, "")
+        remaining, limit = self.api.req.rate_limiting
+        reset, used = self.api.req.rate_limiting_resettime, (limit - remaining if limit > 0 else 0) + 1
+        content = self.content_start + self.api.writes + 1 if reset == self.window[0] else used
+        mark = replace(mark, tally=watermark.Tally(reset, used, content))
+        try:
+            with spending("landing"):  # one write that gives the next run its budget back: first in line
+                watermark.write(self.api, self.repo, branch, mark, held_by)
         except BudgetShortError:
             return  # the next run reads a little more: nothing is lost
         except GithubException as exc:
             event(log, "watermark not written", repo=self.repo, status=exc.status)
+
+    def guard(self) -> None:
+        if isinstance(self.api, TokenApi):
+            self.api.guard()  # the hour's requests nearly used up: stop here, and say so
 
     def _next(self) -> Job | None:
         """The event's own jobs first, then the catch-up (skipped if a scan already looked at every PR), then
@@ -125,8 +161,7 @@ class ActionRun:
 
     def run_one(self, job: Job) -> None:
         try:
-            if isinstance(self.api, TokenApi):
-                self.api.guard()  # the hour's requests nearly used up: stop here, and say so
+            self.guard()
             if job.kind in ("evaluate", "reconcile") and self._short():
                 # Whatever it decides, its report could not be written now: reading for it would be spent
                 # twice, as the next run reads it again. Left as a whole (the watermark stays where it was).
@@ -190,11 +225,13 @@ class ActionRun:
         its own run), and then keeps the watermark before them, so the schedule's run still reads them."""
         self.caught_up = True
         ctx = self.dispatcher.context(Job("reconcile", INSTALLATION, self.repo))
-        branch = self.api.repository(self.repo).default_branch
+        if self.state is None:
+            branch = self.api.repository(self.repo).default_branch
+            self.state = (branch, *watermark.read(self.api, self.repo, branch))
+        branch, mark, _ = self.state
         config = ctx.config(branch)
         if not isinstance(config, Config):
             return  # not a letter, or a broken config (its PRs' checks and the commit's check say so)
-        mark, held_by = watermark.read(self.api, self.repo, branch)
         fingerprint, now = config_fingerprint(config), time.time()
         stale = mark is None or mark.config != fingerprint
         full = mark is None or stale or (not self.quick and now - mark.full_at >= watermark.FULL_EVERY)
@@ -219,7 +256,7 @@ class ActionRun:
         if skipped:  # read by the schedule's run: the watermark stays before the oldest of them
             upto = min(upto, *skipped)
         full_at = now if full or mark is None else mark.full_at
-        self.mark = (branch, Watermark(upto, full_at, fingerprint), held_by)
+        self.mark = Watermark(upto, full_at, fingerprint)
         self.counts = (full, len(listed), read)
 
 

@@ -34,24 +34,45 @@ FULL_EVERY = 6 * 3600.0  # a scheduled run reads every open PR again at least th
 
 
 @dataclass(frozen=True)
+class Tally:
+    """Content-creating requests in one primary window (`reset`: its x-ratelimit-reset): at most `content`
+    when the token had used `used` requests. Every request made since may have been one: so what a run may
+    spend is estimated from the last tally rather than from all the hour's requests, reads included."""
+
+    reset: int = 0
+    used: int = 0
+    content: int = 0
+
+    def estimate(self, reset: int, used: int) -> int:
+        """At most how many content-creating requests this window holds, the token having used `used`."""
+        if reset != self.reset or used < self.used:
+            return used  # another window (or a count that went back): every request may have been one
+        return self.content + used - self.used
+
+
+@dataclass(frozen=True)
 class Watermark:
     """`since`: every open PR updated before it (epoch seconds) is decided; `full_at`: when a run last read
-    every open PR; `config`: the fingerprint of the config they were decided under."""
+    every open PR; `config`: the fingerprint of the config they were decided under; `tally`: see Tally."""
 
     since: float
     full_at: float
     config: str
+    tally: Tally = Tally()
 
     def encode(self) -> str:
-        return f"{VERSION}:{self.since:.0f}:{self.full_at:.0f}:{self.config}"
+        t = self.tally
+        return f"{VERSION}:{self.since:.0f}:{self.full_at:.0f}:{self.config}:{t.reset}:{t.used}:{t.content}"
 
     @staticmethod
     def decode(text: object) -> Watermark | None:
         """The state from a check run's external_id; None for anything else (a foreign or older format)."""
         parts = text.split(":") if isinstance(text, str) else []
-        if len(parts) != 4 or parts[0] != VERSION or not parts[1].isdigit() or not parts[2].isdigit():
+        numbers = [parts[i] for i in (1, 2, 4, 5, 6)] if len(parts) == 7 else []
+        if parts[:1] != [VERSION] or not numbers or not all(n.isdigit() for n in numbers):
             return None
-        return Watermark(float(parts[1]), float(parts[2]), parts[3])
+        tally = Tally(int(parts[4]), int(parts[5]), int(parts[6]))
+        return Watermark(float(parts[1]), float(parts[2]), parts[3], tally)
 
 
 def read(api: Api, repo: str, branch: str) -> tuple[Watermark | None, dict[str, Any] | None]:
