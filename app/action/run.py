@@ -64,6 +64,7 @@ class ActionRun:
         self.caught_up = False
         self.failures: list[str] = []
         self.deferred: list[int] = []  # jobs the content budget left to the next run (their PR, or 0)
+        self.listed: dict[int, float] = {}  # the catch-up's PRs, by number: when each was last updated
         self.count = 0
         self.quick = False  # the catch-up follows an event (not the schedule): see catch_up
         self.mark: Watermark | None = None  # how far a complete catch-up got: see record()
@@ -112,14 +113,19 @@ class ActionRun:
             budget.start = lambda: budget.per_hour + budget.burst - estimate
 
     def record(self) -> None:
-        """Write how far this run caught up (app.action.watermark) if it did so completely (nothing failed,
-        nothing left for later), and the content-creating requests this window holds. A run that did not
-        catch up completely leaves the watermark where it was, and writes only the tally."""
+        """Write how far this run caught up (app.action.watermark), and the content-creating requests this
+        window holds. Nothing is written after a failure; a run that could not account for what it left for
+        later (a landing, a PR it did not list) leaves the watermark where it was, and writes only the tally."""
         if self.state is None or self.failures:
             return
         branch, old, held_by = self.state
         full, listed, read = self.counts
-        complete = self.mark is not None and not self.deferred
+        # What the content budget left for later keeps the watermark before it (the oldest such PR's update):
+        # what came before was decided, and on launch day the next run does not read the whole wave again.
+        left = [self.listed.get(number) for number in self.deferred]
+        complete = self.mark is not None and None not in left
+        if complete and self.mark is not None and left:
+            self.mark = replace(self.mark, since=min(self.mark.since, *[t for t in left if t is not None]))
         # Worth a write when it saves the next run more than it costs: these PRs' checks, or every open PR's
         # when the tip moved (a landing: the watermark is on the tip), or this run's reads counted as writes.
         worth = complete and (listed >= ADVANCE_AT if full else self.landed or read >= ADVANCE_AT)
@@ -239,6 +245,7 @@ class ActionRun:
         listed, newest = watermark.updated_since(self.api, self.repo, since)
         found, read, skipped = [], 0, []
         needs_changes = config.report.labels.get("invalid") if self.quick else None
+        self.listed = {pr.number: updated for pr, updated in listed}
         for pr, updated in listed:
             if self.reviewed.get(pr.number) == pr.head_sha:
                 continue  # evaluated in this run, at this head (a push since is read like any other)
