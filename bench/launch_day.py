@@ -183,8 +183,8 @@ def attribute(sim: Simulator, door: Door, arrivals: list[Arrival]) -> dict[str, 
             kind = next((k for h, k in by_head.items() if h in call.query), kind)
         if call.method == "POST" and call.path.endswith("/check-runs") and call.status < 400:
             continue  # the log has no body: counted below from the runs themselves
-        if call.status == 304:
-            continue  # a conditional request answered "not modified" costs nothing
+        if call.status == 304 or call.path == "/rate_limit":
+            continue  # a conditional request answered "not modified" costs nothing, nor does GET /rate_limit
         tally[kind]["requests"] += 1
         tally["endpoints"][f"{kind} {call.method} {_shape(call.path)}"] += 1
         if is_content(call.method, call.path) and call.status < 400:

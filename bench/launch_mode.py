@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ class Door:
     limit: int  # that bucket's requests an hour
 
 
+CRON_MINUTES = 12  # the README's workflow: `cron: "*/12 * * * *"`
 Mode = Callable[[Simulator, Path, float], AbstractContextManager[Door]]
 
 
@@ -76,7 +78,8 @@ def app_mode(sim: Simulator, root: Path, scale: float) -> Iterator[Door]:
 @contextlib.contextmanager
 def action_mode(sim: Simulator, root: Path, scale: float) -> Iterator[Door]:
     """The README's workflow on the letter, run by the simulator's Actions runner (one running and one pending
-    run per repository; each run a fresh process with the repository's GITHUB_TOKEN, 1,000 requests an hour)."""
+    run per repository; each run a fresh process with the repository's GITHUB_TOKEN, 1,000 requests an hour),
+    with its schedule firing every 12 simulated minutes (what events left undone, the schedule's run finds)."""
     world = sim.world
     maintainer = world.add_user("maintainer", name="Letter Maintainer")
     files = {
@@ -88,8 +91,18 @@ def action_mode(sim: Simulator, root: Path, scale: float) -> Iterator[Door]:
     env = {f"UNDERSIGNED_{k.upper()}": v for k, v in scaled(scale).items()}
     # PYTHONPATH passes on: a run of this bench from another checkout runs that checkout's undersigned.
     extra = {**env, "UNDERSIGNED_LOG_LEVEL": "WARNING", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
-    ActionsRunner(sim, extra)
-    yield Door(repo, f"actions:{repo.full_name.lower()}", sim.limits.policy.github_token)
+    runner = ActionsRunner(sim, extra)
+    stop = threading.Event()
+
+    def cron() -> None:  # the workflow's schedule (*/12 * * * *), on the replay's clock
+        while not stop.wait(CRON_MINUTES * 60 / scale):
+            runner.schedule(repo)
+
+    threading.Thread(target=cron, name="actions-cron", daemon=True).start()
+    try:
+        yield Door(repo, f"actions:{repo.full_name.lower()}", sim.limits.policy.github_token)
+    finally:
+        stop.set()
 
 
 MODES: dict[str, Mode] = {"app": app_mode, "action": action_mode}

@@ -15,6 +15,7 @@ from typing import Any
 from github import Auth, Github, GithubRetry
 from github.Requester import Requester
 
+from app.action.hourly import TokenApi
 from app.github.api import Api
 from app.github.budget import ContentBudget
 from app.github.pacing import Pacer
@@ -103,7 +104,10 @@ class ActionEnv:
             seconds_between_requests=None,
             seconds_between_writes=None,  # pacing is ours (Pacer)
         )
-        return Api(github.requester, INSTALLATION, Pacer(self.mutation_interval), budget=self.budget(github.requester))
+        budget = self.budget(github.requester)
+        api = TokenApi(github.requester, INSTALLATION, Pacer(self.mutation_interval), budget=budget)
+        api.start()
+        return api
 
     def budget(self, requester: Requester) -> ContentBudget:
         """The run's content budget (app.github.budget). GITHUB_TOKEN's limits are per repository, and a run

@@ -15,6 +15,7 @@ from app.logs import register_secret, setup
 from handlers import BadPayloadError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+NEW_HEAD = {"opened", "synchronize", "reopened"}  # actions that change nothing but which head is the PR's
 
 
 def run_action(environ: Mapping[str, str] | None = None) -> int:
@@ -35,7 +36,8 @@ def run_action(environ: Mapping[str, str] | None = None) -> int:
     logging.getLogger("undersigned").addHandler(recorder)
     api = env.api()
     run = ActionRun(api, env.repository)
-    failures = run.run(jobs, catch_up=catch_up)
+    new_head = env.event_name == "pull_request_target" and env.payload().get("action") in NEW_HEAD
+    failures = run.run(jobs, catch_up=catch_up, new_head=new_head)
     outcome = Outcome.of(recorder, env.repository, env.server_url, failures)
     requests = f"{api.reads + api.writes} ({api.reads} reads, {api.writes} writes)"
     text = outcome.markdown(env.event_name, requests)

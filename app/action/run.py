@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 from github import GithubException, RateLimitExceededException
 
+from app.action import watermark
 from app.action.env import INSTALLATION
+from app.action.hourly import TokenApi
 from app.action.state import GitHubStore
+from app.action.watermark import Watermark
 from app.affiliations.recheck import next_key as recheck_key
 from app.github.api import Api
+from app.github.budget import RESERVE, BudgetShortError, spending
+from app.github.models import PullRequest
 from app.jobs.job import Job, JobDeferredError
+from app.jobs.ready import config_fingerprint
 from app.logs import event
 from app.review.config_check import WAITING_TITLE
 from app.worker.dispatch import Dispatcher
@@ -28,6 +35,8 @@ CONFIG_TTL = 24 * 3600.0  # a run reads the config once; a push that changes it 
 MAX_JOBS = 5000  # a run that would do more is stuck in a loop: stop, and say so
 ORDER = {"reconcile": 1, "land": 2}  # other jobs: 0
 GONE = {404, 410, 422}  # the PR or commit is gone: nothing to do (the App drops such jobs too)
+TALLY_AT = 25  # a run that read this much writes the tally, even with nothing else to record
+ADVANCE_AT = 3  # a watermark is written when the next run would otherwise read this many PRs' checks again
 
 
 class OneToken:
@@ -51,12 +60,19 @@ class ActionRun:
         self.store.put(recheck_key(repo), "inf")
         self.dispatcher = Dispatcher(OneToken(api), self.store, self.enqueue, CONFIG_TTL)
         self.pending: dict[str, Job] = {}
-        self.reviewed: set[int] = set()
+        self.reviewed: dict[int, str | None] = {}  # PRs this run evaluated: the head, when the event named it
         self.caught_up = False
         self.failures: list[str] = []
         self.deferred: list[int] = []  # jobs the content budget left to the next run (their PR, or 0)
+        self.listed: dict[int, float] = {}  # the catch-up's PRs, by number: when each was last updated
         self.count = 0
         self.quick = False  # the catch-up follows an event (not the schedule): see catch_up
+        self.mark: Watermark | None = None  # how far a complete catch-up got: see record()
+        self.state: tuple[str, Watermark | None, dict[str, Any] | None] | None = None  # branch, as read, its run
+        self.window, self.content_start = (0, 0), 0  # the window's reset and used requests, at load
+        self.landed = False
+        self.decided: set[str] = set()  # the event's own jobs that a verdict on their head already answers
+        self.counts = (False, 0, 0)  # the catch-up: whether it read every open PR, PRs listed, checks read
 
     def enqueue(self, job: Job) -> bool:
         if job.key in self.pending:
@@ -64,14 +80,73 @@ class ActionRun:
         self.pending[job.key] = job
         return True
 
-    def run(self, jobs: list[Job], *, catch_up: bool) -> list[str]:
+    def run(self, jobs: list[Job], *, catch_up: bool, new_head: bool = False) -> list[str]:
+        """`new_head`: the event says only that the PR (or its head) is new (opened, synchronize, reopened),
+        so a verdict already on that head, from another run, stands: the job is not run again."""
         for job in jobs:
             self.enqueue(job)
+        self.decided = {job.key for job in jobs if new_head}
         if catch_up:
             self.quick = True
             self.enqueue(Job("reconcile", INSTALLATION, self.repo))
+        if catch_up or any(job.kind == "reconcile" for job in jobs):
+            self.load()
         self.drain()
+        self.record()
         return self.failures
+
+    def load(self) -> None:
+        """Read the watermark before any job (two reads the catch-up makes anyway): its tally sets what the
+        content budget starts from (app.action.watermark.Tally)."""
+        try:
+            self.guard()
+            branch = self.api.repository(self.repo).default_branch
+            mark, held_by = watermark.read(self.api, self.repo, branch)
+        except GithubException:
+            return  # the catch-up reads them again, and says what failed
+        self.state = (branch, mark, held_by)
+        remaining, limit = self.api.req.rate_limiting
+        self.window = (self.api.req.rate_limiting_resettime, limit - remaining if limit > 0 else 0)
+        budget, estimate = self.api.budget, (mark.tally if mark else watermark.Tally()).estimate(*self.window)
+        self.content_start = estimate
+        if budget is not None:
+            budget.start = lambda: budget.per_hour + budget.burst - estimate
+
+    def record(self) -> None:
+        """Write how far this run caught up (app.action.watermark), and the content-creating requests this
+        window holds. Nothing is written after a failure; a run that could not account for what it left for
+        later (a landing, a PR it did not list) leaves the watermark where it was, and writes only the tally."""
+        if self.state is None or self.failures:
+            return
+        branch, old, held_by = self.state
+        full, listed, read = self.counts
+        # What the content budget left for later keeps the watermark before it (the oldest such PR's update):
+        # what came before was decided, and on launch day the next run does not read the whole wave again.
+        left = [self.listed.get(number) for number in self.deferred]
+        complete = self.mark is not None and None not in left
+        if complete and self.mark is not None and left:
+            self.mark = replace(self.mark, since=min(self.mark.since, *[t for t in left if t is not None]))
+        # Worth a write when it saves the next run more than it costs: these PRs' checks, or every open PR's
+        # when the tip moved (a landing: the watermark is on the tip), or this run's reads counted as writes.
+        worth = complete and (listed >= ADVANCE_AT if full else self.landed or read >= ADVANCE_AT)
+        if not worth and self.api.reads < TALLY_AT:
+            return
+        mark = self.mark if complete and self.mark is not None else old or Watermark(0.0, 0.0, "")
+        remaining, limit = self.api.req.rate_limiting
+        reset, used = self.api.req.rate_limiting_resettime, (limit - remaining if limit > 0 else 0) + 1
+        content = self.content_start + self.api.writes + 1 if reset == self.window[0] else used
+        mark = replace(mark, tally=watermark.Tally(reset, used, content))
+        try:
+            with spending("landing"):  # one write that gives the next run its budget back: first in line
+                watermark.write(self.api, self.repo, branch, mark, held_by)
+        except BudgetShortError:
+            return  # the next run reads a little more: nothing is lost
+        except GithubException as exc:
+            event(log, "watermark not written", repo=self.repo, status=exc.status)
+
+    def guard(self) -> None:
+        if isinstance(self.api, TokenApi):
+            self.api.guard()  # the hour's requests nearly used up: stop here, and say so
 
     def _next(self) -> Job | None:
         """The event's own jobs first, then the catch-up (skipped if a scan already looked at every PR), then
@@ -92,6 +167,12 @@ class ActionRun:
 
     def run_one(self, job: Job) -> None:
         try:
+            self.guard()
+            if job.kind in ("evaluate", "reconcile") and self._short():
+                # Whatever it decides, its report could not be written now: reading for it would be spent
+                # twice, as the next run reads it again. Left as a whole (the watermark stays where it was).
+                self.deferred.append(job.number or 0)
+                return
             if job.kind == "reconcile":
                 if not self.caught_up:
                     self.catch_up()
@@ -99,7 +180,10 @@ class ActionRun:
             if job.kind == "scan":
                 self.caught_up = True  # every open PR is evaluated: nothing left to find
             if job.kind == "evaluate" and job.number is not None:
-                self.reviewed.add(job.number)
+                head = self.reviewed[job.number] = _head(job)
+                if head is not None and job.key in self.decided and self._final(head):
+                    return  # an earlier run's catch-up decided this head (its own run was pending meanwhile)
+            self.landed = self.landed or job.kind == "land"
             self.dispatcher.run(job)
         except JobDeferredError as exc:
             # The content budget is short (app.github.budget): a run never waits for it. What the job owes is
@@ -123,28 +207,64 @@ class ActionRun:
             log.exception("job failed", extra={"fields": {"job": job.key}})
             self.failures.append(f"{_what(job)} failed: {type(exc).__name__}: {exc}")
 
+    def _short(self) -> bool:
+        """Whether the content budget has no room for a report (a check run and a comment) now."""
+        budget = self.api.budget
+        if budget is None or budget.per_hour <= 0:
+            return False
+        return budget.level() < RESERVE["check"] * budget.burst + 2
+
+    def _final(self, head: str) -> bool:
+        """Whether `head` shows a verdict of ours that is the end (one read, which evaluating it would make; a
+        success is not: valid, it may still have to land)."""
+        run = self.store.our_run(self.repo, head)
+        return run is not None and not _in_flight(run, landing=True)
+
     def catch_up(self) -> None:
         """Find what no run of ours decided (its run was cancelled while pending, or died): open PRs whose head
         has no check run of ours, still shows "waiting for the configuration", or shows valid but unlanded.
         Level-triggered, as the App's reconciliation: it reads GitHub, nothing remembered. Reading a head's
-        check costs a request, so an event's run skips PRs labelled as needing changes (the listing shows
-        labels for free; a push to such a PR starts its own run); the scheduled run reads them all."""
+        check costs a request, so a run reads only the PRs updated since the watermark a complete catch-up
+        left on GitHub (app.action.watermark); without one, under another config, or on a scheduled run once
+        in FULL_EVERY, it reads every open PR. An event's run also skips PRs labelled as needing changes when
+        the maintainers configured that label (the listing shows labels for free; a push to such a PR starts
+        its own run), and then keeps the watermark before them, so the schedule's run still reads them."""
         self.caught_up = True
         ctx = self.dispatcher.context(Job("reconcile", INSTALLATION, self.repo))
-        config = ctx.config(self.api.repository(self.repo).default_branch)
+        if self.state is None:
+            branch = self.api.repository(self.repo).default_branch
+            self.state = (branch, *watermark.read(self.api, self.repo, branch))
+        branch, mark, _ = self.state
+        config = ctx.config(branch)
         if not isinstance(config, Config):
             return  # not a letter, or a broken config (its PRs' checks and the commit's check say so)
-        found = []
+        fingerprint, now = config_fingerprint(config), time.time()
+        stale = mark is None or mark.config != fingerprint
+        full = mark is None or stale or (not self.quick and now - mark.full_at >= watermark.FULL_EVERY)
+        since = 0.0 if full or mark is None else mark.since
+        listed, newest = watermark.updated_since(self.api, self.repo, since)
+        found, read, skipped = [], 0, []
         needs_changes = config.report.labels.get("invalid") if self.quick else None
-        for pr in self.api.open_pulls(self.repo):
-            if pr.number in self.reviewed or (needs_changes and needs_changes in pr.label_names):
+        self.listed = {pr.number: updated for pr, updated in listed}
+        for pr, updated in listed:
+            if self.reviewed.get(pr.number) == pr.head_sha:
+                continue  # evaluated in this run, at this head (a push since is read like any other)
+            if needs_changes and needs_changes in pr.label_names:
+                skipped.append(updated)
                 continue
+            read += 1
             run = self.store.our_run(self.repo, pr.head_sha)
             if run is None or _in_flight(run, landing=config.merge.enabled):
                 found.append(pr.number)
                 ctx.queue("evaluate", pr.number)
         if found:
             event(log, "caught up", repo=self.repo, evaluate=found)
+        upto = max(since, newest - watermark.MARGIN)
+        if skipped:  # read by the schedule's run: the watermark stays before the oldest of them
+            upto = min(upto, *skipped)
+        full_at = now if full or mark is None else mark.full_at
+        self.mark = Watermark(upto, full_at, fingerprint)
+        self.counts = (full, len(listed), read)
 
 
 def _in_flight(run: dict[str, Any], *, landing: bool) -> bool:
@@ -152,6 +272,16 @@ def _in_flight(run: dict[str, Any], *, landing: bool) -> bool:
     if run.get("conclusion") == "neutral":
         return (run.get("output") or {}).get("title") == WAITING_TITLE  # not "not a signature": that one is final
     return landing and run.get("conclusion") == "success"
+
+
+def _head(job: Job) -> str | None:
+    """The head an evaluate job's event named (its PR snapshot), if any."""
+    if job.pr is None:
+        return None
+    try:
+        return PullRequest.model_validate_json(job.pr).head_sha
+    except ValueError:
+        return None
 
 
 def _what(job: Job) -> str:

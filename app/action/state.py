@@ -8,7 +8,8 @@ valid head is owed while it lands) and answers the two questions whose answer li
   - `check-digest:{repo}:{sha}`: whether that run already says what we would post (so a re-run of the same
     verdict writes nothing).
 Our one comment is found by its hidden marker already (app.review.report), the ledger is a file, and the
-open PRs are listed: nothing else needs remembering. https://docs.github.com/en/rest/checks/runs
+open PRs are listed. What one run leaves the next, how far its catch-up got and the hour's writes, is a check
+run of ours on the default branch's tip (app.action.watermark). https://docs.github.com/en/rest/checks/runs
 """
 
 from __future__ import annotations

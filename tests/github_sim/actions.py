@@ -192,7 +192,8 @@ class ActionsRunner:
             self.world.tokens.pop(token.value, None)  # revoked when the job ends
         assert token.installation is not None
         actor = f"installation:{token.installation.id}"
-        run.requests = sum(1 for c in self.sim.faults.calls(actor=actor) if c.actor == actor and c.status != 304)
+        calls = self.sim.faults.calls(actor=actor)
+        run.requests = sum(1 for c in calls if c.actor == actor and c.status != 304 and c.path != "/rate_limit")
         run.status, run.conclusion, run.finished = "completed", "success" if ok else "failure", time.monotonic()
         if counted:
             with self.lock:

@@ -159,6 +159,13 @@ class Limits:
             self.peaks[key] = max(self.peaks.get(key, 0), used)
             return Ticket(key, window), headers
 
+    def peek(self, key: str, limit: int) -> dict[str, str]:
+        """The headers for `key` without charging it: GET /rate_limit "does not count against your primary rate
+        limit". https://docs.github.com/en/rest/rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user"""
+        window = self.window()
+        with self.lock:
+            return self._headers(limit, self.used.get(f"{key}:{window}", 0), window)
+
     def _which_secondary(
         self, client: Client, now: float, method: str, endpoint: str, path: str
     ) -> tuple[str | None, float]:

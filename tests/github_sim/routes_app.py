@@ -157,3 +157,9 @@ def rate_limit(ctx: Ctx) -> Any:
     core = {"limit": 5000, "remaining": 5000, "reset": int(ctx.world.now()) + 3600, "used": 0}
     search = {"limit": 30, "remaining": 30, "reset": int(ctx.world.now()) + 60, "used": 0}  # required by the schema
     return {"resources": {"core": core, "search": search}, "rate": core}
+
+
+def rate_limit_body(payload: Any, headers: dict[str, str]) -> Any:
+    """GET /rate_limit's `core` (and `rate`) as the caller's bucket stands (the server knows the bucket)."""
+    core = {k: int(headers[f"x-ratelimit-{k}"]) for k in ("limit", "remaining", "reset", "used")}
+    return {**payload, "resources": {**payload["resources"], "core": core}, "rate": core}

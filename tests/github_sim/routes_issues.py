@@ -34,6 +34,7 @@ def create_comment(ctx: Ctx) -> Any:
     via = ctx.actor.installation.app if ctx.actor.installation is not None else None
     comment = Comment(ctx.world.next_id(), pr.repo, pr.number, user, ctx.field("body", required=True), now, now, via)
     ctx.world.comments[comment.id] = comment
+    pr.updated_at = now  # as GitHub: a new comment updates its issue (or PR)
     body = {"_issue": pr, "_comment": comment, "_repo": pr.repo}
     ctx.world.emit("issue_comment", "created", body, ctx.world.installation_for(pr.repo))
     return 201, ctx.shapes.comment(comment)

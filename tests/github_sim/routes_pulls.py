@@ -41,7 +41,12 @@ def list_pulls(ctx: Ctx) -> Any:
         and (base is None or pr.base_ref == base)
         and (head is None or f"{pr.head_repo.owner.login}:{pr.head_ref}".lower() == head.lower())
     ]
-    found.sort(key=lambda pr: pr.number, reverse=ctx.query.get("direction", "desc") == "desc")
+    # https://docs.github.com/en/rest/pulls/pulls#list-pull-requests: `sort` is created (the default) or
+    # updated (also popularity, long-running: not simulated); `direction` defaults to desc for created, else asc.
+    by_update = ctx.query.get("sort") == "updated"
+    default = "asc" if by_update else "desc"
+    key = (lambda pr: (pr.updated_at, pr.number)) if by_update else (lambda pr: (pr.number, 0.0))
+    found.sort(key=key, reverse=ctx.query.get("direction", default) == "desc")
     return [ctx.shapes.pull_simple(pr) for pr in ctx.page(found)]
 
 

@@ -22,6 +22,7 @@ from tests.github_sim.graphql import GraphQLEndpoint
 from tests.github_sim.limits import Limits, Ticket
 from tests.github_sim.models import ApiError, App, Token
 from tests.github_sim.request import ROUTES, Actor, Ctx, Handler
+from tests.github_sim.routes_app import rate_limit_body
 from tests.github_sim.serving import ServerThread
 from tests.github_sim.shapes import Shapes
 from tests.github_sim.world import World
@@ -172,6 +173,8 @@ class Simulator:
             )
             result = await run_in_threadpool(self._locked, fn, ctx)
             status, payload = result if isinstance(result, tuple) else (200, result)
+            if template == "GET /rate_limit" and "x-ratelimit-limit" in extra:
+                payload = rate_limit_body(payload, extra)
             if self.contract is not None:
                 await run_in_threadpool(self._check_response, request, status, payload)
             headers = {**extra, **ctx.headers}
@@ -257,6 +260,8 @@ class Simulator:
             key, limit = f"token:{actor.token}", policy.user
         if cost is not None:
             return self.limits.admit(f"graphql:{key}", limit, method, template, path, cost=cost)
+        if template == "GET /rate_limit":
+            return None, self.limits.peek(key, limit)  # free, and it says what the token's bucket has left
         return self.limits.admit(key, limit, method, template, path)
 
     def _fault_error(self, fault: Any, headers: dict[str, str]) -> ApiError:

@@ -1,0 +1,42 @@
+"""GITHUB_TOKEN's hourly requests, never overdrawn: a run stops a few requests short of the limit.
+
+Every run of a repository draws on one bucket of 1,000 requests an hour, and a request past it is refused
+with a 403 that counts as a limit hit (repeated ones can get a client flagged). A run is a new process that
+knows nothing of the others, so it first asks GET /rate_limit, which costs nothing, and then keeps the last
+response's `x-ratelimit-remaining` (PyGithub's `rate_limiting`): below RESERVE, it sends nothing more and
+stops as if refused, and the first run after the reset goes on from GitHub's state.
+https://docs.github.com/en/rest/rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from github import GithubException, RateLimitExceededException
+
+from app.github.api import Api, Json
+
+RESERVE = 10  # requests left for whatever else uses the token this hour (another workflow's steps)
+
+
+class TokenApi(Api):
+    """The Action's client: the App's, plus the hourly guard."""
+
+    def start(self) -> None:
+        """Learn what this hour has left, for free (a GitHub without the endpoint: learnt from the first call)."""
+        try:
+            self.req.requestJsonAndCheck("GET", "/rate_limit")
+        except GithubException:
+            return
+
+    def guard(self) -> None:
+        """Raise RateLimitExceededException, as GitHub's 403 would, when the hour has RESERVE requests left."""
+        remaining, limit = self.req.rate_limiting
+        if 0 <= remaining <= RESERVE and limit > 0:
+            reset = {"x-ratelimit-reset": str(self.req.rate_limiting_resettime), "x-ratelimit-remaining": "0"}
+            message = f"{remaining} of the hour's {limit} requests left: kept in reserve, nothing more is sent"
+            raise RateLimitExceededException(403, {"message": message}, reset)
+
+    def _call(self, verb: str, url: str, params: Json | None = None, body: Any = None) -> tuple[dict[str, Any], Any]:
+        self.guard()
+        return super()._call(verb, url, params, body)
