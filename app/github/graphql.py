@@ -19,7 +19,7 @@ from typing import Any
 from github.Requester import Requester
 from prometheus_client import Counter
 
-from app.github.patches import blob_sha
+from app.github.patches import is_blob
 
 PAGE = 100  # PRs per query, and files per PR: GitHub's `first` goes to 100
 MAX_LINES = 200  # lines changed in the letter: more and GitHub's compare may leave out the patch (REST decides)
@@ -257,8 +257,4 @@ def _checked(blob: dict[str, Any], oid: str) -> str | None:
     text = blob.get("text")
     if blob.get("oid") != oid or blob.get("isBinary") or blob.get("isTruncated") or not isinstance(text, str):
         return None
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:
-        return None
-    return text if blob_sha(data) == oid else None
+    return text if is_blob(text, oid) else None

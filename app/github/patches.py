@@ -75,10 +75,13 @@ def head_text(base: str | None, patch: str | None, sha: str | None) -> str | Non
     if patch is None or sha is None or len(sha) != 40:
         return None
     text = apply_patch(base or "", patch)
-    if text is None:
-        return None
+    return text if text is not None and is_blob(text, sha) else None
+
+
+def is_blob(text: str, sha: str) -> bool:
+    """Whether `text`, as UTF-8, is exactly the git blob `sha` (not cut, not re-encoded)."""
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
-        return None
-    return text if blob_sha(data) == sha else None
+        return False
+    return blob_sha(data) == sha

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -36,16 +35,7 @@ class ReadySet:
         self.store = store
 
     def _edit(self, repo: str, fn: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
-        lock = Keys.ready_lock(repo)
-        while not self.store.claim(lock, stale_after=10):
-            time.sleep(0.005)
-        try:
-            data: dict[str, Any] = json.loads(self.store.get(Keys.ready(repo)) or "{}")
-            fn(data)
-            self.store.put(Keys.ready(repo), json.dumps(data))
-            return data
-        finally:
-            self.store.delete(lock)
+        return self.store.edit_json(Keys.ready(repo), Keys.ready_lock(repo), fn)
 
     def add(self, repo: str, item: Ready) -> None:
         self._edit(repo, lambda d: d.__setitem__(str(item.number), asdict(item)))

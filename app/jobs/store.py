@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from app.jobs.backend import Backend
 from app.jobs.keys import Keys
@@ -52,6 +54,19 @@ class Store:
         finally:
             self.heartbeat.remove(beat)
             self.backend.delete_if(key, owner)
+
+    def edit_json(self, key: str, lock: str, fn: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+        """Apply `fn` to the JSON object under `key`, under the short lock `lock` (waits for it; a holder that
+        died lapses after 10 s), and store the result: read, change and write as one step across processes."""
+        while not self.claim(lock, stale_after=10):
+            time.sleep(0.005)
+        try:
+            data: dict[str, Any] = json.loads(self.get(key) or "{}")
+            fn(data)
+            self.put(key, json.dumps(data))
+            return data
+        finally:
+            self.delete(lock)
 
     def job_queued(self, job_key: str) -> bool:
         """Whether the job with this key is waiting or running (the queue shares this backend)."""

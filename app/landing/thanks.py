@@ -37,15 +37,7 @@ class Thanks:
         self.store = store
 
     def _edit(self, repo: str, fn: Callable[[dict[str, Any]], None]) -> None:
-        lock = Keys.thanks_lock(repo)
-        while not self.store.claim(lock, stale_after=10):
-            time.sleep(0.005)
-        try:
-            data: dict[str, Any] = json.loads(self.store.get(Keys.thanks(repo)) or "{}")
-            fn(data)
-            self.store.put(Keys.thanks(repo), json.dumps(data))
-        finally:
-            self.store.delete(lock)
+        self.store.edit_json(Keys.thanks(repo), Keys.thanks_lock(repo), fn)
 
     def owe(self, repo: str, owed: list[Owed]) -> None:
         if owed:
