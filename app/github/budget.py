@@ -14,8 +14,8 @@ and process spends from one; an Action run starts from what GITHUB_TOKEN's heade
 How a write spends (every mutation through app.github.api.Api does, by itself):
     with spending("comment"):           # the use, when the endpoint does not say it (see use_of)
         api.create_comment(...)
-    with spending("check", writes=2):   # pay for two writes at the first, all or nothing: a report is
-        reporter.check(...)             # never left half-written when the bucket runs dry between them
+    with spending("check", writes=2):   # pay for two writes at the first, all or nothing (an Action run's
+        reporter.check(...)             # report: its catch-up takes a head with our check as decided)
         reporter.comment(...)
 Uses: "landing" (commits, refs, merges; inside a landing job, every write), "check", "comment", "labels".
 """

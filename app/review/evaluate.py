@@ -66,9 +66,13 @@ def review(ctx: Context) -> Verdict | None:
     body = comment_body(verdict, pr.author)
     quiet = verdict.kind != "invalid" and not verdict.notes  # a verified affiliation is said, even when valid
     commenting = not quiet and config.report.comment
-    # The check run and the comment are one report, paid for together at the check's priority before either
-    # is sent: a short content budget defers the whole report (the job comes back), never half of it.
-    with spending("check", writes=2 if not lands and commenting else 1):
+    # Issue 21's order: landing, then the failing check (the signer's outcome), then the comment that explains
+    # it. In the App each is paid at its own priority: when the budget is short the check goes out and the
+    # comment waits, its job coming back (the check's digest makes the repeat free). An Action run's store does
+    # not outlive the run, and its catch-up takes a head with our check as decided: there both are paid for
+    # together at the check's priority, or neither (the whole report is left to the next run).
+    apart = ctx.store.durable
+    with spending("check", writes=2 if not apart and not lands and commenting else 1):
         if lands:
             # A valid PR lands within a batch or two, and GitHub then shows it merged: that is its outcome, so
             # the success check would be one paced write per signer for nothing. It is owed, not skipped: the
@@ -76,7 +80,11 @@ def review(ctx: Context) -> Verdict | None:
             ctx.reporter.check_later(pr.head_sha, report)
         else:
             ctx.reporter.check(pr.head_sha, report)
-        ctx.reporter.comment(pr, body, only_if_exists=quiet, enabled=config.report.comment)
+        if not apart:
+            ctx.reporter.comment(pr, body, only_if_exists=quiet, enabled=config.report.comment)
+    if apart:
+        with spending("comment"):
+            ctx.reporter.comment(pr, body, only_if_exists=quiet, enabled=config.report.comment)
     role = "valid" if verdict.ok else ("invalid" if verdict.kind == "invalid" else None)
     ctx.reporter.labels(pr, config, role)
     close_if_stale(ctx, config, verdict)
