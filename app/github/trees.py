@@ -19,7 +19,8 @@ def entries_at(api: Api, repo: str, tip: str, changed: Mapping[str, str | None])
     """The new tree's entries: text inline ("content", which saves a blob request per file), a null sha to
     delete. A file that exists keeps its mode from the tip's tree (an executable letter stays executable: what
     lands is the tip plus the accepted changes, modes included); a new file is 100644. A path the tip holds as
-    a symlink, a submodule or a folder is never written over. https://docs.github.com/en/rest/git/trees"""
+    a symlink, a submodule or a folder is never written over, nor is what the tip holds where the path needs a
+    folder (`_data` linked elsewhere). https://docs.github.com/en/rest/git/trees"""
     modes = tip_modes(api, repo, tip, [path for path, text in changed.items() if text is not None])
     entries: list[dict[str, Any]] = []
     for path, text in changed.items():
@@ -42,8 +43,13 @@ def tip_modes(api: Api, repo: str, tip: str, paths: list[str]) -> dict[str, str]
             if folder:
                 above = listing(parent)
                 entry = above.get(name) if above is not None else None
-                if entry is None or entry[0] != "040000":
+                if entry is None:
                     return None  # no such folder at the tip: every path under it is new
+                if entry[0] != "040000":  # a symlink (`_data` linked elsewhere), a submodule or a file on the way:
+                    # writing under it would replace it with a folder, so it is refused as the path itself is
+                    raise NotAFileError(
+                        f"`{folder}` on the default branch is not a folder (git mode {entry[0]}): it is left as it is"
+                    )
             sha = tip if not folder else trees[parent][name][1]
             entries, truncated = api.tree_listing(repo, sha, recursive=False)
             if truncated:  # over 100,000 entries in one folder: the modes cannot be known, so nothing is written
