@@ -1,5 +1,6 @@
 """Up to what load one node suffices: webhook deliveries a second on one `undersigned serve`, signatures an hour
-on one serve with in-process workers, and the same burst with a second process (Redis and `undersigned worker`).
+on one serve (its 4 job workers in serve's child process, the default: UNDERSIGNED_WORKER_PROCESS), and the same
+burst with one more `undersigned worker` process beside it (on Redis).
 
 Run: python -m bench.one_node [--prs 60] [--seconds 10]
 The simulator runs here with 50 ms of latency on every GitHub call; undersigned runs as its own processes with
@@ -127,8 +128,8 @@ def main() -> None:
     one = landing(args.prs, second_process=False)
     ceiling = BUDGET / one["requests"]
     print(
-        f"landing, one serve with 4 in-process workers (SQLite): {one['prs']} signatures in {one['landed_s']} s "
-        f"= {one['per_hour']} signatures/hour; per signature {one['requests']} GitHub requests, "
+        f"landing, one serve with 4 workers in its child process (SQLite): {one['prs']} signatures in "
+        f"{one['landed_s']} s = {one['per_hour']} signatures/hour; per signature {one['requests']} GitHub requests, "
         f"{one['mutations']} mutating, {one['deliveries']} webhook deliveries; peak RSS {one['rss_mb']} MB"
     )
     print(
@@ -140,7 +141,7 @@ def main() -> None:
     print(
         f"landing, one serve + one `undersigned worker` (Redis, 8 workers in all): {two['prs']} signatures in "
         f"{two['landed_s']} s = {two['per_hour']} signatures/hour "
-        f"({two['per_hour'] / max(one['per_hour'], 1):.2f}x one process)"
+        f"({two['per_hour'] / max(one['per_hour'], 1):.2f}x one serve alone)"
     )
 
 
