@@ -46,6 +46,7 @@ class Call:
     status: int
     actor: str  # "user:login", "installation:ID", "app:ID" or "anonymous"
     query: str = ""
+    names: tuple[str, ...] = ()  # a GraphQL query's PRs and git objects ("number:12", "oid:<sha>": graphql.named)
 
 
 @dataclass
