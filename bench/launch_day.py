@@ -10,7 +10,10 @@ and the service's pacing shrinks by the same factor, so an hour replays in 3600/
 are simulated seconds. Modes (bench/launch_mode.py): `app`, the GitHub App as its own process on one
 installation; `action`, the workflow on the simulator's Actions runner with the repository's GITHUB_TOKEN.
 An Action run is a new process, whose start-up (about a second here) is not scaled: in `action` mode the
-times to outcome include `scale` times that start-up, in simulated seconds.
+times to outcome include `scale` times that start-up, in simulated seconds. Sustained is measured: `decided_*`
+counts the PRs decided (landed, or a failing check) within the replayed window and within 2 simulated minutes of
+opening, per simulated hour; `projected_*` is the older projection (an hour's budget over a PR's cost here).
+Requests are per kind of PR, a GraphQL query's shared among the PRs it names (bench/launch_attribute.py).
 """
 
 from __future__ import annotations
@@ -30,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.landing_burst import _shape
+from bench.launch_attribute import attribute
 from bench.launch_mode import MODES, Door, Mode
 from tests.github_sim import Limits, Policy, start
-from tests.github_sim.limits import is_content
 from tests.github_sim.models import Repository
 from tests.github_sim.server import Simulator
 
@@ -51,6 +54,7 @@ class Arrival:
     change: bool = False  # a valid signer withdraws; an invalid one pushes the corrected line
     number: int = 0
     heads: list[str] = field(default_factory=list)
+    blobs: list[str] = field(default_factory=list)  # the letter's blob at each head (a GraphQL blobs query names it)
 
 
 def arrival_times(hours: float, peak: int) -> list[float]:
@@ -98,12 +102,14 @@ def prepare(sim: Simulator, door: Door, arrivals: list[Arrival]) -> None:
 
     def make(arrival: Arrival) -> None:
         fork = sim.world.fork(door.repo, sim.world.user(arrival.login))
-        head = commit(fork, "main", lambda text: text.rstrip("\n") + "\n" + arrival.line + "\n")
+        head, blob = commit(fork, "main", lambda text: text.rstrip("\n") + "\n" + arrival.line + "\n")
         fork.git.set_ref(f"refs/heads/{arrival.login}-sign", head)
-        arrival.heads = [head]
+        arrival.heads, arrival.blobs = [head], [blob]
         if arrival.change and arrival.kind != "valid":
             fixed = LINE.format(name=f"Fixed {arrival.login}", login=arrival.login)
-            arrival.heads.append(commit(fork, head, lambda text: text.replace(arrival.line, fixed)))
+            head, blob = commit(fork, head, lambda text: text.replace(arrival.line, fixed))
+            arrival.heads.append(head)
+            arrival.blobs.append(blob)
 
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         for future in [pool.submit(make, a) for a in arrivals]:
@@ -136,14 +142,15 @@ def replay(sim: Simulator, door: Door, arrivals: list[Arrival], scale: float) ->
     return started
 
 
-def commit(fork: Repository, base: str, edit: Callable[[str], str]) -> str:
-    """A commit editing README.md on `base` (a branch or a sha) of a signer's own fork."""
+def commit(fork: Repository, base: str, edit: Callable[[str], str]) -> tuple[str, str]:
+    """A commit editing README.md on `base` (a branch or a sha) of a signer's own fork, and README.md's blob."""
     base = fork.git.ref(f"refs/heads/{base}") or base
     found = fork.git.read_path(base, "README.md")
     text = edit(found[1].decode() if found else "")
-    tree = fork.git.tree_with(base, {"README.md": ("100644", fork.git.write_blob(text.encode()))})
+    blob = fork.git.write_blob(text.encode())
+    tree = fork.git.tree_with(base, {"README.md": ("100644", blob)})
     who = fork.owner.person
-    return fork.git.commit_tree(tree, [base], "Sign", who, who)
+    return fork.git.commit_tree(tree, [base], "Sign", who, who), blob
 
 
 def outcome_at(sim: Simulator, door: Door, arrival: Arrival) -> float | None:
@@ -156,52 +163,6 @@ def outcome_at(sim: Simulator, door: Door, arrival: Arrival) -> float | None:
     runs = [r.completed_at for r in list(sim.world.check_runs.values()) if r.head_sha == pr.head_sha]
     done = [t for t in runs if t is not None]
     return min(done) if done else None
-
-
-def attribute(sim: Simulator, door: Door, arrivals: list[Arrival]) -> dict[str, Counter[str]]:
-    """The App's requests and content-creating requests, per kind of PR (by the PR number or head in the
-    call, or the check run or comment it names); what names no PR (config, landing) counts as valid. Also
-    per kind and endpoint ("valid GET /compare/BASE...HEAD"), and a valid PR's comment writes (its thank-you)."""
-    by_number = {a.number: a.kind for a in arrivals}
-    by_head = {h: by_number[a.number] for a in arrivals for h in a.heads}
-    runs = {str(r.id): by_head.get(r.head_sha, "valid") for r in list(sim.world.check_runs.values())}
-    comments = {str(c.id): by_number.get(c.number, "valid") for c in list(sim.world.comments.values())}
-    tally: dict[str, Counter[str]] = {k: Counter() for k in ("valid", "invalid", "spam", "endpoints")}
-    for call in sim.faults.calls(actor="installation:"):
-        parts, kind = call.path.split("/"), "valid"
-        for i, part in enumerate(parts[:-1]):
-            nxt = parts[i + 1]
-            if part in ("pulls", "issues") and nxt.isdigit():
-                kind = by_number.get(int(nxt), "valid")
-            elif part == "check-runs" and nxt in runs:
-                kind = runs[nxt]
-            elif part == "comments" and nxt in comments:
-                kind = comments[nxt]
-            elif part in ("commits", "compare"):
-                kind = next((k for h, k in by_head.items() if h in nxt), kind)
-        if "ref=" in call.query:
-            kind = next((k for h, k in by_head.items() if h in call.query), kind)
-        if call.method == "POST" and call.path.endswith("/check-runs") and call.status < 400:
-            continue  # the log has no body: counted below from the runs themselves
-        if call.status == 304 or call.path == "/rate_limit":
-            continue  # a conditional request answered "not modified" costs nothing, nor does GET /rate_limit
-        tally[kind]["requests"] += 1
-        tally["endpoints"][f"{kind} {call.method} {_shape(call.path)}"] += 1
-        if is_content(call.method, call.path) and call.status < 400:
-            tally[kind]["content"] += 1
-            if kind == "valid" and "/issues/" in call.path and "/comments" in call.path:
-                tally[kind]["comments"] += 1  # on a valid PR: the thank-you (report.thank_you, issue 22)
-    for run in list(sim.world.check_runs.values()):
-        kind = by_head.get(run.head_sha, "valid")
-        tally[kind]["requests"] += 1
-        tally[kind]["content"] += 1
-        tally["endpoints"][f"{kind} POST /check-runs"] += 1
-    for key, n in list(tally["endpoints"].items()):
-        if key.startswith("spam "):
-            tally["endpoints"]["invalid " + key.split(" ", 1)[1]] += n  # the figures per invalid PR count spam
-    tally["signers"] = tally["valid"] + tally["invalid"]  # the letter's own PRs, without the spam wave
-    tally["invalid"] += tally["spam"]
-    return tally
 
 
 def run(mode: Mode, hours: float, peak: int, spam: int, scale: float, spam_at: float) -> dict[str, Any]:
@@ -224,30 +185,37 @@ def run(mode: Mode, hours: float, peak: int, spam: int, scale: float, spam_at: f
                     hits = f"{sim.limits.tally.primary}/{sim.limits.tally.secondary}"
                     print(f"  {time.time() - started:.0f} s: {waiting} wait, hits {hits}", file=sys.stderr)
                 time.sleep(1.0)
-            return figures(sim, door, arrivals, scale, started)
+            return figures(sim, door, arrivals, scale, started, window=max(hours * 3600, arrivals[-1].at))
     finally:
         sim.stop()
 
 
-def figures(sim: Simulator, door: Door, arrivals: list[Arrival], scale: float, started: float) -> dict[str, Any]:
+def figures(
+    sim: Simulator, door: Door, arrivals: list[Arrival], scale: float, started: float, *, window: float
+) -> dict[str, Any]:
+    """The figures, times in simulated seconds; `window`: the simulated seconds replayed (the last arrival's)."""
     pulls = {a.number: sim.world.pull(door.repo, a.number) for a in arrivals}
     waits: dict[str, list[float]] = {"valid": [], "invalid": [], "spam": []}
+    decided: Counter[str] = Counter()  # PRs decided within the window and within 2 minutes of opening
     for a in arrivals:
         done = outcome_at(sim, door, a)
         waits[a.kind].append(float("inf") if done is None else (done - pulls[a.number].created_at) * scale)
+        withdrawn = a.kind == "valid" and a.change  # the signer closed it: nothing was decided for them
+        if done is not None and not withdrawn and (done - started) * scale <= window and waits[a.kind][-1] <= 120:
+            decided[a.kind] += 1
     signers, spammed = sorted(waits["valid"] + waits["invalid"]), sorted(waits["spam"]) or [0.0]
-    landers, refused = sorted(waits["valid"]) or [0.0], sorted(waits["invalid"]) or [0.0]
     valid = sum(1 for a in arrivals if a.kind == "valid" and not a.change)
     invalid = len(arrivals) - sum(1 for a in arrivals if a.kind == "valid")
-    tally, limits = attribute(sim, door, arrivals), sim.limits
+    tally, limits = attribute(sim, arrivals), sim.limits
     calls = sim.faults.calls(actor="installation:")
     text = door.repo.git.read_path("refs/heads/main", "README.md")
     landed = text[1].decode() if text else ""
     once = all(landed.count(f"[@{a.login}]") <= 1 for a in arrivals)
     requests = tally["valid"]["requests"] + tally["invalid"]["requests"]
     content = tally["valid"]["content"] + tally["invalid"]["content"]
-    # What one bucket sustains with this mix of PRs (15% invalid): its hourly requests, and GitHub's 500
-    # content-creating requests an hour, over what a PR costs here.
+    # Projected (the figure earlier notes call "sustained"): what one bucket would sustain with this mix of PRs
+    # (15% invalid): its hourly requests, and GitHub's 500 content-creating requests an hour, over what a PR
+    # costs here. It rewards doing less (a PR left waiting costs nothing yet): the measured figures below do not.
     sustained = min(door.limit / max(1e-9, requests / len(arrivals)), 500 / max(1e-9, content / len(arrivals)))
     # The same for the letter's own PRs (this mix without the spam wave): with the thank-yous, and with them
     # left to quieter hours (they are owed, not lost: app.landing.thanks), the landings and reports alone.
@@ -257,6 +225,8 @@ def figures(sim: Simulator, door: Door, arrivals: list[Arrival], scale: float, s
     own_later = min(
         door.limit / max(1e-9, (mine["requests"] - thanks) / per), 500 / max(1e-9, (mine["content"] - thanks) / per)
     )
+    hours = window / 3600
+    arrived = Counter(a.kind for a in arrivals)
     return {
         "mode_bucket": door.bucket,
         "prs": len(arrivals),
@@ -266,6 +236,7 @@ def figures(sim: Simulator, door: Door, arrivals: list[Arrival], scale: float, s
         "without_outcome": sum(1 for w in signers + spammed if w == float("inf")),
         "requests_per_valid": round(tally["valid"]["requests"] / max(1, valid), 2),
         "content_per_valid": round(tally["valid"]["content"] / max(1, valid), 3),
+        # The issue's "1.2 requests per valid signature": thank-yous aside, GraphQL shared among the PRs it names.
         "requests_per_valid_landing_only": round((tally["valid"]["requests"] - thanks) / max(1, valid), 2),
         "content_per_valid_landing_only": round((tally["valid"]["content"] - thanks) / max(1, valid), 3),
         "requests_per_invalid": round(tally["invalid"]["requests"] / max(1, invalid), 2),
@@ -274,36 +245,46 @@ def figures(sim: Simulator, door: Door, arrivals: list[Arrival], scale: float, s
         "secondary_hits": limits.tally.secondary,
         "secondary_by_kind": dict(limits.tally.hits),
         "flagged": sorted(k for k in limits.tally.flagged if k == door.bucket),
-        "outcome_p50_s": round(signers[len(signers) // 2], 1),
-        "outcome_p99_s": round(signers[min(len(signers) - 1, int(len(signers) * 0.99))], 1),
-        "outcome_max_s": round(signers[-1], 1),
-        "valid_outcome_p50_p99_s": (round(landers[len(landers) // 2], 1), round(landers[int(len(landers) * 0.99)], 1)),
-        "invalid_signer_outcome_p50_max_s": (round(refused[len(refused) // 2], 1), round(refused[-1], 1)),
-        "spam_outcome_p50_s": round(spammed[len(spammed) // 2], 1),
-        "spam_outcome_max_s": round(spammed[-1], 1),
+        "outcome_p50_s": _at(signers, 0.5),
+        "outcome_p99_s": _at(signers, 0.99),
+        "outcome_max_s": _at(signers, 1.0),
+        "valid_outcome_p50_p99_max_s": tuple(_at(sorted(waits["valid"]), q) for q in (0.5, 0.99, 1.0)),
+        "invalid_signer_outcome_p50_p99_max_s": tuple(_at(sorted(waits["invalid"]), q) for q in (0.5, 0.99, 1.0)),
+        "spam_outcome_p50_s": _at(spammed, 0.5),
+        "spam_outcome_max_s": _at(spammed, 1.0),
         "peak_hourly_budget_used": f"{limits.peaks.get(door.bucket, 0)}/{door.limit}",
-        "sustained_prs_per_hour": int(sustained),
-        "sustained_signer_prs_per_hour": int(own),
-        "sustained_signer_prs_per_hour_thanks_later": int(own_later),
+        "window_s": round(window),
+        "arrived_signer_prs_per_hour": int((arrived["valid"] + arrived["invalid"]) / hours),
+        "arrived_prs_per_hour": int(len(arrivals) / hours),
+        "decided_signer_prs_per_hour": int((decided["valid"] + decided["invalid"]) / hours),
+        "decided_prs_per_hour": int(decided.total() / hours),
+        "projected_prs_per_hour": int(sustained),
+        "projected_signer_prs_per_hour": int(own),
+        "projected_signer_prs_per_hour_thanks_later": int(own_later),
         "exactly_once": once,
         "requests_by_endpoint": dict(Counter(f"{c.method} {_shape(c.path)}" for c in calls).most_common(8)),
-        "per_valid_by_endpoint": {
-            k.split(" ", 1)[1]: round(n / max(1, valid), 2)
-            for k, n in tally["endpoints"].most_common()
-            if k.startswith("valid ") and n / max(1, valid) >= 0.01
-        },
-        "per_invalid_by_endpoint": {
-            k.split(" ", 1)[1]: round(n / max(1, invalid), 2)
-            for k, n in tally["endpoints"].most_common()
-            if k.startswith("invalid ") and n / max(1, invalid) >= 0.01
-        },
+        "per_valid_by_endpoint": _per(tally["endpoints"], "valid", valid),
+        "per_invalid_by_endpoint": _per(tally["endpoints"], "invalid", invalid),
         "real_s": round(time.time() - started, 1),
     }
 
 
+def _at(ordered: list[float], q: float) -> float:
+    """The q-quantile of sorted times (1.0: the max; inf: someone never heard); 0.0 when there are none."""
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 1) if ordered else 0.0
+
+
+def _per(endpoints: dict[str, float], kind: str, prs: int) -> dict[str, float]:
+    """Requests per PR of `kind`, by endpoint, most first (at least 0.01 each)."""
+    mine = sorted(((k.split(" ", 1)[1], n / max(1, prs)) for k, n in endpoints.items() if k.startswith(kind + " ")),
+                  key=lambda kv: -kv[1])  # fmt: skip
+    return {k: round(n, 2) for k, n in mine if n >= 0.01}
+
+
 GOALS = (
-    "goals: 0 primary and 0 secondary hits; outcome p99 <= 120 s; <= 1.2 requests and <= 0.05 content-creating"
-    " per valid signature; <= 2 content-creating per invalid PR; sustained: App 1,000 PRs an hour on one"
+    "goals: 0 primary and 0 secondary hits; outcome p99 <= 120 s; <= 1.2 requests (thank-yous aside:"
+    " requests_per_valid_landing_only) and <= 0.05 content-creating per valid signature; <= 2 content-creating per"
+    " invalid PR; sustained (decided_prs_per_hour, at least as many arriving): App 1,000 PRs an hour on one"
     " installation, Action 300 an hour on GITHUB_TOKEN"
 )
 
