@@ -4,6 +4,8 @@ Every query is parsed and validated against the published schema (@octokit/graph
 it runs, so a field GitHub does not have fails here as it would there; the answer is built by graphql-core from
 that schema too, so its shape is GitHub's. A field the simulator does not implement is an error (and, with
 validation on, a contract violation). https://docs.github.com/en/graphql/guides/forming-calls-with-graphql
+The resolvers: graphql_pulls.py (Query, Repository, Ref, PullRequest) and graphql_git.py (Commit, TreeEntry, Blob),
+on graphql_nodes.py (what they share).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ NAMING = {"pullRequest": ("number",), "object": ("oid", "expression")}  # what a
 
 def named(doc: DocumentNode, variables: dict[str, Any]) -> tuple[str, ...]:
     """What a query names, for the request log: "number:12" (a PR), "oid:<sha>", "expression:<rev>:<path>";
-    bench/launch_day.py shares the query's one request among the PRs these lead to."""
+    bench/launch_attribute.py shares the query's one request among the PRs these lead to."""
     found: list[str] = []
 
     class Names(Visitor):
