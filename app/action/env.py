@@ -42,6 +42,7 @@ class ActionEnv:
     summary_path: Path | None
     mutation_interval: float
     rate_hour: float = 3600.0  # seconds in the content budget's hour (UNDERSIGNED_RATE_HOUR: a time-scaled drill)
+    graphql_reads: bool = True  # our check runs learnt in bulk over GraphQL (UNDERSIGNED_GRAPHQL_READS, as the App)
 
     @staticmethod
     def read(environ: Mapping[str, str]) -> ActionEnv:
@@ -74,6 +75,7 @@ class ActionEnv:
             Path(summary) if summary else None,
             max(0.0, interval),
             hour if hour > 0 else 3600.0,
+            environ.get("UNDERSIGNED_GRAPHQL_READS", "true").strip().lower() not in ("0", "false", "no", "off"),
         )
 
     @staticmethod

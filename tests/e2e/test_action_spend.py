@@ -1,0 +1,96 @@
+"""The Action's reads on launch day: our check runs learnt in bulk, and the hour's last requests spent on landing.
+
+Labels are off (issue 21), so nothing but the check runs themselves tells a decided head from a new one."""
+
+from __future__ import annotations
+
+from app.action.watermark import STATE_NAME, Tally, Watermark
+from tests.e2e.action_support import REPO, ActionWorld, letter_world
+from tests.github_sim import Simulator, person
+from tests.github_sim.faults import Call
+from tests.github_sim.models import CheckRun
+from tests.helpers import SEED_CONFIG_YAML
+
+NO_LABELS = SEED_CONFIG_YAML + "report:\n  labels:\n    invalid: null\n"
+
+
+def _calls(sim: Simulator) -> list[Call]:
+    return sim.faults.calls(actor="installation:")
+
+
+def _spent(w: ActionWorld, used: int) -> None:
+    """The repository's token made `used` requests this hour, reads all: an earlier run's watermark says so (its
+    tally: app.action.watermark), as a run of this hour would have left it."""
+    world = w.sim.world
+    window = int(world.now() // 3600)
+    w.sim.used[f"actions:{REPO.lower()}:{window}"] = used
+    tip = w.repo.git.ref("refs/heads/main")
+    assert tip is not None
+    state = Watermark(0.0, 0.0, "", Tally((window + 1) * 3600, used, 0)).encode()
+    suite = world.check_suite(w.repo, w.runner.app, tip)
+    output = {"title": "Caught up", "summary": "", "text": None}
+    run = CheckRun(world.next_id(), w.repo, w.runner.app, tip, STATE_NAME, "completed", "neutral", output,
+                   world.now(), suite, completed_at=world.now(), external_id=state)  # fmt: skip
+    world.check_runs[run.id] = run
+
+
+def test_no_check_run_is_read_before_a_report_and_each_stays_one_edited_in_place(sim: Simulator) -> None:
+    w = letter_world(sim, ["s1", "s2", "s3", "ada", "grace"], config=NO_LABELS)
+    invalid = [w.sign(login, login.upper(), as_login="someone") for login in ("s1", "s2", "s3")]
+    w.settle()
+    valid = [w.sign(login) for login in ("ada", "grace")]
+    w.settle()
+    w.runner.schedule(w.repo)  # a catch-up over everything open: decided heads are not evaluated again
+    w.settle()
+    heads = {w.pull(n).head_sha for n in invalid + valid}
+    read = [c for c in _calls(sim) if c.method == "GET" and "/check-runs" in c.path and any(h in c.path for h in heads)]
+    assert read == []  # learnt in one GraphQL query per run, never one REST read per head
+    assert any(c.path == "/graphql" for c in _calls(sim))
+    for number in invalid:
+        [check] = w.runs_on(w.pull(number).head_sha)
+        assert check.conclusion == "failure"
+        assert len(w.comments(number)) == 1
+    assert all(w.pull(n).merged for n in valid)
+    assert sim.limits.tally.primary == 0
+
+
+def test_a_recheck_finds_the_check_learnt_in_bulk_and_repeats_nothing(sim: Simulator) -> None:
+    w = letter_world(sim, ["ada"], config=NO_LABELS)
+    number = w.sign("ada", "Ada Lovelace", as_login="someone")
+    w.settle()
+    [comment] = w.comments(number)
+    [check] = w.runs_on(w.pull(number).head_sha)
+    before = len(_calls(sim))
+    person(sim, "ada").comment(REPO, number, "/recheck")  # the same head, evaluated again by its own run
+    runs = w.settle()
+    assert runs[-1].event == "issue_comment" and runs[-1].conclusion == "success"
+    assert [r.id for r in w.runs_on(w.pull(number).head_sha)] == [check.id]
+    assert [c.id for c in w.comments(number)] == [comment.id]
+    head = w.pull(number).head_sha
+    calls = [f"{c.method} {c.path}" for c in _calls(sim)[before:] if "/check-runs" in c.path]
+    touched = [c for c in calls if head in c or c.endswith(f"/{check.id}")]
+    assert touched == [], touched  # neither read nor written again: what the bulk read showed is what it says
+    assert check.conclusion == "failure"
+
+
+def test_the_hours_last_requests_land_what_is_valid_before_more_spam_is_read(sim: Simulator) -> None:
+    w = letter_world(sim, [f"spam{i}" for i in range(20)] + ["ada"], config=NO_LABELS)
+    w.runner.paused = True  # the runs of these PRs never happen (cancelled while pending, say)
+    spam = [w.sign(f"spam{i}", f"Spam {i}", as_login="someone") for i in range(20)]
+    ada = w.sign("ada", "Ada Lovelace")  # the newest: the catch-up evaluates it first
+    w.runner.paused = False
+    sim.world.offset += 3600 - sim.world.now() % 3600  # at the top of an hour (see test_a_used_up_hour_...)
+    _spent(w, 1000 - 70)  # 70 left: not enough to read every PR and land
+    [run] = w.runner.schedule(w.repo)
+    w.settle()
+    assert w.pull(ada).merged and w.letter().count("[@ada]") == 1  # landed within this hour
+    assert sim.limits.tally.primary == 0
+    undecided = [n for n in spam if not w.runs_on(w.pull(n).head_sha)]
+    assert undecided  # the spam that did not fit waits for the next hour
+    sim.world.offset += 3600  # the next hour: the scheduled run decides the rest, once each
+    w.runner.schedule(w.repo)
+    w.settle()
+    for number in spam:
+        assert [r.conclusion for r in w.runs_on(w.pull(number).head_sha)] == ["failure"]
+        assert len(w.comments(number)) == 1
+    assert sim.limits.tally.primary == 0 and run.requests <= 70
