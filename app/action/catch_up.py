@@ -11,20 +11,20 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from app.action import watermark
 from app.action.env import INSTALLATION
+from app.action.state import GitHubStore
 from app.action.watermark import Watermark
+from app.github.api import Api
 from app.github.models import PullRequest
 from app.jobs.job import Job
 from app.jobs.ready import config_fingerprint
 from app.logs import event
 from app.review.config_check import WAITING_TITLE
+from app.worker.dispatch import Dispatcher
 from config import Config
-
-if TYPE_CHECKING:
-    from app.action.run import ActionRun
 
 log = logging.getLogger("undersigned.action")
 
@@ -42,7 +42,25 @@ class Survey:
     now: float
 
 
-def survey(run: ActionRun) -> Survey | None:
+class RunState(Protocol):
+    """What of a run (app.action.run) the catch-up reads and sets."""
+
+    api: Api
+    repo: str
+    store: GitHubStore
+    dispatcher: Dispatcher
+    quick: bool
+    caught_up: bool
+    state: tuple[str, Watermark | None, dict[str, Any] | None] | None
+    survey: Survey | None
+    event_heads: list[str]
+    reviewed: dict[int, str | None]
+    listed: dict[int, float]
+    mark: Watermark | None
+    counts: tuple[bool, int, int]
+
+
+def survey(run: RunState) -> Survey | None:
     """List what the catch-up will look at (the config and the listing: reads it makes anyway), and learn our
     check runs on those heads and the event's in bulk. None: not a letter, or a broken config."""
     assert run.state is not None
@@ -61,7 +79,7 @@ def survey(run: ActionRun) -> Survey | None:
     return Survey(config, fingerprint, full, since, listed, newest, now)
 
 
-def catch_up(run: ActionRun) -> None:
+def catch_up(run: RunState) -> None:
     """Find what no run of ours decided (its run was cancelled while pending, or died): open PRs whose head
     has no check run of ours, still shows "waiting for the configuration", or shows valid but unlanded.
     Level-triggered, as the App's reconciliation: it reads GitHub, nothing remembered. A run reads only the

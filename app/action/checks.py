@@ -50,22 +50,18 @@ def checks_query(heads: list[str]) -> str:
 def read_runs(req: Requester, repo: str, heads: list[str], name: str) -> dict[str, dict[str, Any] | None]:
     """Each head's newest check run named `name`, in REST's shape (id, name, status, conclusion, output's
     title, summary and annotations_count), None when it has none; heads not answered completely are absent.
-    PyGithub keeps the last response's rate-limit headers, and GraphQL's are its own budget's: the REST
-    figures the hourly guard (app.action.hourly) reads are put back after each query."""
+    (The Action's Requester keeps REST's rate-limit figures through a GraphQL call: app.action.hourly.)"""
     found: dict[str, dict[str, Any] | None] = {}
     wanted = [h for h in dict.fromkeys(heads) if _OID.match(h)]
     owner, repo_name = repo.split("/", 1)
     for start in range(0, len(wanted), PAGE):
         chunk = wanted[start : start + PAGE]
-        kept = req.rate_limiting, req.rate_limiting_resettime
         try:
             data, rate = post(req, checks_query(chunk), {"owner": owner, "name": repo_name, "check": name})
         except (GraphQLError, GithubException) as exc:
             why = str(exc)[:200]
             event(log, "check runs not read in bulk", logging.WARNING, repo=repo, heads=len(chunk), error=why)
             return found
-        finally:
-            req.rate_limiting, req.rate_limiting_resettime = kept
         repository = data.get("repository") or {}
         for i, sha in enumerate(chunk):
             complete, answer = _run(repository.get(f"h{i}"))

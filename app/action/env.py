@@ -10,12 +10,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from github import Auth, Github, GithubRetry
 from github.Requester import Requester
 
-from app.action.hourly import TokenApi
+from app.action.hourly import RestFigures, TokenApi
 from app.github.api import Api
 from app.github.budget import ContentBudget
 from app.github.pacing import Pacer
@@ -107,7 +107,8 @@ class ActionEnv:
             seconds_between_writes=None,  # pacing is ours (Pacer)
         )
         budget = self.budget(github.requester)
-        api = TokenApi(github.requester, INSTALLATION, Pacer(self.mutation_interval), budget=budget)
+        requester = cast(Requester, RestFigures(github.requester))  # the hour's figures stay REST's
+        api = TokenApi(requester, INSTALLATION, Pacer(self.mutation_interval), budget=budget)
         api.start()
         return api
 

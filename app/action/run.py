@@ -17,6 +17,7 @@ from github import GithubException, RateLimitExceededException
 
 from app.action import watermark
 from app.action.catch_up import Survey, catch_up, in_flight, survey
+from app.action.checks import POINTS_RESERVE
 from app.action.env import INSTALLATION
 from app.action.hourly import RESERVE as HOURLY_RESERVE
 from app.action.hourly import TokenApi
@@ -58,12 +59,17 @@ class ActionRun:
         """`branch`: the default branch, as the event's payload names it (else it is read); `graphql`: our
         check runs are learnt in bulk over GraphQL (app.action.checks)."""
         self.api, self.repo, self.branch = api, repo, branch
+        left = api.graphql_left if isinstance(api, TokenApi) else None
+        graphql = graphql and (left is None or left >= POINTS_RESERVE)  # GraphQL's hour nearly spent: REST only
         self.store = GitHubStore(api, bulk=graphql)
         # A run keeps nothing for the next: the weekly re-check of affiliation marks (app.affiliations.recheck)
         # would run on every scheduled run, so it is the App's alone. Marked done for this run's lifetime.
         self.store.put(recheck_key(repo), "inf")
-        self.dispatcher = Dispatcher(OneToken(api), self.store, self.enqueue, CONFIG_TTL)
+        # With `graphql`, evaluations read their diffs and letters in GraphQL batches too (app.review.batch, as
+        # the App's UNDERSIGNED_GRAPHQL_READS): GraphQL's budget is its own, the hour's requests are kept.
+        self.dispatcher = Dispatcher(OneToken(api), self.store, self.enqueue, CONFIG_TTL, graphql_reads=graphql)
         self.pending: dict[str, Job] = {}
+        self.store.memory.queue = self.pending  # a batch reads the queued evaluations of this run at once
         self.reviewed: dict[int, str | None] = {}  # PRs this run evaluated: the head, when the event named it
         self.caught_up = False
         self.failures: list[str] = []

@@ -33,7 +33,8 @@ class GitHubStore(Store):
 
     def __init__(self, api: Api, *, bulk: bool = False) -> None:
         """`bulk`: learn our runs on many heads in one GraphQL query (learn) rather than one read each."""
-        super().__init__(MemoryBackend())
+        self.memory = MemoryBackend()
+        super().__init__(self.memory)
         self.api, self.bulk = api, bulk
         self.runs: dict[tuple[str, str], dict[str, Any] | None] = {}  # (repo, head) -> our newest run, as read
         self.posted: set[tuple[str, str]] = set()  # heads this run posted to: the run as read is out of date

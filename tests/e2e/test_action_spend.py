@@ -4,6 +4,11 @@ Labels are off (issue 21), so nothing but the check runs themselves tells a deci
 
 from __future__ import annotations
 
+from typing import cast
+
+from github.Requester import Requester
+
+from app.action.hourly import RestFigures
 from app.action.watermark import STATE_NAME, Tally, Watermark
 from tests.e2e.action_support import REPO, ActionWorld, letter_world
 from tests.github_sim import Simulator, person
@@ -94,3 +99,51 @@ def test_the_hours_last_requests_land_what_is_valid_before_more_spam_is_read(sim
         assert [r.conclusion for r in w.runs_on(w.pull(number).head_sha)] == ["failure"]
         assert len(w.comments(number)) == 1
     assert sim.limits.tally.primary == 0 and run.requests <= 70
+
+
+def test_a_catch_up_reads_its_prs_diffs_in_one_graphql_batch_not_a_compare_each(sim: Simulator) -> None:
+    w = letter_world(sim, ["s1", "s2", "s3", "ada", "grace"], config=NO_LABELS)
+    w.runner.paused = True  # their own runs never happen: one scheduled run finds them all
+    invalid = [w.sign(login, login.upper(), as_login="someone") for login in ("s1", "s2", "s3")]
+    valid = [w.sign(login) for login in ("ada", "grace")]
+    w.runner.paused = False
+    [run] = w.runner.schedule(w.repo)
+    w.settle()
+    assert run.conclusion == "success" and all(w.pull(n).merged for n in valid)
+    assert all([r.conclusion for r in w.runs_on(w.pull(n).head_sha)] == ["failure"] for n in invalid)
+    compares = [c.path for c in _calls(sim) if "/compare/" in c.path]
+    assert compares == [] and run.graphql <= 3  # the check runs, the PRs and the letters they need
+
+
+class _Answers:
+    """A Requester whose answers carry rate-limit headers: REST's bucket, then GraphQL's own."""
+
+    graphql_url = "http://sim.invalid/graphql"
+
+    def __init__(self) -> None:
+        self.rate_limiting, self.rate_limiting_resettime = (500, 1000), 1
+
+    def requestJsonAndCheck(self, verb: str, url: str, **kwargs: object) -> object:
+        self.rate_limiting, self.rate_limiting_resettime = (
+            ((990, 1000), 2) if url == self.graphql_url else ((499, 1000), 1)
+        )
+        return {}, {}
+
+
+def test_a_graphql_answer_leaves_the_hours_rest_figures_as_they_were() -> None:
+    answers = _Answers()
+    req = RestFigures(cast(Requester, answers))
+    req.requestJsonAndCheck("GET", "/repos/o/r")
+    req.requestJsonAndCheck("POST", answers.graphql_url, input={})
+    assert (req.rate_limiting, req.rate_limiting_resettime) == ((499, 1000), 1)  # not GraphQL's 990
+
+
+def test_with_graphqls_hour_nearly_spent_a_run_reads_over_rest_and_is_never_refused(sim: Simulator) -> None:
+    w = letter_world(sim, ["ada"], config=NO_LABELS)
+    sim.world.offset += 3600 - sim.world.now() % 3600  # at the top of an hour (see test_a_used_up_hour_...)
+    window = int(sim.world.now() // 3600)
+    sim.used[f"graphql:actions:{REPO.lower()}:{window}"] = 1000 - 10  # GET /rate_limit says so, for free
+    number = w.sign("ada", "Ada Lovelace")
+    [run] = w.settle()
+    assert run.conclusion == "success" and w.pull(number).merged
+    assert run.graphql == 0 and sim.limits.tally.primary == 0
