@@ -154,7 +154,7 @@ class ActionRun:
         mark = replace(mark, tally=watermark.Tally(reset, used, content))
         try:
             with spending("landing"):  # one write that gives the next run its budget back: first in line
-                watermark.write(self.api, self.repo, branch, mark, held_by)
+                watermark.write(self.api, self.repo, branch, mark, held_by, moved=self.landed)
         except BudgetShortError:
             return  # the next run reads a little more: nothing is lost
         except GithubException as exc:
@@ -209,7 +209,7 @@ class ActionRun:
                 head = self.reviewed[job.number] = _head(job)
                 if head is not None and job.key in self.decided and self._final(head):
                     return  # an earlier run's catch-up decided this head (its own run was pending meanwhile)
-            self.landed = self.landed or job.kind == "land"
+            self.landed = self.landed or job.kind in ("land", "command")  # the tip may move: see record()
             self.dispatcher.run(job)
         except JobDeferredError as exc:
             # The content budget is short (app.github.budget): a run never waits for it. What the job owes is

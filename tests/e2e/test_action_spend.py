@@ -147,3 +147,20 @@ def test_with_graphqls_hour_nearly_spent_a_run_reads_over_rest_and_is_never_refu
     [run] = w.settle()
     assert run.conclusion == "success" and w.pull(number).merged
     assert run.graphql == 0 and sim.limits.tally.primary == 0
+
+
+def test_a_run_that_lands_nothing_moves_its_watermark_without_reading_the_tip(sim: Simulator) -> None:
+    signers = [f"s{i}" for i in range(8)]
+    w = letter_world(sim, signers, config=NO_LABELS)
+    for login in signers[:4]:
+        w.sign(login, login.upper(), as_login="someone")
+    w.settle()
+    [state] = [r for r in sim.world.check_runs.values() if r.name == STATE_NAME]
+    before, mark = len(_calls(sim)), state.external_id
+    sim.world.offset += 5  # later on: the next PRs are newer than the watermark
+    for login in signers[4:]:
+        w.sign(login, login.upper(), as_login="someone")
+    w.settle()
+    later = [f"{c.method} {c.path}" for c in _calls(sim)[before:]]
+    assert state.external_id != mark and f"PATCH /repos/{REPO}/check-runs/{state.id}" in later
+    assert not [c for c in later if "/git/ref" in c], later  # nothing landed: the tip was not read
