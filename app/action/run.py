@@ -127,6 +127,14 @@ class ActionRun:
             budget.start = lambda: budget.per_hour + budget.burst - estimate
         with contextlib.suppress(GithubException):  # else the catch-up lists again, and says what failed
             self.survey = survey(self)
+        if self.survey is None or self._short():
+            return  # the reconcile job catches up (or is left for later, as a whole)
+        try:
+            # What the catch-up finds is queued now, after the event's own jobs: the first evaluation's GraphQL
+            # batch (app.review.batch) then reads every evaluation of this run at once.
+            catch_up(self)
+        except GithubException:
+            self.caught_up, self.mark = False, None  # the reconcile job tries again, and says what failed
 
     def record(self) -> None:
         """Write how far this run caught up (app.action.watermark), and the content-creating requests this
@@ -246,8 +254,8 @@ class ActionRun:
         return budget.level() < RESERVE["check"] * budget.burst + 2
 
     def _final(self, head: str) -> bool:
-        """Whether `head` shows a verdict of ours that is the end (one read, which evaluating it would make; a
-        success is not: valid, it may still have to land)."""
+        """Whether `head` shows a verdict of ours that is the end (learnt in bulk with the catch-up's heads, else
+        one read, which evaluating it would make; a success is not: valid, it may still have to land)."""
         run = self.store.our_run(self.repo, head)
         return run is not None and not in_flight(run, landing=True)
 

@@ -164,3 +164,16 @@ def test_a_run_that_lands_nothing_moves_its_watermark_without_reading_the_tip(si
     later = [f"{c.method} {c.path}" for c in _calls(sim)[before:]]
     assert state.external_id != mark and f"PATCH /repos/{REPO}/check-runs/{state.id}" in later
     assert not [c for c in later if "/git/ref" in c], later  # nothing landed: the tip was not read
+
+
+def test_an_events_run_reads_its_own_pr_and_what_it_catches_up_in_one_batch(sim: Simulator) -> None:
+    w = letter_world(sim, ["s1", "s2", "s3", "ada"], config=NO_LABELS)
+    w.runner.paused = True  # their own runs never happen: the next event's run finds them
+    invalid = [w.sign(login, login.upper(), as_login="someone") for login in ("s1", "s2", "s3")]
+    w.runner.paused = False
+    ada = w.sign("ada", "Ada Lovelace")
+    [run] = w.settle()
+    assert run.conclusion == "success" and w.pull(ada).merged
+    assert all([r.conclusion for r in w.runs_on(w.pull(n).head_sha)] == ["failure"] for n in invalid)
+    assert not [c.path for c in _calls(sim) if "/compare/" in c.path]
+    assert run.graphql <= 3  # the check runs; the four PRs at once; the letters they need
