@@ -72,19 +72,26 @@ def read_runs(req: Requester, repo: str, heads: list[str], name: str) -> dict[st
     return found
 
 
-def _run(commit: Any) -> tuple[bool, dict[str, Any] | None]:
-    """Whether the answer is complete, and our newest run on this commit (REST's shape; None for none)."""
+def newest(commit: Any) -> tuple[bool, dict[str, Any] | None]:
+    """Whether a commit's answer lists all its check suites, and the newest run they show (as GraphQL gave it;
+    None: none). Incomplete: no such commit, an error at its alias, or more suites than asked."""
     suites = commit.get("checkSuites") if isinstance(commit, dict) else None
     if not isinstance(suites, dict) or not isinstance(suites.get("nodes"), list):
-        return False, None  # no such commit here, or an error at this alias
+        return False, None
     if suites.get("totalCount", 0) > len(suites["nodes"]):
-        return False, None  # more suites than asked: ours may be among the others
+        return False, None  # ours may be among the others
     runs = [r for s in suites["nodes"] for r in ((s or {}).get("checkRuns") or {}).get("nodes") or [] if r]
     if not runs:
         return True, None
     run = max(runs, key=lambda r: int(r.get("databaseId") or 0))
-    if not isinstance(run.get("databaseId"), int):
-        return False, None
+    return (True, run) if isinstance(run.get("databaseId"), int) else (False, None)
+
+
+def _run(commit: Any) -> tuple[bool, dict[str, Any] | None]:
+    """Whether the answer is complete, and our newest run on this commit (REST's shape; None for none)."""
+    complete, run = newest(commit)
+    if run is None:
+        return complete, None
     return True, {
         "id": run["databaseId"],
         "name": run.get("name"),

@@ -24,6 +24,18 @@ class TokenApi(Api):
     """The Action's client: the App's, plus the hourly guard."""
 
     graphql_left: int | None = None  # GraphQL's points left this hour, as GET /rate_limit said (None: unknown)
+    primed: dict[tuple[str, str, str], tuple[str, str] | None] | None = None  # see prime
+
+    def prime(self, repo: str, path: str, ref: str, found: tuple[str, str] | None) -> None:
+        """Answer the next `file(repo, path, ref)` with `found` (as it gives it), read otherwise: once only, so
+        whoever reads it again (the landing, just before writing) reads it fresh."""
+        self.primed = {**(self.primed or {}), (repo.lower(), path, ref): found}
+
+    def file(self, repo: str, path: str, ref: str) -> tuple[str, str] | None:
+        key = (repo.lower(), path, ref)
+        if self.primed and key in self.primed:
+            return self.primed.pop(key)
+        return super().file(repo, path, ref)
 
     def start(self) -> None:
         """Learn what this hour has left, for free (a GitHub without the endpoint: learnt from the first call),

@@ -22,6 +22,7 @@ from app.action.env import INSTALLATION
 from app.action.hourly import RESERVE as HOURLY_RESERVE
 from app.action.hourly import TokenApi
 from app.action.state import GitHubStore
+from app.action.tip import read_tip
 from app.action.watermark import Watermark
 from app.affiliations.recheck import next_key as recheck_key
 from app.github.api import Api
@@ -30,6 +31,7 @@ from app.github.models import PullRequest
 from app.jobs.job import Job, JobDeferredError
 from app.logs import event
 from app.worker.dispatch import Dispatcher
+from config import CONFIG_PATH
 
 log = logging.getLogger("undersigned.action")
 CONFIG_TTL = 24 * 3600.0  # a run reads the config once; a push that changes it drops it (config_pushed)
@@ -112,10 +114,16 @@ class ActionRun:
         """Read the watermark before any job (a read the catch-up makes anyway): its tally sets what the
         content budget starts from (app.action.watermark.Tally). Then list what the catch-up looks at, and
         learn our check runs on those heads and on the event's in bulk (app.action.catch_up.survey)."""
+        tip = read_tip(self.api.req, self.repo, CONFIG_PATH) if self.store.bulk else None  # GraphQL: see its module
+        if tip is not None and tip.config_known and isinstance(self.api, TokenApi):
+            self.api.prime(self.repo, CONFIG_PATH, tip.branch, tip.config)
         try:
             self.guard()
-            branch = self.branch or self.api.repository(self.repo).default_branch
-            mark, held_by = watermark.read(self.api, self.repo, branch)
+            branch = tip.branch if tip is not None else self.branch or self.api.repository(self.repo).default_branch
+            if tip is not None and tip.mark_known:
+                mark, held_by = tip.mark, tip.held_by
+            else:
+                mark, held_by = watermark.read(self.api, self.repo, branch)
         except GithubException:
             return  # the catch-up reads them again, and says what failed
         self.state = (branch, mark, held_by)

@@ -112,7 +112,7 @@ def test_a_catch_up_reads_its_prs_diffs_in_one_graphql_batch_not_a_compare_each(
     assert run.conclusion == "success" and all(w.pull(n).merged for n in valid)
     assert all([r.conclusion for r in w.runs_on(w.pull(n).head_sha)] == ["failure"] for n in invalid)
     compares = [c.path for c in _calls(sim) if "/compare/" in c.path]
-    assert compares == [] and run.graphql <= 3  # the check runs, the PRs and the letters they need
+    assert compares == [] and run.graphql <= 4  # the tip, the check runs, the PRs and the letters they need
 
 
 class _Answers:
@@ -176,4 +176,20 @@ def test_an_events_run_reads_its_own_pr_and_what_it_catches_up_in_one_batch(sim:
     assert run.conclusion == "success" and w.pull(ada).merged
     assert all([r.conclusion for r in w.runs_on(w.pull(n).head_sha)] == ["failure"] for n in invalid)
     assert not [c.path for c in _calls(sim) if "/compare/" in c.path]
-    assert run.graphql <= 3  # the check runs; the four PRs at once; the letters they need
+    assert run.graphql <= 4  # the tip; the check runs; the four PRs at once; the letters they need
+
+
+def test_a_run_reads_the_config_and_the_watermark_in_its_first_graphql_query(sim: Simulator) -> None:
+    signers = [f"s{i}" for i in range(5)]
+    w = letter_world(sim, signers, config=NO_LABELS)
+    for login in signers[:4]:
+        w.sign(login, login.upper(), as_login="someone")
+    w.settle()  # the watermark is on the tip now
+    before = len(_calls(sim))
+    sim.world.offset += 5
+    number = w.sign("s4", "S4", as_login="someone")
+    [run] = w.settle()[-1:]
+    later = [f"{c.method} {c.path}" for c in _calls(sim)[before:]]
+    assert run.conclusion == "success" and [r.conclusion for r in w.runs_on(w.pull(number).head_sha)] == ["failure"]
+    assert not [c for c in later if "/contents/.github/undersigned.yml" in c or "/commits/main/" in c], later
+    assert not [c for c in later if c == f"GET /repos/{REPO}"], later  # nor the repository, for its default branch
