@@ -10,6 +10,7 @@ from github.Requester import Requester
 
 from app.action.hourly import RestFigures
 from app.action.watermark import STATE_NAME, Tally, Watermark
+from app.review.render import CHECK_NAME
 from tests.e2e.action_support import REPO, ActionWorld, letter_world
 from tests.github_sim import Simulator, person
 from tests.github_sim.faults import Call
@@ -193,3 +194,23 @@ def test_a_run_reads_the_config_and_the_watermark_in_its_first_graphql_query(sim
     assert run.conclusion == "success" and [r.conclusion for r in w.runs_on(w.pull(number).head_sha)] == ["failure"]
     assert not [c for c in later if "/contents/.github/undersigned.yml" in c or "/commits/main/" in c], later
     assert not [c for c in later if c == f"GET /repos/{REPO}"], later  # nor the repository, for its default branch
+
+
+def test_a_head_our_check_shows_valid_is_evaluated_before_newer_spam_when_the_hour_is_short(sim: Simulator) -> None:
+    w = letter_world(sim, [f"spam{i}" for i in range(20)] + ["ada"], config=NO_LABELS)
+    w.runner.paused = True
+    ada = w.sign("ada", "Ada Lovelace")  # the oldest: listed last
+    head = w.pull(ada).head_sha
+    world = sim.world
+    output = {"title": "Valid signature", "summary": "Lands shortly.", "text": None}
+    valid = CheckRun(world.next_id(), w.repo, w.runner.app, head, CHECK_NAME, "completed", "success", output,
+                     world.now(), world.check_suite(w.repo, w.runner.app, head), completed_at=world.now())  # fmt: skip
+    world.check_runs[valid.id] = valid  # a run found it valid, and its landing did not happen (the run died)
+    spam = [w.sign(f"spam{i}", f"Spam {i}", as_login="someone") for i in range(20)]
+    w.runner.paused = False
+    sim.world.offset += 3600 - sim.world.now() % 3600  # at the top of an hour (see test_a_used_up_hour_...)
+    _spent(w, 1000 - 60)  # room for a few evaluations and a landing
+    w.runner.schedule(w.repo)
+    w.settle()
+    assert w.pull(ada).merged and sim.limits.tally.primary == 0  # it only had to land: it went first
+    assert [n for n in spam if not w.runs_on(w.pull(n).head_sha)]  # newer spam waits for the next hour
