@@ -10,12 +10,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from github import Auth, Github, GithubRetry
 from github.Requester import Requester
 
-from app.action.hourly import TokenApi
+from app.action.hourly import RestFigures, TokenApi
 from app.github.api import Api
 from app.github.budget import ContentBudget
 from app.github.pacing import Pacer
@@ -42,6 +42,7 @@ class ActionEnv:
     summary_path: Path | None
     mutation_interval: float
     rate_hour: float = 3600.0  # seconds in the content budget's hour (UNDERSIGNED_RATE_HOUR: a time-scaled drill)
+    graphql_reads: bool = True  # our check runs learnt in bulk over GraphQL (UNDERSIGNED_GRAPHQL_READS, as the App)
 
     @staticmethod
     def read(environ: Mapping[str, str]) -> ActionEnv:
@@ -74,6 +75,7 @@ class ActionEnv:
             Path(summary) if summary else None,
             max(0.0, interval),
             hour if hour > 0 else 3600.0,
+            environ.get("UNDERSIGNED_GRAPHQL_READS", "true").strip().lower() not in ("0", "false", "no", "off"),
         )
 
     @staticmethod
@@ -105,7 +107,8 @@ class ActionEnv:
             seconds_between_writes=None,  # pacing is ours (Pacer)
         )
         budget = self.budget(github.requester)
-        api = TokenApi(github.requester, INSTALLATION, Pacer(self.mutation_interval), budget=budget)
+        requester = cast(Requester, RestFigures(github.requester))  # the hour's figures stay REST's
+        api = TokenApi(requester, INSTALLATION, Pacer(self.mutation_interval), budget=budget)
         api.start()
         return api
 

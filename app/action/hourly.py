@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from github import GithubException, RateLimitExceededException
+from github.Requester import Requester
 
 from app.github.api import Api, Json
 
@@ -22,12 +23,30 @@ RESERVE = 10  # requests left for whatever else uses the token this hour (anothe
 class TokenApi(Api):
     """The Action's client: the App's, plus the hourly guard."""
 
+    graphql_left: int | None = None  # GraphQL's points left this hour, as GET /rate_limit said (None: unknown)
+    primed: dict[tuple[str, str, str], tuple[str, str] | None] | None = None  # see prime
+
+    def prime(self, repo: str, path: str, ref: str, found: tuple[str, str] | None) -> None:
+        """Answer the next `file(repo, path, ref)` with `found` (as it gives it), read otherwise: once only, so
+        whoever reads it again (the landing, just before writing) reads it fresh."""
+        self.primed = {**(self.primed or {}), (repo.lower(), path, ref): found}
+
+    def file(self, repo: str, path: str, ref: str) -> tuple[str, str] | None:
+        key = (repo.lower(), path, ref)
+        if self.primed and key in self.primed:
+            return self.primed.pop(key)
+        return super().file(repo, path, ref)
+
     def start(self) -> None:
-        """Learn what this hour has left, for free (a GitHub without the endpoint: learnt from the first call)."""
+        """Learn what this hour has left, for free (a GitHub without the endpoint: learnt from the first call),
+        REST's and GraphQL's (`resources.graphql`, a budget of its own)."""
         try:
-            self.req.requestJsonAndCheck("GET", "/rate_limit")
+            _, body = self.req.requestJsonAndCheck("GET", "/rate_limit")
         except GithubException:
             return
+        graphql = ((body or {}).get("resources") or {}).get("graphql") if isinstance(body, dict) else None
+        if isinstance(graphql, dict) and isinstance(graphql.get("remaining"), int):
+            self.graphql_left = graphql["remaining"]
 
     def guard(self) -> None:
         """Raise RateLimitExceededException, as GitHub's 403 would, when the hour has RESERVE requests left."""
@@ -40,3 +59,26 @@ class TokenApi(Api):
     def _call(self, verb: str, url: str, params: Json | None = None, body: Any = None) -> tuple[dict[str, Any], Any]:
         self.guard()
         return super()._call(verb, url, params, body)
+
+
+class RestFigures:
+    """GITHUB_TOKEN's Requester, whose rate-limit figures stay REST's. PyGithub keeps the last response's
+    `x-ratelimit-*` headers whatever the endpoint, and a GraphQL answer's are GraphQL's own budget (points,
+    not the hour's requests): after one, the guard above would read the wrong figures. So a GraphQL call's
+    figures are put back as they were. https://docs.github.com/en/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api
+    """
+
+    def __init__(self, req: Requester) -> None:
+        self._req = req
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._req, name)
+
+    def requestJsonAndCheck(self, verb: str, url: str, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 (PyGithub's)
+        if url != self._req.graphql_url:
+            return self._req.requestJsonAndCheck(verb, url, *args, **kwargs)
+        kept = self._req.rate_limiting, self._req.rate_limiting_resettime
+        try:
+            return self._req.requestJsonAndCheck(verb, url, *args, **kwargs)
+        finally:
+            self._req.rate_limiting, self._req.rate_limiting_resettime = kept

@@ -35,8 +35,11 @@ def run_action(environ: Mapping[str, str] | None = None) -> int:
     recorder = Recorder()
     logging.getLogger("undersigned").addHandler(recorder)
     api = env.api()
-    run = ActionRun(api, env.repository)
-    new_head = env.event_name == "pull_request_target" and env.payload().get("action") in NEW_HEAD
+    payload = env.payload()
+    branch = (payload.get("repository") or {}).get("default_branch")  # every event's payload names it
+    run = ActionRun(api, env.repository, branch if isinstance(branch, str) and branch else None,
+                    graphql=env.graphql_reads)  # fmt: skip
+    new_head = env.event_name == "pull_request_target" and payload.get("action") in NEW_HEAD
     failures = run.run(jobs, catch_up=catch_up, new_head=new_head)
     outcome = Outcome.of(recorder, env.repository, env.server_url, failures)
     requests = f"{api.reads + api.writes} ({api.reads} reads, {api.writes} writes)"

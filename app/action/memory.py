@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 from app.jobs.backend import Taken
 
@@ -15,6 +16,7 @@ class MemoryBackend:
     def __init__(self) -> None:
         self.items: dict[str, tuple[str, float | None]] = {}
         self.lock = threading.Lock()
+        self.queue: dict[str, Any] = {}  # the run's queue, by job key (app.action.run sets it): see waiting
 
     def _live(self, key: str) -> str | None:
         found = self.items.get(key)
@@ -85,6 +87,11 @@ class MemoryBackend:
 
     def queued(self, key: str) -> bool:
         return False
+
+    def waiting(self, prefix: str, limit: int) -> list[str]:
+        """Keys of the run's queued jobs that start with `prefix`, in queue order: a catch-up's evaluations are
+        read in one GraphQL batch (app.review.batch), as the App's queue gives them."""
+        return [key for key in list(self.queue) if key.startswith(prefix)][:limit]
 
     def size(self) -> int:
         return 0

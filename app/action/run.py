@@ -7,6 +7,7 @@ job is done, so each run lands everything valid in one commit, as the App's batc
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import replace
@@ -15,24 +16,28 @@ from typing import Any
 from github import GithubException, RateLimitExceededException
 
 from app.action import watermark
+from app.action.catch_up import Survey, catch_up, in_flight, survey
+from app.action.checks import POINTS_RESERVE
 from app.action.env import INSTALLATION
+from app.action.hourly import RESERVE as HOURLY_RESERVE
 from app.action.hourly import TokenApi
 from app.action.state import GitHubStore
+from app.action.tip import read_tip
 from app.action.watermark import Watermark
 from app.affiliations.recheck import next_key as recheck_key
 from app.github.api import Api
 from app.github.budget import RESERVE, BudgetShortError, spending
 from app.github.models import PullRequest
 from app.jobs.job import Job, JobDeferredError
-from app.jobs.ready import config_fingerprint
 from app.logs import event
-from app.review.config_check import WAITING_TITLE
 from app.worker.dispatch import Dispatcher
-from config import Config
+from config import CONFIG_PATH
 
 log = logging.getLogger("undersigned.action")
 CONFIG_TTL = 24 * 3600.0  # a run reads the config once; a push that changes it drops it (config_pushed)
 MAX_JOBS = 5000  # a run that would do more is stuck in a loop: stop, and say so
+LAND_AT = 40  # requests kept for a landing (its reads, 3 writes, thank-yous, the watermark): see _next
+EVALUATION = 4  # requests one evaluation may take (the PR, the compare, a check run and a comment)
 ORDER = {"reconcile": 1, "land": 2}  # other jobs: 0
 GONE = {404, 410, 422}  # the PR or commit is gone: nothing to do (the App drops such jobs too)
 TALLY_AT = 25  # a run that read this much writes the tally, even with nothing else to record
@@ -52,14 +57,21 @@ class OneToken:
 class ActionRun:
     """Runs jobs to completion. `failures` says, in plain words, what could not be done."""
 
-    def __init__(self, api: Api, repo: str) -> None:
-        self.api, self.repo = api, repo
-        self.store = GitHubStore(api)
+    def __init__(self, api: Api, repo: str, branch: str | None = None, *, graphql: bool = False) -> None:
+        """`branch`: the default branch, as the event's payload names it (else it is read); `graphql`: our
+        check runs are learnt in bulk over GraphQL (app.action.checks)."""
+        self.api, self.repo, self.branch = api, repo, branch
+        left = api.graphql_left if isinstance(api, TokenApi) else None
+        graphql = graphql and (left is None or left >= POINTS_RESERVE)  # GraphQL's hour nearly spent: REST only
+        self.store = GitHubStore(api, bulk=graphql)
         # A run keeps nothing for the next: the weekly re-check of affiliation marks (app.affiliations.recheck)
         # would run on every scheduled run, so it is the App's alone. Marked done for this run's lifetime.
         self.store.put(recheck_key(repo), "inf")
-        self.dispatcher = Dispatcher(OneToken(api), self.store, self.enqueue, CONFIG_TTL)
+        # With `graphql`, evaluations read their diffs and letters in GraphQL batches too (app.review.batch, as
+        # the App's UNDERSIGNED_GRAPHQL_READS): GraphQL's budget is its own, the hour's requests are kept.
+        self.dispatcher = Dispatcher(OneToken(api), self.store, self.enqueue, CONFIG_TTL, graphql_reads=graphql)
         self.pending: dict[str, Job] = {}
+        self.store.memory.queue = self.pending  # a batch reads the queued evaluations of this run at once
         self.reviewed: dict[int, str | None] = {}  # PRs this run evaluated: the head, when the event named it
         self.caught_up = False
         self.failures: list[str] = []
@@ -73,6 +85,8 @@ class ActionRun:
         self.landed = False
         self.decided: set[str] = set()  # the event's own jobs that a verdict on their head already answers
         self.counts = (False, 0, 0)  # the catch-up: whether it read every open PR, PRs listed, checks read
+        self.survey: Survey | None = None  # what the catch-up looks at, listed before the first job
+        self.event_heads: list[str] = []  # the heads the event's jobs name: their checks are learnt in bulk
 
     def enqueue(self, job: Job) -> bool:
         if job.key in self.pending:
@@ -86,6 +100,7 @@ class ActionRun:
         for job in jobs:
             self.enqueue(job)
         self.decided = {job.key for job in jobs if new_head}
+        self.event_heads = [head for job in jobs if job.kind == "evaluate" and (head := _head(job))]
         if catch_up:
             self.quick = True
             self.enqueue(Job("reconcile", INSTALLATION, self.repo))
@@ -96,12 +111,19 @@ class ActionRun:
         return self.failures
 
     def load(self) -> None:
-        """Read the watermark before any job (two reads the catch-up makes anyway): its tally sets what the
-        content budget starts from (app.action.watermark.Tally)."""
+        """Read the watermark before any job (a read the catch-up makes anyway): its tally sets what the
+        content budget starts from (app.action.watermark.Tally). Then list what the catch-up looks at, and
+        learn our check runs on those heads and on the event's in bulk (app.action.catch_up.survey)."""
+        tip = read_tip(self.api.req, self.repo, CONFIG_PATH) if self.store.bulk else None  # GraphQL: see its module
+        if tip is not None and tip.config_known and isinstance(self.api, TokenApi):
+            self.api.prime(self.repo, CONFIG_PATH, tip.branch, tip.config)
         try:
             self.guard()
-            branch = self.api.repository(self.repo).default_branch
-            mark, held_by = watermark.read(self.api, self.repo, branch)
+            branch = tip.branch if tip is not None else self.branch or self.api.repository(self.repo).default_branch
+            if tip is not None and tip.mark_known:
+                mark, held_by = tip.mark, tip.held_by
+            else:
+                mark, held_by = watermark.read(self.api, self.repo, branch)
         except GithubException:
             return  # the catch-up reads them again, and says what failed
         self.state = (branch, mark, held_by)
@@ -111,6 +133,16 @@ class ActionRun:
         self.content_start = estimate
         if budget is not None:
             budget.start = lambda: budget.per_hour + budget.burst - estimate
+        with contextlib.suppress(GithubException):  # else the catch-up lists again, and says what failed
+            self.survey = survey(self)
+        if self.survey is None or self._short():
+            return  # the reconcile job catches up (or is left for later, as a whole)
+        try:
+            # What the catch-up finds is queued now, after the event's own jobs: the first evaluation's GraphQL
+            # batch (app.review.batch) then reads every evaluation of this run at once.
+            catch_up(self)
+        except GithubException:
+            self.caught_up, self.mark = False, None  # the reconcile job tries again, and says what failed
 
     def record(self) -> None:
         """Write how far this run caught up (app.action.watermark), and the content-creating requests this
@@ -138,7 +170,7 @@ class ActionRun:
         mark = replace(mark, tally=watermark.Tally(reset, used, content))
         try:
             with spending("landing"):  # one write that gives the next run its budget back: first in line
-                watermark.write(self.api, self.repo, branch, mark, held_by)
+                watermark.write(self.api, self.repo, branch, mark, held_by, moved=self.landed)
         except BudgetShortError:
             return  # the next run reads a little more: nothing is lost
         except GithubException as exc:
@@ -150,9 +182,14 @@ class ActionRun:
 
     def _next(self) -> Job | None:
         """The event's own jobs first, then the catch-up (skipped if a scan already looked at every PR), then
-        the landing: so what the whole run found valid lands in one commit."""
+        the landing: so what the whole run found valid lands in one commit. But when the hour's requests left
+        would not last for one more evaluation and a landing, what is found valid lands first: valid signers
+        do not wait for the next hour behind a spam wave's evaluations (and those wait: see run_one)."""
         if not self.pending:
             return None
+        land = next((k for k, job in self.pending.items() if job.kind == "land"), None)
+        if land is not None and self._left() < LAND_AT + EVALUATION:
+            return self.pending.pop(land)
         key = min(self.pending, key=lambda k: ORDER.get(self.pending[k].kind, 0))  # min keeps queue order on ties
         return self.pending.pop(key)
 
@@ -168,6 +205,11 @@ class ActionRun:
     def run_one(self, job: Job) -> None:
         try:
             self.guard()
+            if job.kind == "evaluate" and self._left() < LAND_AT + EVALUATION:
+                # The rest of the hour is kept for landing what is valid (_next): this waits for the next hour,
+                # found again from GitHub's state (no verdict of ours on its head). The watermark stays before it.
+                self.deferred.append(job.number or 0)
+                return
             if job.kind in ("evaluate", "reconcile") and self._short():
                 # Whatever it decides, its report could not be written now: reading for it would be spent
                 # twice, as the next run reads it again. Left as a whole (the watermark stays where it was).
@@ -175,7 +217,7 @@ class ActionRun:
                 return
             if job.kind == "reconcile":
                 if not self.caught_up:
-                    self.catch_up()
+                    catch_up(self)
                 return
             if job.kind == "scan":
                 self.caught_up = True  # every open PR is evaluated: nothing left to find
@@ -183,7 +225,7 @@ class ActionRun:
                 head = self.reviewed[job.number] = _head(job)
                 if head is not None and job.key in self.decided and self._final(head):
                     return  # an earlier run's catch-up decided this head (its own run was pending meanwhile)
-            self.landed = self.landed or job.kind == "land"
+            self.landed = self.landed or job.kind in ("land", "command")  # the tip may move: see record()
             self.dispatcher.run(job)
         except JobDeferredError as exc:
             # The content budget is short (app.github.budget): a run never waits for it. What the job owes is
@@ -207,6 +249,11 @@ class ActionRun:
             log.exception("job failed", extra={"fields": {"job": job.key}})
             self.failures.append(f"{_what(job)} failed: {type(exc).__name__}: {exc}")
 
+    def _left(self) -> int:
+        """The hour's requests left beyond the reserve (app.action.hourly), as the last response said."""
+        remaining, limit = self.api.req.rate_limiting
+        return remaining - HOURLY_RESERVE if limit > 0 and remaining >= 0 else 1 << 30
+
     def _short(self) -> bool:
         """Whether the content budget has no room for a report (a check run and a comment) now."""
         budget = self.api.budget
@@ -215,63 +262,10 @@ class ActionRun:
         return budget.level() < RESERVE["check"] * budget.burst + 2
 
     def _final(self, head: str) -> bool:
-        """Whether `head` shows a verdict of ours that is the end (one read, which evaluating it would make; a
-        success is not: valid, it may still have to land)."""
+        """Whether `head` shows a verdict of ours that is the end (learnt in bulk with the catch-up's heads, else
+        one read, which evaluating it would make; a success is not: valid, it may still have to land)."""
         run = self.store.our_run(self.repo, head)
-        return run is not None and not _in_flight(run, landing=True)
-
-    def catch_up(self) -> None:
-        """Find what no run of ours decided (its run was cancelled while pending, or died): open PRs whose head
-        has no check run of ours, still shows "waiting for the configuration", or shows valid but unlanded.
-        Level-triggered, as the App's reconciliation: it reads GitHub, nothing remembered. Reading a head's
-        check costs a request, so a run reads only the PRs updated since the watermark a complete catch-up
-        left on GitHub (app.action.watermark); without one, under another config, or on a scheduled run once
-        in FULL_EVERY, it reads every open PR. An event's run also skips PRs labelled as needing changes when
-        the maintainers configured that label (the listing shows labels for free; a push to such a PR starts
-        its own run), and then keeps the watermark before them, so the schedule's run still reads them."""
-        self.caught_up = True
-        ctx = self.dispatcher.context(Job("reconcile", INSTALLATION, self.repo))
-        if self.state is None:
-            branch = self.api.repository(self.repo).default_branch
-            self.state = (branch, *watermark.read(self.api, self.repo, branch))
-        branch, mark, _ = self.state
-        config = ctx.config(branch)
-        if not isinstance(config, Config):
-            return  # not a letter, or a broken config (its PRs' checks and the commit's check say so)
-        fingerprint, now = config_fingerprint(config), time.time()
-        stale = mark is None or mark.config != fingerprint
-        full = mark is None or stale or (not self.quick and now - mark.full_at >= watermark.FULL_EVERY)
-        since = 0.0 if full or mark is None else mark.since
-        listed, newest = watermark.updated_since(self.api, self.repo, since)
-        found, read, skipped = [], 0, []
-        needs_changes = config.report.labels.get("invalid") if self.quick else None
-        self.listed = {pr.number: updated for pr, updated in listed}
-        for pr, updated in listed:
-            if self.reviewed.get(pr.number) == pr.head_sha:
-                continue  # evaluated in this run, at this head (a push since is read like any other)
-            if needs_changes and needs_changes in pr.label_names:
-                skipped.append(updated)
-                continue
-            read += 1
-            run = self.store.our_run(self.repo, pr.head_sha)
-            if run is None or _in_flight(run, landing=config.merge.enabled):
-                found.append(pr.number)
-                ctx.queue("evaluate", pr.number)
-        if found:
-            event(log, "caught up", repo=self.repo, evaluate=found)
-        upto = max(since, newest - watermark.MARGIN)
-        if skipped:  # read by the schedule's run: the watermark stays before the oldest of them
-            upto = min(upto, *skipped)
-        full_at = now if full or mark is None else mark.full_at
-        self.mark = Watermark(upto, full_at, fingerprint)
-        self.counts = (full, len(listed), read)
-
-
-def _in_flight(run: dict[str, Any], *, landing: bool) -> bool:
-    """A verdict that is not the end: waiting on the config, or valid and not yet landed."""
-    if run.get("conclusion") == "neutral":
-        return (run.get("output") or {}).get("title") == WAITING_TITLE  # not "not a signature": that one is final
-    return landing and run.get("conclusion") == "success"
+        return run is not None and not in_flight(run, landing=True)
 
 
 def _head(job: Job) -> str | None:

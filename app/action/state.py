@@ -4,7 +4,8 @@ The review and landing layers keep a little state through the Store interface (g
 same, remember). The App's Store keeps it in SQLite or Redis between jobs. An Action run has nowhere to keep
 anything between runs, so this one keeps the run's own notes in memory (locks, the ready set, the check a
 valid head is owed while it lands) and answers the two questions whose answer lives on GitHub from GitHub:
-  - `check:{repo}:{sha}`: our check run on a head, found by name on the commit;
+  - `check:{repo}:{sha}`: our check run on a head, found by name on the commit (learnt for many heads at
+    once in one GraphQL query, app.action.checks, else one REST read per head);
   - `check-digest:{repo}:{sha}`: whether that run already says what we would post (so a re-run of the same
     verdict writes nothing).
 Our one comment is found by its hidden marker already (app.review.report), the ledger is a file, and the
@@ -18,6 +19,7 @@ import ast
 from typing import Any
 from urllib.parse import quote
 
+from app.action.checks import read_runs
 from app.action.memory import MemoryBackend
 from app.github.api import Api
 from app.jobs.store import Store
@@ -29,9 +31,11 @@ class GitHubStore(Store):
 
     durable = False  # nothing outlives the run: what it would owe (a thank-you) is paid now or not at all
 
-    def __init__(self, api: Api) -> None:
-        super().__init__(MemoryBackend())
-        self.api = api
+    def __init__(self, api: Api, *, bulk: bool = False) -> None:
+        """`bulk`: learn our runs on many heads in one GraphQL query (learn) rather than one read each."""
+        self.memory = MemoryBackend()
+        super().__init__(self.memory)
+        self.api, self.bulk = api, bulk
         self.runs: dict[tuple[str, str], dict[str, Any] | None] = {}  # (repo, head) -> our newest run, as read
         self.posted: set[tuple[str, str]] = set()  # heads this run posted to: the run as read is out of date
 
@@ -43,6 +47,15 @@ class GitHubStore(Store):
             found = next(iter(self.api.pages(url, {"check_name": CHECK_NAME}, key="check_runs")), None)
             self.runs[key] = found if isinstance(found, dict) else None
         return self.runs[key]
+
+    def learn(self, repo: str, heads: list[str]) -> None:
+        """Our newest run on each of these heads not known yet, in one GraphQL query (app.action.checks); a
+        head it does not answer is read over REST when asked (our_run)."""
+        key = repo.lower()
+        wanted = [sha for sha in dict.fromkeys(heads) if (key, sha) not in self.runs]
+        if self.bulk and wanted:
+            for sha, run in read_runs(self.api.req, repo, wanted, CHECK_NAME).items():
+                self.runs[(key, sha)] = run
 
     def get(self, key: str) -> str | None:
         value = super().get(key)

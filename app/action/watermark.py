@@ -84,9 +84,11 @@ def read(api: Api, repo: str, branch: str) -> tuple[Watermark | None, dict[str, 
     return Watermark.decode(found.get("external_id")), found
 
 
-def write(api: Api, repo: str, branch: str, mark: Watermark, held_by: dict[str, Any] | None) -> None:
+def write(api: Api, repo: str, branch: str, mark: Watermark, held_by: dict[str, Any] | None, *, moved: bool) -> None:
     """Record `mark` on `branch`'s tip: the check run already there is updated, else one is created (the tip
-    is read first: it moves with every landing)."""
+    is read first: it moves with every landing). A run that did not move the tip (`moved`: it landed) updates
+    the run it read the watermark from without reading the tip: should a maintainer have pushed meanwhile, the
+    next run finds no watermark on the new tip and reads every open PR, as it would without one."""
     summary = (
         "undersigned's own bookkeeping for its GitHub Action: every open pull request updated before "
         f"{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(mark.since))} has a verdict, so a run looks only "
@@ -94,7 +96,7 @@ def write(api: Api, repo: str, branch: str, mark: Watermark, held_by: dict[str, 
     )
     output = {"title": "Caught up", "summary": summary}
     body = {"name": STATE_NAME, "status": "completed", "conclusion": "neutral", "external_id": mark.encode()}
-    tip = api.branch_sha(repo, branch)
+    tip = api.branch_sha(repo, branch) if moved or held_by is None else held_by.get("head_sha")
     if held_by is not None and held_by.get("head_sha") == tip:
         api.update_check_run(repo, int(held_by["id"]), {**body, "output": output})
         return

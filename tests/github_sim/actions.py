@@ -52,7 +52,8 @@ class Run:
     conclusion: str | None = None  # success, failure, cancelled
     output: str = ""
     summary: str = ""
-    requests: int = 0
+    requests: int = 0  # REST requests, charged to the repository's 1,000 an hour
+    graphql: int = 0  # GraphQL queries, charged to its own budget
     started: float = 0.0
     finished: float = 0.0
     steps: list[str] = field(default_factory=list)  # what ran, in order (a `uses:` or a `run:` line)
@@ -193,7 +194,9 @@ class ActionsRunner:
         assert token.installation is not None
         actor = f"installation:{token.installation.id}"
         calls = self.sim.faults.calls(actor=actor)
-        run.requests = sum(1 for c in calls if c.actor == actor and c.status != 304 and c.path != "/rate_limit")
+        mine = [c for c in calls if c.actor == actor and c.status != 304 and c.path != "/rate_limit"]
+        run.requests = sum(1 for c in mine if c.path != "/graphql")  # charged to the hour's 1,000 (REST)
+        run.graphql = len(mine) - run.requests  # GraphQL's budget is its own (points, not requests)
         run.status, run.conclusion, run.finished = "completed", "success" if ok else "failure", time.monotonic()
         if counted:
             with self.lock:

@@ -159,7 +159,11 @@ def rate_limit(ctx: Ctx) -> Any:
     return {"resources": {"core": core, "search": search}, "rate": core}
 
 
-def rate_limit_body(payload: Any, headers: dict[str, str]) -> Any:
-    """GET /rate_limit's `core` (and `rate`) as the caller's bucket stands (the server knows the bucket)."""
+def rate_limit_body(payload: Any, headers: dict[str, str], graphql: dict[str, str] | None = None) -> Any:
+    """GET /rate_limit's `core` (and `rate`) as the caller's bucket stands (the server knows the bucket), and
+    `graphql` as its GraphQL bucket stands (given as that bucket's headers)."""
     core = {k: int(headers[f"x-ratelimit-{k}"]) for k in ("limit", "remaining", "reset", "used")}
-    return {**payload, "resources": {**payload["resources"], "core": core}, "rate": core}
+    resources = {**payload["resources"], "core": core}
+    if graphql is not None:
+        resources["graphql"] = {k: int(graphql[f"x-ratelimit-{k}"]) for k in ("limit", "remaining", "reset", "used")}
+    return {**payload, "resources": resources, "rate": core}

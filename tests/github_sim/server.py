@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.github_sim import graphql_checks  # noqa: F401  (registers check suites and runs: see its docstring)
 from tests.github_sim.contract import Contract, Violation
 from tests.github_sim.faults import Call, Faults
 from tests.github_sim.graphql import GraphQLEndpoint
@@ -173,8 +174,8 @@ class Simulator:
             )
             result = await run_in_threadpool(self._locked, fn, ctx)
             status, payload = result if isinstance(result, tuple) else (200, result)
-            if template == "GET /rate_limit" and "x-ratelimit-limit" in extra:
-                payload = rate_limit_body(payload, extra)
+            if template == "GET /rate_limit" and "x-ratelimit-limit" in extra and (bucket := self._bucket(actor)):
+                payload = rate_limit_body(payload, extra, self.limits.peek(f"graphql:{bucket[0]}", bucket[1]))
             if self.contract is not None:
                 await run_in_threadpool(self._check_response, request, status, payload)
             headers = {**extra, **ctx.headers}
@@ -243,26 +244,29 @@ class Simulator:
         """Charge the request to its rate-limited bucket (an Actions run's repository, an installation, a user);
         the headers to send. https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
         With `cost`, a GraphQL query: that many points from the identity's GraphQL bucket ("graphql:<bucket>")."""
-        if actor.token is None:
+        bucket = self._bucket(actor)
+        if bucket is None:
             return None, {}  # the App's JWT and anonymous calls have their own limits, not simulated
-        policy = self.limits.policy
-        if actor.token in self.buckets:
-            key, limit = self.buckets[actor.token]
-            limit = min(limit, policy.github_token)
-        elif actor.installation is not None:
-            key, limit = (
-                f"installation:{actor.installation.id}",
-                policy.installation_limit(len(actor.installation.repos)),
-            )
-        elif actor.user is not None:
-            key, limit = f"user:{actor.user.login.lower()}", policy.user
-        else:
-            key, limit = f"token:{actor.token}", policy.user
+        key, limit = bucket
         if cost is not None:
             return self.limits.admit(f"graphql:{key}", limit, method, template, path, cost=cost)
         if template == "GET /rate_limit":
             return None, self.limits.peek(key, limit)  # free, and it says what the token's bucket has left
         return self.limits.admit(key, limit, method, template, path)
+
+    def _bucket(self, actor: Actor) -> tuple[str, int] | None:
+        """The rate-limited bucket a token's requests are charged to, and its hourly limit (None: not simulated)."""
+        if actor.token is None:
+            return None
+        policy = self.limits.policy
+        if actor.token in self.buckets:
+            key, limit = self.buckets[actor.token]
+            return key, min(limit, policy.github_token)
+        if actor.installation is not None:
+            return f"installation:{actor.installation.id}", policy.installation_limit(len(actor.installation.repos))
+        if actor.user is not None:
+            return f"user:{actor.user.login.lower()}", policy.user
+        return f"token:{actor.token}", policy.user
 
     def _fault_error(self, fault: Any, headers: dict[str, str]) -> ApiError:
         if fault.kind == "secondary":

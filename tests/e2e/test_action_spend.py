@@ -1,0 +1,216 @@
+"""The Action's reads on launch day: our check runs learnt in bulk, and the hour's last requests spent on landing.
+
+Labels are off (issue 21), so nothing but the check runs themselves tells a decided head from a new one."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from github.Requester import Requester
+
+from app.action.hourly import RestFigures
+from app.action.watermark import STATE_NAME, Tally, Watermark
+from app.review.render import CHECK_NAME
+from tests.e2e.action_support import REPO, ActionWorld, letter_world
+from tests.github_sim import Simulator, person
+from tests.github_sim.faults import Call
+from tests.github_sim.models import CheckRun
+from tests.helpers import SEED_CONFIG_YAML
+
+NO_LABELS = SEED_CONFIG_YAML + "report:\n  labels:\n    invalid: null\n"
+
+
+def _calls(sim: Simulator) -> list[Call]:
+    return sim.faults.calls(actor="installation:")
+
+
+def _spent(w: ActionWorld, used: int) -> None:
+    """The repository's token made `used` requests this hour, reads all: an earlier run's watermark says so (its
+    tally: app.action.watermark), as a run of this hour would have left it."""
+    world = w.sim.world
+    window = int(world.now() // 3600)
+    w.sim.used[f"actions:{REPO.lower()}:{window}"] = used
+    tip = w.repo.git.ref("refs/heads/main")
+    assert tip is not None
+    state = Watermark(0.0, 0.0, "", Tally((window + 1) * 3600, used, 0)).encode()
+    suite = world.check_suite(w.repo, w.runner.app, tip)
+    output = {"title": "Caught up", "summary": "", "text": None}
+    run = CheckRun(world.next_id(), w.repo, w.runner.app, tip, STATE_NAME, "completed", "neutral", output,
+                   world.now(), suite, completed_at=world.now(), external_id=state)  # fmt: skip
+    world.check_runs[run.id] = run
+
+
+def test_no_check_run_is_read_before_a_report_and_each_stays_one_edited_in_place(sim: Simulator) -> None:
+    w = letter_world(sim, ["s1", "s2", "s3", "ada", "grace"], config=NO_LABELS)
+    invalid = [w.sign(login, login.upper(), as_login="someone") for login in ("s1", "s2", "s3")]
+    w.settle()
+    valid = [w.sign(login) for login in ("ada", "grace")]
+    w.settle()
+    w.runner.schedule(w.repo)  # a catch-up over everything open: decided heads are not evaluated again
+    w.settle()
+    heads = {w.pull(n).head_sha for n in invalid + valid}
+    read = [c for c in _calls(sim) if c.method == "GET" and "/check-runs" in c.path and any(h in c.path for h in heads)]
+    assert read == []  # learnt in one GraphQL query per run, never one REST read per head
+    assert any(c.path == "/graphql" for c in _calls(sim))
+    for number in invalid:
+        [check] = w.runs_on(w.pull(number).head_sha)
+        assert check.conclusion == "failure"
+        assert len(w.comments(number)) == 1
+    assert all(w.pull(n).merged for n in valid)
+    assert sim.limits.tally.primary == 0
+
+
+def test_a_recheck_finds_the_check_learnt_in_bulk_and_repeats_nothing(sim: Simulator) -> None:
+    w = letter_world(sim, ["ada"], config=NO_LABELS)
+    number = w.sign("ada", "Ada Lovelace", as_login="someone")
+    w.settle()
+    [comment] = w.comments(number)
+    [check] = w.runs_on(w.pull(number).head_sha)
+    before = len(_calls(sim))
+    person(sim, "ada").comment(REPO, number, "/recheck")  # the same head, evaluated again by its own run
+    runs = w.settle()
+    assert runs[-1].event == "issue_comment" and runs[-1].conclusion == "success"
+    assert [r.id for r in w.runs_on(w.pull(number).head_sha)] == [check.id]
+    assert [c.id for c in w.comments(number)] == [comment.id]
+    head = w.pull(number).head_sha
+    calls = [f"{c.method} {c.path}" for c in _calls(sim)[before:] if "/check-runs" in c.path]
+    touched = [c for c in calls if head in c or c.endswith(f"/{check.id}")]
+    assert touched == [], touched  # neither read nor written again: what the bulk read showed is what it says
+    assert check.conclusion == "failure"
+
+
+def test_the_hours_last_requests_land_what_is_valid_before_more_spam_is_read(sim: Simulator) -> None:
+    w = letter_world(sim, [f"spam{i}" for i in range(20)] + ["ada"], config=NO_LABELS)
+    w.runner.paused = True  # the runs of these PRs never happen (cancelled while pending, say)
+    spam = [w.sign(f"spam{i}", f"Spam {i}", as_login="someone") for i in range(20)]
+    ada = w.sign("ada", "Ada Lovelace")  # the newest: the catch-up evaluates it first
+    w.runner.paused = False
+    sim.world.offset += 3600 - sim.world.now() % 3600  # at the top of an hour (see test_a_used_up_hour_...)
+    _spent(w, 1000 - 70)  # 70 left: not enough to read every PR and land
+    [run] = w.runner.schedule(w.repo)
+    w.settle()
+    assert w.pull(ada).merged and w.letter().count("[@ada]") == 1  # landed within this hour
+    assert sim.limits.tally.primary == 0
+    undecided = [n for n in spam if not w.runs_on(w.pull(n).head_sha)]
+    assert undecided  # the spam that did not fit waits for the next hour
+    sim.world.offset += 3600  # the next hour: the scheduled run decides the rest, once each
+    w.runner.schedule(w.repo)
+    w.settle()
+    for number in spam:
+        assert [r.conclusion for r in w.runs_on(w.pull(number).head_sha)] == ["failure"]
+        assert len(w.comments(number)) == 1
+    assert sim.limits.tally.primary == 0 and run.requests <= 70
+
+
+def test_a_catch_up_reads_its_prs_diffs_in_one_graphql_batch_not_a_compare_each(sim: Simulator) -> None:
+    w = letter_world(sim, ["s1", "s2", "s3", "ada", "grace"], config=NO_LABELS)
+    w.runner.paused = True  # their own runs never happen: one scheduled run finds them all
+    invalid = [w.sign(login, login.upper(), as_login="someone") for login in ("s1", "s2", "s3")]
+    valid = [w.sign(login) for login in ("ada", "grace")]
+    w.runner.paused = False
+    [run] = w.runner.schedule(w.repo)
+    w.settle()
+    assert run.conclusion == "success" and all(w.pull(n).merged for n in valid)
+    assert all([r.conclusion for r in w.runs_on(w.pull(n).head_sha)] == ["failure"] for n in invalid)
+    compares = [c.path for c in _calls(sim) if "/compare/" in c.path]
+    assert compares == [] and run.graphql <= 4  # the tip, the check runs, the PRs and the letters they need
+
+
+class _Answers:
+    """A Requester whose answers carry rate-limit headers: REST's bucket, then GraphQL's own."""
+
+    graphql_url = "http://sim.invalid/graphql"
+
+    def __init__(self) -> None:
+        self.rate_limiting, self.rate_limiting_resettime = (500, 1000), 1
+
+    def requestJsonAndCheck(self, verb: str, url: str, **kwargs: object) -> object:
+        self.rate_limiting, self.rate_limiting_resettime = (
+            ((990, 1000), 2) if url == self.graphql_url else ((499, 1000), 1)
+        )
+        return {}, {}
+
+
+def test_a_graphql_answer_leaves_the_hours_rest_figures_as_they_were() -> None:
+    answers = _Answers()
+    req = RestFigures(cast(Requester, answers))
+    req.requestJsonAndCheck("GET", "/repos/o/r")
+    req.requestJsonAndCheck("POST", answers.graphql_url, input={})
+    assert (req.rate_limiting, req.rate_limiting_resettime) == ((499, 1000), 1)  # not GraphQL's 990
+
+
+def test_with_graphqls_hour_nearly_spent_a_run_reads_over_rest_and_is_never_refused(sim: Simulator) -> None:
+    w = letter_world(sim, ["ada"], config=NO_LABELS)
+    sim.world.offset += 3600 - sim.world.now() % 3600  # at the top of an hour (see test_a_used_up_hour_...)
+    window = int(sim.world.now() // 3600)
+    sim.used[f"graphql:actions:{REPO.lower()}:{window}"] = 1000 - 10  # GET /rate_limit says so, for free
+    number = w.sign("ada", "Ada Lovelace")
+    [run] = w.settle()
+    assert run.conclusion == "success" and w.pull(number).merged
+    assert run.graphql == 0 and sim.limits.tally.primary == 0
+
+
+def test_a_run_that_lands_nothing_moves_its_watermark_without_reading_the_tip(sim: Simulator) -> None:
+    signers = [f"s{i}" for i in range(8)]
+    w = letter_world(sim, signers, config=NO_LABELS)
+    for login in signers[:4]:
+        w.sign(login, login.upper(), as_login="someone")
+    w.settle()
+    [state] = [r for r in sim.world.check_runs.values() if r.name == STATE_NAME]
+    before, mark = len(_calls(sim)), state.external_id
+    sim.world.offset += 5  # later on: the next PRs are newer than the watermark
+    for login in signers[4:]:
+        w.sign(login, login.upper(), as_login="someone")
+    w.settle()
+    later = [f"{c.method} {c.path}" for c in _calls(sim)[before:]]
+    assert state.external_id != mark and f"PATCH /repos/{REPO}/check-runs/{state.id}" in later
+    assert not [c for c in later if "/git/ref" in c], later  # nothing landed: the tip was not read
+
+
+def test_an_events_run_reads_its_own_pr_and_what_it_catches_up_in_one_batch(sim: Simulator) -> None:
+    w = letter_world(sim, ["s1", "s2", "s3", "ada"], config=NO_LABELS)
+    w.runner.paused = True  # their own runs never happen: the next event's run finds them
+    invalid = [w.sign(login, login.upper(), as_login="someone") for login in ("s1", "s2", "s3")]
+    w.runner.paused = False
+    ada = w.sign("ada", "Ada Lovelace")
+    [run] = w.settle()
+    assert run.conclusion == "success" and w.pull(ada).merged
+    assert all([r.conclusion for r in w.runs_on(w.pull(n).head_sha)] == ["failure"] for n in invalid)
+    assert not [c.path for c in _calls(sim) if "/compare/" in c.path]
+    assert run.graphql <= 4  # the tip; the check runs; the four PRs at once; the letters they need
+
+
+def test_a_run_reads_the_config_and_the_watermark_in_its_first_graphql_query(sim: Simulator) -> None:
+    signers = [f"s{i}" for i in range(5)]
+    w = letter_world(sim, signers, config=NO_LABELS)
+    for login in signers[:4]:
+        w.sign(login, login.upper(), as_login="someone")
+    w.settle()  # the watermark is on the tip now
+    before = len(_calls(sim))
+    sim.world.offset += 5
+    number = w.sign("s4", "S4", as_login="someone")
+    [run] = w.settle()[-1:]
+    later = [f"{c.method} {c.path}" for c in _calls(sim)[before:]]
+    assert run.conclusion == "success" and [r.conclusion for r in w.runs_on(w.pull(number).head_sha)] == ["failure"]
+    assert not [c for c in later if "/contents/.github/undersigned.yml" in c or "/commits/main/" in c], later
+    assert not [c for c in later if c == f"GET /repos/{REPO}"], later  # nor the repository, for its default branch
+
+
+def test_a_head_our_check_shows_valid_is_evaluated_before_newer_spam_when_the_hour_is_short(sim: Simulator) -> None:
+    w = letter_world(sim, [f"spam{i}" for i in range(20)] + ["ada"], config=NO_LABELS)
+    w.runner.paused = True
+    ada = w.sign("ada", "Ada Lovelace")  # the oldest: listed last
+    head = w.pull(ada).head_sha
+    world = sim.world
+    output = {"title": "Valid signature", "summary": "Lands shortly.", "text": None}
+    valid = CheckRun(world.next_id(), w.repo, w.runner.app, head, CHECK_NAME, "completed", "success", output,
+                     world.now(), world.check_suite(w.repo, w.runner.app, head), completed_at=world.now())  # fmt: skip
+    world.check_runs[valid.id] = valid  # a run found it valid, and its landing did not happen (the run died)
+    spam = [w.sign(f"spam{i}", f"Spam {i}", as_login="someone") for i in range(20)]
+    w.runner.paused = False
+    sim.world.offset += 3600 - sim.world.now() % 3600  # at the top of an hour (see test_a_used_up_hour_...)
+    _spent(w, 1000 - 60)  # room for a few evaluations and a landing
+    w.runner.schedule(w.repo)
+    w.settle()
+    assert w.pull(ada).merged and sim.limits.tally.primary == 0  # it only had to land: it went first
+    assert [n for n in spam if not w.runs_on(w.pull(n).head_sha)]  # newer spam waits for the next hour
