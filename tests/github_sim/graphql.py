@@ -4,8 +4,8 @@ Every query is parsed and validated against the published schema (@octokit/graph
 it runs, so a field GitHub does not have fails here as it would there; the answer is built by graphql-core from
 that schema too, so its shape is GitHub's. A field the simulator does not implement is an error (and, with
 validation on, a contract violation). https://docs.github.com/en/graphql/guides/forming-calls-with-graphql
-The resolvers: graphql_pulls.py (Query, Repository, Ref, PullRequest) and graphql_git.py (Commit, TreeEntry, Blob),
-on graphql_nodes.py (what they share).
+The resolvers: graphql_pulls.py (Query, Repository, Ref, PullRequest), graphql_git.py (Commit, TreeEntry, Blob) and
+graphql_checks.py (check suites and runs), on graphql_nodes.py (what they share).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from tests.github_sim import graphql_pulls  # noqa: F401  (importing it registers its and graphql_git's resolvers)
+from tests.github_sim import graphql_checks, graphql_pulls  # noqa: F401  (importing them registers the resolvers)
 from tests.github_sim.contract import Violation
 from tests.github_sim.faults import Call
 from tests.github_sim.graphql_cost import github_schema, measure

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.github_sim.graphql import RESOLVERS, Conn, Node, _page, field
+from tests.github_sim.graphql_nodes import RESOLVERS, Conn, Node, field, page
 from tests.github_sim.models import CheckRun
 
 
@@ -22,7 +22,7 @@ def _check_suites(node: Node, first: int | None = None, last: int | None = None,
         for s in sorted(list(node.world.check_suites.values()), key=lambda s: s.id)
         if s.repo is node.repo and s.head_sha == node.oid and (wanted is None or s.app.id == wanted)
     ]
-    return _page(suites, first, last)
+    return page(suites, first, last)
 
 
 @field("CheckSuite", "checkRuns")
@@ -35,7 +35,7 @@ def _check_runs(node: Node, first: int | None = None, last: int | None = None, *
     if kind == "LATEST":  # the newest run of each name
         seen: set[str] = set()
         runs = [r for r in runs if not (r.name in seen or seen.add(r.name))]  # type: ignore[func-returns-value]
-    return _page(runs, first, last)
+    return page(runs, first, last)
 
 
 @field("CheckSuite", "databaseId")
@@ -74,7 +74,7 @@ for _name in ("title", "summary", "text"):
 
 @field("CheckRun", "annotations")
 def _annotations(run: CheckRun, first: int | None = None, last: int | None = None, **_: Any) -> Conn:
-    return _page(list(run.annotations), first, last)
+    return page(list(run.annotations), first, last)
 
 
 for _conn in ("CheckSuiteConnection", "CheckRunConnection", "CheckAnnotationConnection"):

@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.github_sim import graphql_checks  # noqa: F401  (registers check suites and runs: see its docstring)
 from tests.github_sim.contract import Contract, Violation
 from tests.github_sim.faults import Call, Faults
 from tests.github_sim.graphql import GraphQLEndpoint
