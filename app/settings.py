@@ -53,9 +53,13 @@ class Settings(BaseSettings):
     secondary_rate_wait: float = Field(60, ge=0, description="Wait after a secondary rate limit with no retry-after.")
     mutation_interval: float = Field(1.0, ge=0, description="Seconds between mutating GitHub requests (GitHub asks 1).")
     content_per_hour: float = Field(
-        400, ge=0, description="Content-creating requests an installation may make an hour (GitHub: 500; 0: no budget)."
+        480,
+        ge=0,
+        description="Content-creating requests an installation makes in any hour, at most (GitHub: 500; 0: no budget).",
     )
-    content_burst: float = Field(70, ge=1, description="Content-creating requests the budget lets go at once (< 80).")
+    content_burst: float = Field(
+        75, ge=1, description="Content-creating requests an installation makes in any minute, at most (GitHub: 80)."
+    )
     landing_gap: float = Field(
         30,
         ge=0,

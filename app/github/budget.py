@@ -1,15 +1,17 @@
-"""The content budget: a token bucket per installation for GitHub's content-creating requests, in priority order.
+"""The content budget: GitHub's minute and hour windows of content-creating requests, per installation, by priority.
 
-GitHub allows 80 content-creating requests a minute and 500 an hour; past that it answers 403, and repeated
-violations can get an integration banned.
+GitHub allows 80 content-creating requests in any minute and 500 in any hour; past that it answers 403, and
+repeated violations can get an integration banned.
 https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits
-The bucket holds `burst` tokens (70) and refills `per_hour` (400), so no sliding hour sees more than
-burst + per_hour (470 < 500) and no minute more than 70 + 400/60 < 80, paced or not. Tokens go by priority:
-landing may take the last one, a failure check run leaves a reserve for landing, a comment a larger one,
-labels the largest. What cannot take a token now is not dropped: BudgetShortError (a JobDeferredError) sends
-the job back with the time the bucket needs; the App runs it again then, and an Action run leaves it to the
-next run, which finds it from GitHub's state. The App's bucket lives in the shared store, so every worker
-and process spends from one; an Action run starts from what GITHUB_TOKEN's headers say this hour used.
+The budget keeps a log of the installation's content writes (their times, bounded to the hour) and admits a
+write while the last minute holds fewer than `burst` (75) and the last hour fewer than `per_hour` (480): the
+windows GitHub counts, with a margin. Writes go by priority, each use leaving a reserve for the uses before it
+(window.py says how much and why): landing may take the last write, a failing check leaves room for the
+landings the rest of the window needs, a comment more, labels more, the thank-you the most. What cannot go now
+is not dropped: BudgetShortError (a JobDeferredError) sends the job back with the time its window has room; the
+App runs it again then, and an Action run leaves it to the next run, which finds it from GitHub's state. The
+App's log lives in the shared store, so every worker and process spends from one; an Action run starts from
+what GITHUB_TOKEN's headers (or its watermark's tally) say this hour used.
 
 How a write spends (every mutation through app.github.api.Api does, by itself):
     with spending("comment"):           # the use, when the endpoint does not say it (see use_of)
@@ -17,7 +19,8 @@ How a write spends (every mutation through app.github.api.Api does, by itself):
     with spending("check", writes=2):   # pay for two writes at the first, all or nothing (an Action run's
         reporter.check(...)             # report: its catch-up takes a head with our check as decided)
         reporter.comment(...)
-Uses: "landing" (commits, refs, merges; inside a landing job, every write), "check", "comment", "labels".
+Uses: "landing" (commits, refs, merges; inside a landing job, every write), "check", "comment", "labels",
+"thanks" (a landed signer's thank-you: only ever `spending("thanks")`).
 """
 
 from __future__ import annotations
@@ -29,33 +32,33 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass, field
-from typing import Literal
+from dataclasses import dataclass
+from typing import TypeVar
 
+from app.github.window import PACE, RESERVE, Use, Window, longest_gap
 from app.jobs.job import JobDeferredError
 from app.jobs.keys import Keys
 from app.jobs.store import Store
 
-Use = Literal["landing", "check", "comment", "labels"]
-# The share of the bucket each use leaves for the uses before it.
-RESERVE: dict[Use, float] = {"landing": 0.0, "check": 0.1, "comment": 0.35, "labels": 0.6}
+__all__ = ["RESERVE", "BudgetShortError", "ContentBudget", "Use", "landing", "spending", "use_of"]
 
 
 @dataclass
 class _Plan:
     use: Use
     writes: int
-    paid: int = 0  # tokens bought for this block and not used yet
+    paid: int = 0  # writes bought for this block and not used yet
     bought: bool = False
 
 
+T = TypeVar("T")
 _PLAN: ContextVar[_Plan | None] = ContextVar("undersigned_spending", default=None)
 
 
 @contextmanager
 def spending(use: Use, writes: int = 1) -> Iterator[None]:
-    """Every write inside spends as `use`. With `writes` > 1, the first write buys that many tokens at once
-    (or none, and raises BudgetShortError before anything is sent); the next ones spend what it bought."""
+    """Every write inside spends as `use`. With `writes` > 1, the first write buys that many at once (or
+    none, and raises BudgetShortError before anything is sent); the next ones spend what it bought."""
     token = _PLAN.set(_Plan(use, max(1, writes)))
     try:
         yield
@@ -71,22 +74,15 @@ def landing() -> Iterator[None]:
 
 
 class BudgetShortError(JobDeferredError):
-    """No token for this use now: run the job again later (nothing it owes is lost)."""
-
-
-@dataclass
-class Level:
-    tokens: float
-    at: float
-    turns: dict[str, float] = field(default_factory=dict)  # per use: the last comeback time handed out
+    """No room for this use now: run the job again later (nothing it owes is lost)."""
 
 
 class ContentBudget:
-    """One installation's bucket (an Action run's: its repository's). `charge(url)` is what Api calls before
-    each mutation; `take(use, n)` spends n tokens, all or nothing. Landing waits up to `landing_wait` seconds
-    for its token; any other use (and landing past that) raises BudgetShortError with the time to come back."""
+    """One installation's log (an Action run's: its repository's). `charge(url)` is what Api calls before each
+    mutation; `take(use, n)` spends n writes, all or nothing. Landing waits up to `landing_wait` seconds for
+    room; any other use (and landing past that) raises BudgetShortError with the time to come back."""
 
-    STORE_WAIT = 2.0  # seconds to wait for another worker's hold on the shared bucket
+    STORE_WAIT = 2.0  # seconds to wait for another worker's hold on the shared log
 
     def __init__(
         self,
@@ -98,12 +94,16 @@ class ContentBudget:
         *,
         landing_wait: float = 60.0,
     ) -> None:
-        """`hour`: seconds in the budget's hour (shorter only when a simulation scales time)."""
+        """`per_hour`, `burst`: the most writes in any hour, in any minute (0 per hour: no budget). `hour`:
+        seconds in the budget's hour, and a minute is its 60th (shorter only when a simulation scales time)."""
         self.installation_id, self.per_hour, self.burst, self.hour = installation_id, per_hour, burst, hour
         self.store, self.landing_wait, self.lock = store, landing_wait, threading.Lock()
-        self.local = Level(burst, time.time())
+        self.local = Window()
         self.deferred = 0  # writes sent back to wait, for the status page
-        self.start: Callable[[], float] | None = None  # an Action run: the tokens it starts with, asked lazily
+        self.clock: Callable[[], float] = time.time  # the log's times (a test's clock)
+        # An Action run: asked lazily, its room at the start, `per_hour + burst` less the writes this hour
+        # already holds (app.action); they count against the hour, not the minute.
+        self.start: Callable[[], float] | None = None
 
     def charge(self, url: str) -> None:
         """Spend for one mutation of `url`, as the current `spending` block says, else by its endpoint."""
@@ -124,63 +124,94 @@ class ContentBudget:
         if self.per_hour <= 0:
             return  # no budget: unlimited (tests that run unpaced)
         deadline = time.monotonic() + self.landing_wait
-        while (short := self._try(use, n)) > 0:
+        while (short := self._edit(lambda w: self._spend(w, use, n))) > 0:
             if use != "landing" or time.monotonic() + min(short, 1.0) > deadline:
                 with self.lock:
                     self.deferred += n
                 raise BudgetShortError(f"the content budget is short: the {use} waits", short)
-            time.sleep(min(short, 1.0))  # landing comes first: it waits for its token, briefly
+            time.sleep(min(short, 1.0))  # landing comes first: it waits for its room, briefly
 
     def level(self) -> float:
-        """Tokens in the bucket now (for the status page)."""
-        with self.lock:
-            return self._refilled(self._load()).tokens
+        """Writes a landing could make now: the room left in the minute or the hour, whichever is less."""
+        minute, hour = self.used()
+        return max(0.0, min(self.burst - minute, self.per_hour - hour))
 
-    def _try(self, use: Use, n: int) -> float:
-        """Spend n tokens for `use`: 0, or the seconds until there are enough for it."""
+    def used(self) -> tuple[int, int]:
+        """Content writes in the last minute and in the last hour (for the status page)."""
+        now = self.clock()
+        return self._read(lambda w: (w.count(now, self.hour / 60), w.count(now, self.hour)))
+
+    def describe(self) -> str:
+        """What the status page says of this budget, e.g. "12/75 this minute, 310/480 this hour (4 waited)"."""
+        minute, hour = self.used()
+        waited = f" ({self.deferred:,} waited)" if self.deferred else ""
+        return f"{minute}/{self.burst:.0f} this minute, {hour}/{self.per_hour:.0f} this hour{waited}"
+
+    def landing_gap(self, floor: float) -> float:
+        """Seconds between two landings: `floor` while the hour has room for landings at that pace besides the
+        reports it has been writing; longer (up to one landing per reserved pace) when it has not, so batches
+        grow instead of landings taking the room of the failing checks that are the invalid signers' outcome."""
+        if self.per_hour <= 0 or floor <= 0:
+            return floor
+        return self._read(lambda w: w.landing_gap(self.clock(), self.hour, self.per_hour, floor))
+
+    def longest_gap(self, floor: float) -> float:
+        """The longest `landing_gap` can be: one landing per the pace a failing check leaves for landings."""
+        return longest_gap(self.hour, self.per_hour, floor) if self.per_hour > 0 else floor
+
+    def _spend(self, window: Window, use: Use, n: int) -> float:
+        """Spend n writes for `use` (0), or the seconds until the windows have room for it, in its line."""
+        now, spacing = self.clock(), self.hour / self.per_hour  # spacing: one write's share of the hour
+        rate = PACE[use] * self.per_hour / self.hour  # writes a second kept for the uses before this one
+        reserve = RESERVE[use] * self.burst
+        limits = ((self.hour / 60, self.burst), (self.hour, self.per_hour))
+        if use == "landing" or not window.waiting(now, use):  # else an earlier use waits: this one queues
+            short = max(window.wait(now, span, limit, reserve, rate, n) for span, limit in limits)
+            if short <= 0:
+                window.add(now, use, n)
+                return 0.0
+            if use == "landing":
+                return short
+        # Waiting writes come back one by one: the k-th of a use when the windows have room for k of them, and
+        # after every write of the uses before it that waits (Window.turn).
+        line = window.line(now, use) + 1
+        later = max(window.wait(now, span, limit, reserve, rate, n * line) for span, limit in limits)
+        turn = window.turn(now, use, later, spacing)
+        return turn + random.uniform(0, min(spacing, turn))  # noqa: S311 (jitter, not secrecy)
+
+    def _read(self, fn: Callable[[Window], T]) -> T:
+        with self.lock:
+            return fn(self._load())
+
+    def _edit(self, fn: Callable[[Window], float]) -> float:
+        """`fn` on the log, saved after: under the shared store's lock when there is one."""
         with self.lock:
             if self.store is None:
-                return self._spend(self._load(), use, n)
+                result = fn(window := self._load())
+                window.prune(self.clock(), self.hour)
+                return result
             deadline = time.monotonic() + self.STORE_WAIT
             while True:
                 with self.store.lock(Keys.budget_lock(self.installation_id)) as mine:
                     if mine:
-                        level = self._load()
-                        short = self._spend(level, use, n)
-                        self.store.put(Keys.budget(self.installation_id), json.dumps(asdict(level)))
-                        return short
+                        window = self._load()
+                        result = fn(window)
+                        window.prune(self.clock(), self.hour)
+                        self.store.put(Keys.budget(self.installation_id), json.dumps(window.dump()))
+                        return result
                 if time.monotonic() > deadline:
                     return 0.5
                 time.sleep(0.005)
 
-    def _load(self) -> Level:
+    def _load(self) -> Window:
         if self.store is None:
             if self.start is not None:  # first use in an Action run: start from what this hour has used
-                self.local, self.start = Level(max(0.0, min(self.burst, self.start())), time.time()), None
+                used = max(0.0, min(self.per_hour, self.per_hour + self.burst - self.start()))
+                self.local.add(self.clock() - self.hour / 60, "landing", round(used))
+                self.start = None
             return self.local
         raw = self.store.get(Keys.budget(self.installation_id))
-        return Level(**json.loads(raw)) if raw else Level(self.burst, time.time())
-
-    def _refilled(self, level: Level) -> Level:
-        now = time.time()
-        return Level(min(self.burst, level.tokens + (now - level.at) * self.per_hour / self.hour), now, level.turns)
-
-    def _spend(self, level: Level, use: Use, n: int) -> float:
-        """Spend n tokens for `use` (0), or give the deferred write its turn: the seconds until it may try
-        again, one token's time after the last deferred write's turn, so that waiting writes come back one by
-        one as the bucket refills instead of all at once. Each use has its own line."""
-        fresh = self._refilled(level)
-        level.tokens, level.at = fresh.tokens, fresh.at
-        floor = RESERVE[use] * self.burst + n
-        if level.tokens >= floor:
-            level.tokens -= n
-            return 0.0
-        per_token = self.hour / self.per_hour
-        if use == "landing":
-            return (floor - level.tokens) * per_token
-        turn = max(level.at + (floor - level.tokens) * per_token, level.turns.get(use, 0.0) + per_token * n)
-        level.turns[use] = turn
-        return turn - level.at + random.uniform(0, per_token)  # noqa: S311 (jitter, not secrecy)
+        return Window.load(json.loads(raw), self.burst) if raw else Window()
 
 
 def use_of(url: str) -> Use:

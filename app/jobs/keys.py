@@ -18,7 +18,8 @@ class Keys:
 
     @staticmethod
     def budget(installation_id: int) -> str:
-        """The installation's content budget: its tokens and when they were counted (app.github.budget)."""
+        """The installation's content budget: its writes of the last hour, the turns of those that wait
+        (app.github.budget)."""
         return f"budget:{installation_id}"
 
     @staticmethod

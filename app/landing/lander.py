@@ -46,9 +46,21 @@ def land(ctx: Context) -> None:
 
 def _gap_left(ctx: Context) -> float:
     """Seconds until the repo may land again. A landing is three content-creating writes, whatever its size:
-    on launch day, signatures that arrive within the gap land together (GitHub allows 500 such writes an hour)."""
+    on launch day, signatures that arrive within the gap land together (GitHub allows 500 such writes an hour).
+    The gap is `landing_gap` while the hour has room, longer when it is short (app.github.budget), so that
+    batches grow instead of landings failing or taking the invalid signers' reports' room."""
     last = ctx.store.get(Keys.landed_at(ctx.repo)) if ctx.landing_gap > 0 else None
-    return float(last) + ctx.landing_gap - time.time() if last is not None else 0.0
+    if last is None:
+        return 0.0
+    budget = ctx.api.budget
+    gap = budget.landing_gap(ctx.landing_gap) if budget is not None else ctx.landing_gap
+    return float(last) + gap - time.time()
+
+
+def _gap_kept(ctx: Context) -> float:
+    """Seconds the time of the last landing is kept: past the longest gap the budget may ask."""
+    budget = ctx.api.budget
+    return max(60.0, 2 * (budget.longest_gap(ctx.landing_gap) if budget is not None else ctx.landing_gap))
 
 
 def land_waiting(ctx: Context) -> None:
@@ -64,7 +76,7 @@ def land_waiting(ctx: Context) -> None:
         while waiting := ctx.ready.items(ctx.repo):
             land_batch(ctx, waiting[:MAX_BATCH])
             if ctx.landing_gap > 0:
-                ctx.store.put(Keys.landed_at(ctx.repo), f"{time.time():.3f}", ttl=max(60.0, ctx.landing_gap * 2))
+                ctx.store.put(Keys.landed_at(ctx.repo), f"{time.time():.3f}", ttl=_gap_kept(ctx))
 
 
 def land_batch(ctx: Context, waiting: list[Ready]) -> None:

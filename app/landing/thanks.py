@@ -3,8 +3,9 @@
 A landing is the signer's outcome: GitHub shows the PR merged. The thank-you (`report.thank_you`) is one
 more content-creating write per signer, and at launch-day rates there are more signers than GitHub's 500
 such writes an hour allow. So the landing records what each landed PR is owed before it forgets the PR, and
-the comments are posted at the comment's priority (app.github.budget): after landings and failing checks,
-later when the budget is short, never lost. Posting one twice is a no-op (the Reporter's digest)."""
+the comments are posted at the thank-you's own priority, the lowest (app.github.window): after landings and
+every report, in the hour's room those leave, never while a report waits for the budget, and never lost.
+Posting one twice is a no-op (the Reporter's digest)."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ class Thanks:
             return turn
         # A store that does not outlive the process (an Action run's) cannot owe: there the thank-you is
         # paid at the landing's priority, as part of it (what a short budget still refuses is not posted).
-        use: Use = "comment" if self.store.durable else "landing"
+        use: Use = "thanks" if self.store.durable else "landing"
         for owed in owed_now:
             try:
                 with spending(use):

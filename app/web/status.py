@@ -136,8 +136,8 @@ class Status:
             f'<div class="card"><b id="landed-today">{today}</b><span>signatures landed today</span></div>'
             f'<div class="card"><b id="landed-total">{data["total"]}</b><span>signatures landed in total</span></div>'
             f'<div class="card"><b id="queue">{self._queue_depth()}</b><span>jobs waiting</span></div>'
-            f'<div class="card"><b id="budget">{self._budget()}</b><span>content writes in hand '
-            "(GitHub allows 500 an hour; what waits is written later)</span></div>"
+            f'<div class="card"><b id="budget">{self._budget()}</b><span>content-creating writes used '
+            "(GitHub allows 80 in any minute and 500 in any hour; what waits is written later)</span></div>"
             + (f'<div class="card"><b>{len(mine)}</b><span>installations you administer</span></div>' if mine else "")
             + "</div>"
         )
@@ -164,17 +164,17 @@ class Status:
         return page("Status", body, script="status.js")
 
     def _budget(self) -> str:
-        """The content budget left (app.github.budget), per installation this process has worked for, and how
-        many writes waited for it; before any, the bucket's size."""
+        """The content budget used of the minute and the hour (app.github.budget), per installation this process
+        has worked for, and how many writes waited for it; before any, the limits."""
         github = self.rt.github
         budgets = github.budgets() if github is not None else {}
         if not budgets:
-            return f"{self.rt.settings.content_burst:.0f}"
+            s = self.rt.settings
+            return f"0/{s.content_burst:.0f} this minute, 0/{s.content_per_hour:.0f} this hour"
         try:
-            shown = [f"{b.level():.0f}" + (f" ({b.deferred} waited)" if b.deferred else "") for b in budgets.values()]
+            return " · ".join(b.describe() for b in budgets.values())
         except Exception:
             return "?"
-        return " · ".join(shown)
 
     def _queue_depth(self) -> str:
         try:

@@ -14,10 +14,11 @@ INVALID = 5
 
 
 def test_a_short_budget_sends_every_failing_check_and_keeps_comments_waiting(sim: Simulator, tmp_path: Path) -> None:
-    # A bucket of 10 that does not refill within the test: a check leaves 1 token, a comment 3.5 (app.github.budget).
-    # Paid together, a report needs 2 tokens above the check's reserve: 4 reports, and the 5th signer never hears.
+    # Windows of 20 from which no write leaves within the test: a check leaves 5.8 of them for landings, a comment
+    # 12.6 for landings and checks (app.github.window). Paid together, a report needs 2 writes above the check's
+    # reserve: all five would go, comments and all, past what the comment's own reserve allows.
     world = seed_demo(sim.world, signers=INVALID, webhook_url=None, webhook_secret="e2e-webhook-secret")
-    settings = settings_for(sim, world, tmp_path / "data", content_per_hour=1, content_burst=10)
+    settings = settings_for(sim, world, tmp_path / "data", content_per_hour=20, content_burst=20)
     service = Service(settings).start()
     world.app.webhook_url = service.url
     try:

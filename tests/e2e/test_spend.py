@@ -31,18 +31,18 @@ class Posting(Reporter):
         self.posted.append(number)
 
 
-def test_thank_yous_wait_for_the_comment_share_and_are_never_lost(tmp_path: Path) -> None:
+def test_thank_yous_wait_for_their_share_and_are_never_lost(tmp_path: Path) -> None:
     store = Store(SqliteBackend(tmp_path / "q.db"))
-    budget = ContentBudget(1, per_hour=1, burst=10)  # no refill to speak of
-    for _ in range(5):
-        budget.take("landing")  # a landing's writes: 5 left, and a comment leaves 3.5 for landings and checks
+    budget = ContentBudget(1, per_hour=480, burst=75)  # no write leaves the hour within the test
+    for _ in range(11):
+        budget.take("landing")  # landings' writes: a thank-you leaves 12 of the hour and 456 for its rest
     thanks, reporter = Thanks(store), Posting(store, budget)
     thanks.owe("o/r", [Owed(1, "thanks, ada", create=True), Owed(2, "thanks, grace", create=True)])
-    with landing():  # inside the landing job, yet each thank-you spends as a comment
+    with landing():  # inside the landing job, yet each thank-you spends as one, last
         later = thanks.pay("o/r", reporter)
     assert later is not None and later > 0  # the job comes back when the bucket has room
     assert reporter.posted == [1] and [o.number for o in thanks.items("o/r")] == [2]
-    reporter.budget = ContentBudget(1, per_hour=1, burst=10)  # the bucket has refilled...
+    reporter.budget = ContentBudget(1, per_hour=480, burst=75)  # the hour has emptied...
     assert (thanks.pay("o/r", reporter) or 0) > 0 and reporter.posted == [1]  # ...not asked before the turn
     store.delete(Keys.thanks_turn("o/r"))  # the turn has come: what was owed goes
     assert thanks.pay("o/r", reporter) is None and reporter.posted == [1, 2] and thanks.items("o/r") == []
@@ -76,8 +76,8 @@ def test_a_push_that_did_not_change_the_config_is_not_checked_again(slow_cache: 
 def test_a_store_that_does_not_outlive_the_run_pays_the_thank_you_with_the_landing(tmp_path: Path) -> None:
     store = Store(SqliteBackend(tmp_path / "q.db"))
     store.durable = False  # as an Action run's (app.action.state): nothing it owes would reach the next run
-    budget = ContentBudget(1, per_hour=1, burst=10)
-    for _ in range(5):
+    budget = ContentBudget(1, per_hour=480, burst=75)
+    for _ in range(11):
         budget.take("landing")
     thanks, reporter = Thanks(store), Posting(store, budget)
     thanks.owe("o/r", [Owed(1, "thanks, ada", create=True), Owed(2, "thanks, grace", create=True)])
