@@ -19,11 +19,11 @@ from app.action.hourly import RestFigures, TokenApi
 from app.github.api import Api
 from app.github.budget import ContentBudget
 from app.github.pacing import Pacer
+from app.github.window import BURST, LANDING_GAP, PER_HOUR  # the App's defaults too
 
 # Job.installation_id names the App's installation; an Action run has one token for one repo, so its jobs all
 # carry this one (handlers read `installation.id`, which Actions payloads lack: it is added before routing).
 INSTALLATION = 1
-PER_HOUR, BURST = 400.0, 70.0  # the content budget, as the App's defaults (app.settings)
 REQUIRED = ("GITHUB_EVENT_NAME", "GITHUB_EVENT_PATH", "GITHUB_TOKEN", "GITHUB_REPOSITORY")
 
 
@@ -43,6 +43,7 @@ class ActionEnv:
     mutation_interval: float
     rate_hour: float = 3600.0  # seconds in the content budget's hour (UNDERSIGNED_RATE_HOUR: a time-scaled drill)
     graphql_reads: bool = True  # our check runs learnt in bulk over GraphQL (UNDERSIGNED_GRAPHQL_READS, as the App)
+    landing_gap: float = LANDING_GAP  # seconds between two landings (UNDERSIGNED_LANDING_GAP, as the App)
 
     @staticmethod
     def read(environ: Mapping[str, str]) -> ActionEnv:
@@ -65,6 +66,10 @@ class ActionEnv:
             hour = float(environ.get("UNDERSIGNED_RATE_HOUR", "3600"))
         except ValueError:
             raise ActionEnvError("UNDERSIGNED_RATE_HOUR is not a number of seconds") from None
+        try:
+            gap = float(environ.get("UNDERSIGNED_LANDING_GAP", str(LANDING_GAP)))
+        except ValueError:
+            raise ActionEnvError("UNDERSIGNED_LANDING_GAP is not a number of seconds") from None
         return ActionEnv(
             environ["GITHUB_EVENT_NAME"],
             Path(environ["GITHUB_EVENT_PATH"]),
@@ -76,6 +81,7 @@ class ActionEnv:
             max(0.0, interval),
             hour if hour > 0 else 3600.0,
             environ.get("UNDERSIGNED_GRAPHQL_READS", "true").strip().lower() not in ("0", "false", "no", "off"),
+            max(0.0, gap) if gap == gap else LANDING_GAP,  # (NaN is not a gap)
         )
 
     @staticmethod

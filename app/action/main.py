@@ -38,7 +38,7 @@ def run_action(environ: Mapping[str, str] | None = None) -> int:
     payload = env.payload()
     branch = (payload.get("repository") or {}).get("default_branch")  # every event's payload names it
     run = ActionRun(api, env.repository, branch if isinstance(branch, str) and branch else None,
-                    graphql=env.graphql_reads)  # fmt: skip
+                    graphql=env.graphql_reads, gap=env.landing_gap)  # fmt: skip
     new_head = env.event_name == "pull_request_target" and payload.get("action") in NEW_HEAD
     failures = run.run(jobs, catch_up=catch_up, new_head=new_head)
     outcome = Outcome.of(recorder, env.repository, env.server_url, failures)

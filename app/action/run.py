@@ -57,10 +57,13 @@ class OneToken:
 class ActionRun:
     """Runs jobs to completion. `failures` says, in plain words, what could not be done."""
 
-    def __init__(self, api: Api, repo: str, branch: str | None = None, *, graphql: bool = False) -> None:
+    def __init__(
+        self, api: Api, repo: str, branch: str | None = None, *, graphql: bool = False, gap: float = 0.0
+    ) -> None:
         """`branch`: the default branch, as the event's payload names it (else it is read); `graphql`: our
-        check runs are learnt in bulk over GraphQL (app.action.checks)."""
-        self.api, self.repo, self.branch = api, repo, branch
+        check runs are learnt in bulk over GraphQL (app.action.checks); `gap`: seconds between two landings."""
+        self.api, self.repo, self.branch, self.gap = api, repo, branch, gap
+        self.tip_at: float | None = None  # when the tip was committed (the last landing), if the run read it
         left = api.graphql_left if isinstance(api, TokenApi) else None
         graphql = graphql and (left is None or left >= POINTS_RESERVE)  # GraphQL's hour nearly spent: REST only
         self.store = GitHubStore(api, bulk=graphql)
@@ -115,6 +118,7 @@ class ActionRun:
         content budget starts from (app.action.watermark.Tally). Then list what the catch-up looks at, and
         learn our check runs on those heads and on the event's in bulk (app.action.catch_up.survey)."""
         tip = read_tip(self.api.req, self.repo, CONFIG_PATH) if self.store.bulk else None  # GraphQL: see its module
+        self.tip_at = tip.committed_at if tip is not None else None
         if tip is not None and tip.config_known and isinstance(self.api, TokenApi):
             self.api.prime(self.repo, CONFIG_PATH, tip.branch, tip.config)
         try:
@@ -225,6 +229,8 @@ class ActionRun:
                 head = self.reviewed[job.number] = _head(job)
                 if head is not None and job.key in self.decided and self._final(head):
                     return  # an earlier run's catch-up decided this head (its own run was pending meanwhile)
+            if job.kind == "land":
+                self.wait_for_gap()
             self.landed = self.landed or job.kind in ("land", "command")  # the tip may move: see record()
             self.dispatcher.run(job)
         except JobDeferredError as exc:
@@ -248,6 +254,21 @@ class ActionRun:
         except Exception as exc:  # one job's failure must not stop the others; the run reports it
             log.exception("job failed", extra={"fields": {"job": job.key}})
             self.failures.append(f"{_what(job)} failed: {type(exc).__name__}: {exc}")
+
+    def wait_for_gap(self) -> None:
+        """Land no sooner than `gap` seconds after the tip's commit (the last landing): a landing is three
+        content-creating writes whatever its size, so on launch day the signatures found valid meanwhile land
+        together. Runs of one concurrency group go one at a time, so the events that come while this one waits
+        gather in the one pending run, whose catch-up finds them all. The gap stretches as the App's does
+        when the hour is short of room (app.github.budget.landing_gap); the wait is never longer than it."""
+        if self.gap <= 0 or self.tip_at is None or not self.dispatcher.ready.items(self.repo):
+            return
+        budget = self.api.budget
+        gap = budget.landing_gap(self.gap) if budget is not None else self.gap
+        wait = min(gap, self.tip_at + gap - time.time())  # (a tip committed "in the future" waits one gap)
+        if wait > 0:
+            event(log, "landing waits for the gap", repo=self.repo, seconds=round(wait, 1))
+            time.sleep(wait)
 
     def _left(self) -> int:
         """The hour's requests left beyond the reserve (app.action.hourly), as the last response said."""

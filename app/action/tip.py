@@ -4,13 +4,15 @@ Every run reads the config (.github/undersigned.yml on the default branch) and t
 check run of ours on the tip, app.action.watermark): two REST requests of the hour's 1,000, run after run.
 Here they are one query of GraphQL's own budget. The config's text is used only if it is exactly the blob
 GitHub names (else, and for anything that is not a plain file, REST reads it as before); the watermark only
-if the tip's check suites are all listed. https://docs.github.com/en/graphql/reference/objects#commit
+if the tip's check suites are all listed. The tip's commit date says when the letter last landed (app.action.run
+waits out the landing gap from it). https://docs.github.com/en/graphql/reference/objects#commit
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from github import GithubException
@@ -29,6 +31,7 @@ QUERY = f"""query Tip($owner: String!, $name: String!, $path: String!, $state: S
   rateLimit {{ cost limit remaining resetAt }}
   repository(owner: $owner, name: $name) {{
     defaultBranchRef {{ name target {{ oid ... on Commit {{
+      committedDate
       file(path: $path) {{ mode type oid object {{ __typename ... on Blob {{ isBinary isTruncated text }} }} }}
       checkSuites(first: {SUITES}) {{ totalCount nodes {{
         checkRuns(first: 1, filterBy: {{checkName: $state, checkType: LATEST}}) {{ nodes {{ databaseId externalId }} }}
@@ -50,6 +53,7 @@ class Tip:
     mark: Watermark | None
     held_by: dict[str, Any] | None
     mark_known: bool
+    committed_at: float | None = None  # the tip commit's committer date (epoch seconds): the last landing's
 
 
 def read_tip(req: Requester, repo: str, path: str) -> Tip | None:
@@ -66,7 +70,18 @@ def read_tip(req: Requester, repo: str, path: str) -> Tip | None:
         return None
     known, config = _config(target.get("file"))
     mark_known, mark, held_by = _mark(target)
-    return Tip(ref["name"], config, known, mark, held_by, mark_known)
+    return Tip(ref["name"], config, known, mark, held_by, mark_known, _epoch(target.get("committedDate")))
+
+
+def _epoch(value: Any) -> float | None:
+    """An ISO 8601 date (GitHub's DateTime, e.g. 2026-12-07T12:00:00Z) in epoch seconds; None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
 
 
 def _config(entry: Any) -> tuple[bool, tuple[str, str] | None]:

@@ -30,6 +30,8 @@ Use = Literal["landing", "check", "comment", "labels", "thanks"]
 ORDER: tuple[Use, ...] = ("landing", "check", "comment", "labels", "thanks")
 REPORTS: tuple[Use, ...] = ("check", "comment", "labels")
 LANDING_WRITES = 3  # a landing: the tree, the commit, the ref
+PER_HOUR, BURST = 480.0, 75.0  # the default limits: GitHub's 500 an hour and 80 a minute, less a margin
+LANDING_GAP = 30.0  # the default seconds between two landings of a letter (the App's and the Action's)
 # The share of the minute's limit each use leaves now for the uses before it (3 of 75 is one landing).
 RESERVE: dict[Use, float] = {"landing": 0.0, "check": 0.04, "comment": 0.08, "labels": 0.12, "thanks": 0.16}
 # The share of the hour's limit each use leaves them per hour, for the rest of the window.

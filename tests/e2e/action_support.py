@@ -14,7 +14,7 @@ from tests.helpers import SEED_CONFIG_YAML
 
 REPO = "maintainer/microsoft-drop-ice"
 LINE = "-  {name} [@{login}](https://github.com/{login})"
-FAST = {"UNDERSIGNED_MUTATION_INTERVAL": "0"}  # the runner machine's environment: no write pacing in tests
+FAST = {"UNDERSIGNED_MUTATION_INTERVAL": "0", "UNDERSIGNED_LANDING_GAP": "0"}  # the runner machine: no pacing
 
 
 @dataclass

@@ -4,6 +4,7 @@ Labels are off (issue 21), so nothing but the check runs themselves tells a deci
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import cast
 
 from github.Requester import Requester
@@ -214,3 +215,23 @@ def test_a_head_our_check_shows_valid_is_evaluated_before_newer_spam_when_the_ho
     w.settle()
     assert w.pull(ada).merged and sim.limits.tally.primary == 0  # it only had to land: it went first
     assert [n for n in spam if not w.runs_on(w.pull(n).head_sha)]  # newer spam waits for the next hour
+
+
+def test_a_landing_waits_out_the_gap_after_the_last(sim: Simulator) -> None:
+    """A landing is three content writes whatever its size: a run lands no sooner than the landing gap after the
+    tip's commit (the last landing), so what arrives meanwhile lands with it (app.action.run.wait_for_gap)."""
+    gap = 4
+    w = letter_world(sim, ["ada", "grace", "lea"])
+    w.runner.extra_env["UNDERSIGNED_LANDING_GAP"] = str(gap)
+    numbers = [w.sign("ada", "Ada Lovelace")]
+    w.settle()
+    numbers += [w.sign("grace", "Grace Hopper"), w.sign("lea", "Lea Verou")]
+    runs = w.settle()
+    assert all(w.pull(n).merged for n in numbers), [r.output for r in runs]
+    letter = w.letter()
+    assert [letter.count(f"[@{login}]") for login in ("ada", "grace", "lea")] == [1, 1, 1]
+    # The landings' commit dates (whole seconds, as git keeps them), oldest first, the seed's left out.
+    log = w.repo.git.git("log", "--first-parent", "--format=%ct", "refs/heads/main")
+    dates = [int(d) for d in log.split()][::-1][1:]
+    assert len(dates) >= 2
+    assert all(later - earlier >= gap for earlier, later in pairwise(dates)), dates

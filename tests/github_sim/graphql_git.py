@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.github_sim.graphql_nodes import RESOLVERS, Conn, Node, field, page
 from tests.github_sim.models import Repository
+from tests.github_sim.shapes_base import stamp
 
 TEXT_LIMIT = 512 * 1024  # bytes of a blob's `text` before `isTruncated` (GitHub does not publish its figure)
 
@@ -21,6 +22,14 @@ def _oid(node: Node) -> str:
 def _parents(node: Node, first: int | None = None, last: int | None = None, **_: Any) -> Conn:
     parents = [str(p) for p in node.repo.git.commit_info(node.oid)["parents"]]  # type: ignore[attr-defined]
     return page([Node("Commit", node.world, node.repo, p) for p in parents], first, last)
+
+
+@field("Commit", "committedDate")
+def _committed(node: Node) -> str:
+    """GitHub's DateTime (ISO 8601, UTC) of the commit's committer date."""
+    committer = node.repo.git.commit_info(node.oid)["committer"]
+    assert isinstance(committer, dict)
+    return stamp(float(committer["date"]))
 
 
 @field("Commit", "file")
