@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from github import GithubException
 from github.Requester import Requester
 
 from app.action.checks import SUITES, newest
-from app.action.watermark import STATE_NAME, Watermark
+from app.action.watermark import STATE_NAME, Watermark, stamp
 from app.github.graphql import GraphQLError, post
 from app.github.patches import is_blob
 from app.logs import event
@@ -70,18 +69,7 @@ def read_tip(req: Requester, repo: str, path: str) -> Tip | None:
         return None
     known, config = _config(target.get("file"))
     mark_known, mark, held_by = _mark(target)
-    return Tip(ref["name"], config, known, mark, held_by, mark_known, _epoch(target.get("committedDate")))
-
-
-def _epoch(value: Any) -> float | None:
-    """An ISO 8601 date (GitHub's DateTime, e.g. 2026-12-07T12:00:00Z) in epoch seconds; None if it is not one."""
-    if not isinstance(value, str):
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+    return Tip(ref["name"], config, known, mark, held_by, mark_known, stamp(target.get("committedDate")))
 
 
 def _config(entry: Any) -> tuple[bool, tuple[str, str] | None]:
