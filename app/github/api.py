@@ -24,6 +24,7 @@ REQUESTS = Counter("undersigned_github_requests_total", "GitHub API requests mad
 Json = dict[str, Any]
 ETAGS_KEPT = 4096  # responses kept per installation for conditional requests
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+PAGE = 100  # items a listing page holds: we ask GitHub for its most (per_page=100)
 
 
 class NotUtf8Error(ValueError):
@@ -112,7 +113,7 @@ class Api:
 
         https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api"""
         next_url: str | None = url
-        query: Json | None = {"per_page": 100, **(params or {})}
+        query: Json | None = {"per_page": PAGE, **(params or {})}
         while next_url:
             headers, data = self.cached_get(next_url, query) if conditional else self._call("GET", next_url, query)
             items = data.get(key, []) if key and isinstance(data, dict) else data
@@ -136,11 +137,22 @@ class Api:
         listing = self.pages(f"/repos/{repo}/pulls", {"state": "open"}, conditional=True)
         return [PullRequest.model_validate(p) for p in listing]
 
-    def newest_open_pulls(self, repo: str) -> list[PullRequest]:
-        """The first page of open PRs, newest first (GitHub's default order), in one conditional read. Listed
-        PRs lack `comments` and `changed_files`. https://docs.github.com/en/rest/pulls/pulls#list-pull-requests"""
-        found = self.cached_get(f"/repos/{repo}/pulls", {"state": "open", "per_page": 100})[1]
-        return [PullRequest.model_validate(p) for p in found] if isinstance(found, list) else []
+    def open_pulls_among(self, repo: str, numbers: set[int]) -> dict[int, PullRequest]:
+        """The open PRs among `numbers`, from the listing of open PRs, newest first (GitHub's default order), a
+        page of 100 per conditional read: a landing's PRs are recent, but on launch day hundreds of newer ones
+        may be open. Paging stops once every number is found or passed (what the listing passed is not open),
+        or once the pages read are as many as the numbers still missing (reading those by number costs no more).
+        Listed PRs lack `comments` and `changed_files`. https://docs.github.com/en/rest/pulls/pulls#list-pull-requests"""
+        found: dict[int, PullRequest] = {}
+        listing = self.pages(f"/repos/{repo}/pulls", {"state": "open"}, conditional=True)
+        for seen, raw in enumerate(listing, 1):
+            pr = PullRequest.model_validate(raw)
+            if pr.number in numbers:
+                found[pr.number] = pr
+            missing = numbers.difference(found)
+            if not missing or pr.number < min(missing) or (seen % PAGE == 0 and seen // PAGE >= len(missing)):
+                break
+        return found
 
     def compare(self, repo: str, base: str, head: str) -> Comparison:
         """Conditional: the same comparison again (a job deferred and back, the tip unmoved) is a free 304."""

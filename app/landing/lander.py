@@ -146,10 +146,10 @@ def _land_batch(ctx: Context, waiting: list[Ready]) -> None:
 
 
 def fresh_pulls(ctx: Context, numbers: set[int]) -> dict[int, PullRequest]:
-    """The waiting PRs as they are now, read just before landing: one conditional read of the newest open
-    PRs (100, newest first: a batch's PRs are recent) names most of them; any it does not show is read by
-    number (closed, or older). A PR that is gone is absent from the answer."""
-    found = {pr.number: pr for pr in ctx.api.newest_open_pulls(ctx.repo) if pr.number in numbers}
+    """The waiting PRs as they are now, read just before landing: the listing of open PRs, newest first, names
+    them a page of 100 at a time (Api.open_pulls_among); any it does not show is read by number (closed, or
+    older than paging pays for). A PR that is gone is absent from the answer."""
+    found = ctx.api.open_pulls_among(ctx.repo, numbers)
     for number in sorted(numbers - set(found)):
         try:
             found[number] = ctx.api.pull(ctx.repo, number)
