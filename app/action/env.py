@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,10 +126,10 @@ class ActionEnv:
         what does not fit is left to the next run, which finds it from GitHub's state."""
         budget = ContentBudget(INSTALLATION, PER_HOUR, BURST, self.rate_hour, landing_wait=0.0)
 
-        def start() -> float:
+        def start() -> list[tuple[float, int]]:  # no tally read (app.action.run): every request may have been one
             remaining, limit = requester.rate_limiting
             used = limit - remaining if limit > 0 else 0
-            return PER_HOUR + BURST - used
+            return [(time.time() - self.rate_hour / 60, used)]
 
         budget.start = start
         return budget

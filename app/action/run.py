@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import time
 from dataclasses import replace
 from typing import Any
@@ -22,6 +23,7 @@ from app.action.env import INSTALLATION
 from app.action.hourly import RESERVE as HOURLY_RESERVE
 from app.action.hourly import TokenApi
 from app.action.state import GitHubStore
+from app.action.tally import Tally, slotted
 from app.action.tip import read_tip
 from app.action.watermark import Watermark
 from app.affiliations.recheck import next_key as recheck_key
@@ -84,7 +86,7 @@ class ActionRun:
         self.quick = False  # the catch-up follows an event (not the schedule): see catch_up
         self.mark: Watermark | None = None  # how far a complete catch-up got: see record()
         self.state: tuple[str, Watermark | None, dict[str, Any] | None] | None = None  # branch, as read, its run
-        self.window, self.content_start = (0, 0), 0  # the window's reset and used requests, at load
+        self.window = (0, 0)  # the token's window's reset and used requests, at load
         self.landed = False
         self.decided: set[str] = set()  # the event's own jobs that a verdict on their head already answers
         self.counts = (False, 0, 0)  # the catch-up: whether it read every open PR, PRs listed, checks read
@@ -115,7 +117,7 @@ class ActionRun:
 
     def load(self) -> None:
         """Read the watermark before any job (a read the catch-up makes anyway): its tally sets what the
-        content budget starts from (app.action.watermark.Tally). Then list what the catch-up looks at, and
+        content budget starts from (app.action.tally). Then list what the catch-up looks at, and
         learn our check runs on those heads and on the event's in bulk (app.action.catch_up.survey)."""
         tip = read_tip(self.api.req, self.repo, CONFIG_PATH) if self.store.bulk else None  # GraphQL: see its module
         self.tip_at = tip.committed_at if tip is not None else None
@@ -133,10 +135,9 @@ class ActionRun:
         self.state = (branch, mark, held_by)
         remaining, limit = self.api.req.rate_limiting
         self.window = (self.api.req.rate_limiting_resettime, limit - remaining if limit > 0 else 0)
-        budget, estimate = self.api.budget, (mark.tally if mark else watermark.Tally()).estimate(*self.window)
-        self.content_start = estimate
+        budget, tally = self.api.budget, mark.tally if mark else Tally()
         if budget is not None:
-            budget.start = lambda: budget.per_hour + budget.burst - estimate
+            budget.start = lambda: tally.writes(time.time(), *self.window, budget.hour)
         with contextlib.suppress(GithubException):  # else the catch-up lists again, and says what failed
             self.survey = survey(self)
         if self.survey is None or self._short():
@@ -170,8 +171,10 @@ class ActionRun:
         mark = self.mark if complete and self.mark is not None else old or Watermark(0.0, 0.0, "")
         remaining, limit = self.api.req.rate_limiting
         reset, used = self.api.req.rate_limiting_resettime, (limit - remaining if limit > 0 else 0) + 1
-        content = self.content_start + self.api.writes + 1 if reset == self.window[0] else used
-        mark = replace(mark, tally=watermark.Tally(reset, used, content))
+        budget, at = self.api.budget, math.ceil(time.time())
+        made = budget.times() if budget is not None else []  # with the earlier runs' writes it started from
+        hour = budget.hour if budget is not None else 3600.0
+        mark = replace(mark, tally=Tally(reset, used, at, slotted([*made, at], at, hour)))  # at: this write
         try:
             with spending("landing"):  # one write that gives the next run its budget back: first in line
                 watermark.write(self.api, self.repo, branch, mark, held_by, moved=self.landed)

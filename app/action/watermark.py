@@ -19,35 +19,19 @@ may change, so a run that finds a different one reads everything. https://docs.g
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from app.action.tally import Tally
 from app.github.api import Api
 from app.github.models import PullRequest
 
 STATE_NAME = "undersigned catch-up"
-VERSION = "v1"
+VERSION = "v2"  # v2: the tally counts content writes by when (app.action.tally)
 MARGIN = 1.0  # seconds before the newest update seen: a listing may lag a PR updated that very second
 FULL_EVERY = 6 * 3600.0  # a scheduled run reads every open PR again at least this often (seconds)
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Content-creating requests in one primary window (`reset`: its x-ratelimit-reset): at most `content`
-    when the token had used `used` requests. Every request made since may have been one: so what a run may
-    spend is estimated from the last tally rather than from all the hour's requests, reads included."""
-
-    reset: int = 0
-    used: int = 0
-    content: int = 0
-
-    def estimate(self, reset: int, used: int) -> int:
-        """At most how many content-creating requests this window holds, the token having used `used`."""
-        if reset != self.reset or used < self.used:
-            return used  # another window (or a count that went back): every request may have been one
-        return self.content + used - self.used
 
 
 @dataclass(frozen=True)
@@ -58,21 +42,19 @@ class Watermark:
     since: float
     full_at: float
     config: str
-    tally: Tally = Tally()
+    tally: Tally = field(default_factory=Tally)
 
     def encode(self) -> str:
-        t = self.tally
-        return f"{VERSION}:{self.since:.0f}:{self.full_at:.0f}:{self.config}:{t.reset}:{t.used}:{t.content}"
+        return f"{VERSION}:{self.since:.0f}:{self.full_at:.0f}:{self.config}:{self.tally.encode()}"
 
     @staticmethod
     def decode(text: object) -> Watermark | None:
         """The state from a check run's external_id; None for anything else (a foreign or older format)."""
         parts = text.split(":") if isinstance(text, str) else []
-        numbers = [parts[i] for i in (1, 2, 4, 5, 6)] if len(parts) == 7 else []
-        if parts[:1] != [VERSION] or not numbers or not all(n.isdigit() for n in numbers):
+        if len(parts) != 8 or parts[0] != VERSION or not parts[1].isdigit() or not parts[2].isdigit():
             return None
-        tally = Tally(int(parts[4]), int(parts[5]), int(parts[6]))
-        return Watermark(float(parts[1]), float(parts[2]), parts[3], tally)
+        tally = Tally.decode(parts[4:])
+        return None if tally is None else Watermark(float(parts[1]), float(parts[2]), parts[3], tally)
 
 
 def read(api: Api, repo: str, branch: str) -> tuple[Watermark | None, dict[str, Any] | None]:

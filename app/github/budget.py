@@ -101,9 +101,9 @@ class ContentBudget:
         self.local = Window()
         self.deferred = 0  # writes sent back to wait, for the status page
         self.clock: Callable[[], float] = time.time  # the log's times (a test's clock)
-        # An Action run: asked lazily, its room at the start, `per_hour + burst` less the writes this hour
-        # already holds (app.action); they count against the hour, not the minute.
-        self.start: Callable[[], float] | None = None
+        # An Action run: asked lazily, the writes the windows already hold at its start, as (time, count)
+        # (app.action.tally): made by earlier runs, each at the latest time it may have been made.
+        self.start: Callable[[], list[tuple[float, int]]] | None = None
 
     def charge(self, url: str) -> None:
         """Spend for one mutation of `url`, as the current `spending` block says, else by its endpoint."""
@@ -140,6 +140,10 @@ class ContentBudget:
         """Content writes in the last minute and in the last hour (for the status page)."""
         now = self.clock()
         return self._read(lambda w: (w.count(now, self.hour / 60), w.count(now, self.hour)))
+
+    def times(self) -> list[float]:
+        """When each write the log holds was made (an Action run's, for the next run's tally)."""
+        return self._read(lambda w: [t for t, _ in w.log])
 
     def describe(self) -> str:
         """What the status page says of this budget, e.g. "12/75 this minute, 310/480 this hour (4 waited)"."""
@@ -205,9 +209,9 @@ class ContentBudget:
 
     def _load(self) -> Window:
         if self.store is None:
-            if self.start is not None:  # first use in an Action run: start from what this hour has used
-                used = max(0.0, min(self.per_hour, self.per_hour + self.burst - self.start()))
-                self.local.add(self.clock() - self.hour / 60, "landing", round(used))
+            if self.start is not None:  # first use in an Action run: start from what the windows hold
+                for at, count in self.start():
+                    self.local.add(at, "landing", max(0, count))
                 self.start = None
             return self.local
         raw = self.store.get(Keys.budget(self.installation_id))

@@ -4,13 +4,15 @@ Labels are off (issue 21), so nothing but the check runs themselves tells a deci
 
 from __future__ import annotations
 
+import time
 from itertools import pairwise
 from typing import cast
 
 from github.Requester import Requester
 
 from app.action.hourly import RestFigures
-from app.action.watermark import STATE_NAME, Tally, Watermark
+from app.action.tally import Tally
+from app.action.watermark import STATE_NAME, Watermark
 from app.review.render import CHECK_NAME
 from tests.e2e.action_support import REPO, ActionWorld, letter_world
 from tests.github_sim import Simulator, person
@@ -25,15 +27,16 @@ def _calls(sim: Simulator) -> list[Call]:
     return sim.faults.calls(actor="installation:")
 
 
-def _spent(w: ActionWorld, used: int) -> None:
+def _spent(w: ActionWorld, used: int, tally: Tally | None = None) -> None:
     """The repository's token made `used` requests this hour, reads all: an earlier run's watermark says so (its
-    tally: app.action.watermark), as a run of this hour would have left it."""
+    tally: app.action.tally), as a run of this hour would have left it; or says `tally`."""
     world = w.sim.world
     window = int(world.now() // 3600)
     w.sim.used[f"actions:{REPO.lower()}:{window}"] = used
     tip = w.repo.git.ref("refs/heads/main")
     assert tip is not None
-    state = Watermark(0.0, 0.0, "", Tally((window + 1) * 3600, used, 0)).encode()
+    tally = tally or Tally((window + 1) * 3600, used, int(time.time()))
+    state = Watermark(0.0, 0.0, "", tally).encode()
     suite = world.check_suite(w.repo, w.runner.app, tip)
     output = {"title": "Caught up", "summary": "", "text": None}
     run = CheckRun(world.next_id(), w.repo, w.runner.app, tip, STATE_NAME, "completed", "neutral", output,
@@ -235,3 +238,21 @@ def test_a_landing_waits_out_the_gap_after_the_last(sim: Simulator) -> None:
     dates = [int(d) for d in log.split()][::-1][1:]
     assert len(dates) >= 2
     assert all(later - earlier >= gap for earlier, later in pairwise(dates)), dates
+
+
+def test_a_reset_of_the_tokens_window_forgets_no_content_write_of_the_hour(sim: Simulator) -> None:
+    """GitHub's content hour slides while GITHUB_TOKEN's window resets: the writes the last run's tally shows
+    (app.action.tally) still count after a reset. The hour's writes all made a minute ago, a new window's run
+    sends no report: it waits for room, and the run after it reports."""
+    w = letter_world(sim, ["eve"], config=NO_LABELS)
+    sim.world.offset += 3600 - sim.world.now() % 3600  # the top of an hour: the token's window has just reset
+    window = int(sim.world.now() // 3600)
+    _spent(w, 0, Tally(window * 3600, 900, int(time.time()) - 60, (479,)))  # the window before, its last minute
+    number = w.sign("eve", "Eve", as_login="someone")  # invalid: a check run and a comment
+    w.settle()
+    assert w.runs_on(w.pull(number).head_sha) == [] and w.comments(number) == []
+    _spent(w, 0)  # an hour on: those writes have left GitHub's hour
+    w.runner.schedule(w.repo)
+    w.settle()
+    assert [r.conclusion for r in w.runs_on(w.pull(number).head_sha)] == ["failure"]
+    assert len(w.comments(number)) == 1

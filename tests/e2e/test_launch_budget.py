@@ -4,6 +4,7 @@ waits). tests/test_content_window.py drives the windows on a test's clock."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,8 @@ def test_workers_sharing_a_store_spend_from_one_window(tmp_path: Path) -> None:
 
 def test_an_action_run_starts_from_its_hour_and_never_waits() -> None:
     budget = ContentBudget(1, per_hour=400, burst=70, landing_wait=0.0)
-    budget.start = lambda: 400 + 70 - 398  # the repository's token made 398 content writes this hour
+    # The repository's token made 398 content writes this hour, before the last minute (app.action.tally).
+    budget.start = lambda: [(time.time() - 61.0, 398)]
     budget.take("landing")
     budget.take("landing")
     with pytest.raises(BudgetShortError) as short:
