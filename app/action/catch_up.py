@@ -75,7 +75,7 @@ def survey(run: RunState) -> Survey | None:
     since = 0.0 if full or mark is None else mark.since
     listed, newest = watermark.updated_since(run.api, run.repo, since)
     heads = [pr.head_sha for pr, _ in listed] + [h for h in run.event_heads if h]
-    run.store.learn(run.repo, heads)
+    run.store.learn(run.repo, heads, [pr.number for pr, _ in listed])
     return Survey(config, fingerprint, full, since, listed, newest, now)
 
 
@@ -113,8 +113,13 @@ def catch_up(run: RunState) -> None:
     # Queued by `order`, and within it as listed (newest first, as before: the event's run took its own PR).
     queued = [number for _, number in sorted(undecided, key=lambda u: u[0])]
     ctx = run.dispatcher.context(Job("reconcile", INSTALLATION, run.repo))
+    prs = {pr.number: pr for pr, _ in found.listed}
     for number in queued:
-        ctx.queue("evaluate", number)
+        # The PR as listed a moment ago, as a webhook would carry it, once its comment count is known (the
+        # listing leaves it out); else it is read (GET /pulls/N), as before.
+        count = run.store.comment_count(run.repo, number)
+        snapshot = None if count is None else prs[number].model_copy(update={"comments": count}).model_dump_json()
+        ctx.enqueue(Job("evaluate", INSTALLATION, run.repo, number, pr=snapshot))
     if queued:
         event(log, "caught up", repo=run.repo, evaluate=queued)
     upto = max(found.since, found.newest - watermark.MARGIN)

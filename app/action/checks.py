@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from github import GithubException
@@ -35,10 +36,14 @@ _COMMIT = (
 )
 
 
-def checks_query(heads: list[str]) -> str:
-    """The query for these heads (aliases h0, h1...); variables: owner, name, check (our check run's name)."""
+def checks_query(heads: list[str], numbers: Sequence[int] = ()) -> str:
+    """The query for these heads (aliases h0, h1...) and these PRs' comment counts (p0, p1...); variables:
+    owner, name, check (our check run's name)."""
     commit = _COMMIT.format(suites=SUITES, run=_RUN)
-    objects = "\n    ".join(f'h{i}: object(oid: "{sha}") {{ {commit} }}' for i, sha in enumerate(heads))
+    objects = "\n    ".join(
+        [f'h{i}: object(oid: "{sha}") {{ {commit} }}' for i, sha in enumerate(heads)]
+        + [f"p{i}: pullRequest(number: {n}) {{ comments(first: 1) {{ totalCount }} }}" for i, n in enumerate(numbers)]
+    )
     return f"""query Checks($owner: String!, $name: String!, $check: String!) {{
   rateLimit {{ cost limit remaining resetAt }}
   repository(owner: $owner, name: $name) {{
@@ -47,29 +52,40 @@ def checks_query(heads: list[str]) -> str:
 }}"""
 
 
-def read_runs(req: Requester, repo: str, heads: list[str], name: str) -> dict[str, dict[str, Any] | None]:
+def read_runs(
+    req: Requester, repo: str, heads: list[str], name: str, numbers: Sequence[int] = ()
+) -> tuple[dict[str, dict[str, Any] | None], dict[int, int]]:
     """Each head's newest check run named `name`, in REST's shape (id, name, status, conclusion, output's
     title, summary and annotations_count), None when it has none; heads not answered completely are absent.
+    And, in the same queries, the issue comments on each of the PRs `numbers` (REST's `comments`, which the
+    listing of PRs leaves out): PRs not answered are absent.
     (The Action's Requester keeps REST's rate-limit figures through a GraphQL call: app.action.hourly.)"""
     found: dict[str, dict[str, Any] | None] = {}
+    comments: dict[int, int] = {}
     wanted = [h for h in dict.fromkeys(heads) if _OID.match(h)]
+    prs = list(dict.fromkeys(n for n in numbers if n > 0))
     owner, repo_name = repo.split("/", 1)
-    for start in range(0, len(wanted), PAGE):
-        chunk = wanted[start : start + PAGE]
+    for start in range(0, max(len(wanted), len(prs)), PAGE):
+        chunk, pulls = wanted[start : start + PAGE], prs[start : start + PAGE]
+        query = checks_query(chunk, pulls)
         try:
-            data, rate = post(req, checks_query(chunk), {"owner": owner, "name": repo_name, "check": name})
+            data, rate = post(req, query, {"owner": owner, "name": repo_name, "check": name})
         except (GraphQLError, GithubException) as exc:
             why = str(exc)[:200]
             event(log, "check runs not read in bulk", logging.WARNING, repo=repo, heads=len(chunk), error=why)
-            return found
+            return found, comments
         repository = data.get("repository") or {}
         for i, sha in enumerate(chunk):
             complete, answer = _run(repository.get(f"h{i}"))
             if complete:
                 found[sha] = answer
+        for i, number in enumerate(pulls):
+            count = ((repository.get(f"p{i}") or {}).get("comments") or {}).get("totalCount")
+            if isinstance(count, int) and count >= 0:
+                comments[number] = count
         if rate is not None and rate.remaining < POINTS_RESERVE:
             break  # the rest over REST: GraphQL's hour is nearly spent
-    return found
+    return found, comments
 
 
 def newest(commit: Any) -> tuple[bool, dict[str, Any] | None]:

@@ -16,6 +16,7 @@ run of ours on the default branch's tip (app.action.watermark). https://docs.git
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -38,6 +39,7 @@ class GitHubStore(Store):
         self.api, self.bulk = api, bulk
         self.runs: dict[tuple[str, str], dict[str, Any] | None] = {}  # (repo, head) -> our newest run, as read
         self.posted: set[tuple[str, str]] = set()  # heads this run posted to: the run as read is out of date
+        self.comments: dict[tuple[str, int], int] = {}  # (repo, PR) -> its issue comments, as learnt
 
     def our_run(self, repo: str, sha: str) -> dict[str, Any] | None:
         """Our newest check run on `sha` (one read per head per run; what this run posts is known locally)."""
@@ -48,14 +50,23 @@ class GitHubStore(Store):
             self.runs[key] = found if isinstance(found, dict) else None
         return self.runs[key]
 
-    def learn(self, repo: str, heads: list[str]) -> None:
+    def learn(self, repo: str, heads: list[str], numbers: Sequence[int] = ()) -> None:
         """Our newest run on each of these heads not known yet, in one GraphQL query (app.action.checks); a
-        head it does not answer is read over REST when asked (our_run)."""
+        head it does not answer is read over REST when asked (our_run). With it, the comment count of the PRs
+        `numbers` (see comment_count)."""
         key = repo.lower()
         wanted = [sha for sha in dict.fromkeys(heads) if (key, sha) not in self.runs]
-        if self.bulk and wanted:
-            for sha, run in read_runs(self.api.req, repo, wanted, CHECK_NAME).items():
+        if self.bulk and (wanted or numbers):
+            runs, comments = read_runs(self.api.req, repo, wanted, CHECK_NAME, numbers)
+            for sha, run in runs.items():
                 self.runs[(key, sha)] = run
+            self.comments.update({(key, number): count for number, count in comments.items()})
+
+    def comment_count(self, repo: str, number: int) -> int | None:
+        """The issue comments on PR `number` as learnt (None: not learnt). With the listing's PR, it makes the
+        PR as `GET /pulls/N` gives it, for what an evaluation reads (our one comment is looked for when there
+        are comments): the catch-up's PRs need no read each."""
+        return self.comments.get((repo.lower(), number))
 
     def get(self, key: str) -> str | None:
         value = super().get(key)

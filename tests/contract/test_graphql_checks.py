@@ -27,3 +27,13 @@ def test_a_runs_first_query_is_valid_and_costs_one_point() -> None:
     assert validate(schema, doc) == []
     found = measure(schema, doc, {"owner": "o", "name": "r", "path": ".github/undersigned.yml", "state": "s"})
     assert found.errors == [] and found.cost == 1
+
+
+def test_the_query_with_the_catch_ups_comment_counts_is_valid_and_cheap() -> None:
+    schema = github_schema()
+    full = parse(checks_query([HEAD] * PAGE, list(range(1, PAGE + 1))))
+    assert validate(schema, full) == []
+    found = measure(schema, full, {"owner": "o", "name": "r", "check": "undersigned"})
+    # Per PR one more connection (its comments): 800 requests in all, 8 points for a full page.
+    assert found.errors == [] and found.nodes < MAX_NODES and (found.requests, found.cost) == (800, 8)
+    assert measure(schema, parse(checks_query([HEAD] * 14, list(range(1, 15)))), {}).cost == 1

@@ -268,8 +268,12 @@ def test_runs_do_not_evaluate_again_what_is_decided(sim: Simulator) -> None:
     w.settle()
     [ada_run] = w.runner.runs[before:]
     actor = sim.faults.calls(actor="installation:")
-    invalid_head = w.pull(invalid).head_sha
-    mine = [c for c in actor if c.path.endswith((f"/pulls/{invalid}", f"/pulls/{typo}"))]
-    assert mine and all(c.actor != actor[-1].actor for c in mine)  # neither PR evaluated again in ada's run
-    assert not any(invalid_head in c.path for c in actor if c.actor == actor[-1].actor)  # labelled: not even read
+    invalid_head, typo_head = w.pull(invalid).head_sha, w.pull(typo).head_sha
+    ada_calls = [c for c in actor if c.actor == actor[-1].actor]
+    # Neither PR evaluated again in ada's run: not read, compared, reported on or commented on.
+    touched = (f"/pulls/{invalid}", f"/pulls/{typo}", f"/issues/{invalid}/", f"/issues/{typo}/", typo_head)
+    assert not [c.path for c in ada_calls if any(t in c.path for t in touched)]
+    assert not any(invalid_head in c.path for c in ada_calls)  # labelled: not even read
+    assert [r.conclusion for r in w.runs_on(typo_head)] == ["neutral"]
+    assert [r.conclusion for r in w.runs_on(invalid_head)] == ["failure"]
     assert ada_run.conclusion == "success"

@@ -5,6 +5,7 @@ from a new one: the watermark a complete catch-up leaves on GitHub does (app.act
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import cast
 
@@ -15,8 +16,8 @@ from github.Requester import Requester
 from app.action.hourly import RESERVE, TokenApi
 from app.action.watermark import STATE_NAME, Watermark
 from app.github.pacing import Pacer
-from tests.e2e.action_support import REPO, letter_world
-from tests.github_sim import Simulator
+from tests.e2e.action_support import LINE, REPO, letter_world
+from tests.github_sim import Simulator, person
 from tests.helpers import SEED_CONFIG_YAML
 
 NO_LABELS = SEED_CONFIG_YAML + "report:\n  labels:\n    invalid: null\n"
@@ -89,3 +90,33 @@ def test_the_token_client_sends_nothing_within_the_reserve() -> None:
     with pytest.raises(RateLimitExceededException):
         api.get("/repos/maintainer/microsoft-drop-ice/pulls")
     assert api.reads == 0
+
+
+def test_the_catch_ups_prs_are_taken_as_listed_and_a_fix_edits_the_one_comment(sim: Simulator) -> None:
+    """The catch-up evaluates the PRs it lists as listed, their comment counts learnt with their checks in one
+    GraphQL query: no `GET /pulls/N` each. A PR that has our comment (a report on its earlier head) gets it
+    edited, never a second one."""
+    w = letter_world(sim, ["linus", "s2", "ada"], config=NO_LABELS)
+    fixed = w.sign("linus", "Linus", as_login="someone")
+    w.settle()
+    assert len(w.comments(fixed)) == 1
+    w.runner.paused = True  # the runs of what follows never happen: one scheduled run finds it all
+    linus = person(sim, "linus")
+    text, _ = linus.read("linus/microsoft-drop-ice", "README.md", "linus-sign")
+    text = text.rstrip("\n").rsplit("\n", 1)[0] + "\n" + LINE.format(name="Linus", login="linus") + "\n"
+    linus.write("linus/microsoft-drop-ice", "README.md", text, "linus-sign")
+    invalid, valid = w.sign("s2", "S2", as_login="someone"), w.sign("ada")
+    w.runner.paused = False
+    before = len(sim.faults.calls(actor="installation:"))
+    [run] = w.runner.schedule(w.repo)
+    w.settle()
+    assert run.conclusion == "success", run.output
+    numbers = (fixed, invalid, valid)
+    calls = sim.faults.calls(actor="installation:")[before:]
+    reads = [c.path for c in calls if c.method == "GET" and re.search(r"/pulls/\d+$", c.path)]
+    assert not any(c.endswith(f"/pulls/{n}") for c in reads for n in numbers), reads
+    assert w.pull(fixed).merged and w.pull(valid).merged
+    [comment] = w.comments(fixed)  # the report edited into the thank-you
+    assert "has landed in" in comment.body
+    assert [r.conclusion for r in w.runs_on(w.pull(invalid).head_sha)] == ["failure"]
+    assert len(w.comments(invalid)) == 1

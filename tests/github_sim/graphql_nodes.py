@@ -75,7 +75,12 @@ def type_of(value: Any, info: GraphQLResolveInfo[Any], abstract: Any) -> str | N
     return value.typename if isinstance(value, Node) else None
 
 
-for _conn in ("PullRequestChangedFileConnection", "PullRequestCommitConnection", "CommitConnection"):
+for _conn in (
+    "PullRequestChangedFileConnection",
+    "PullRequestCommitConnection",
+    "CommitConnection",
+    "IssueCommentConnection",
+):
     RESOLVERS[(_conn, "totalCount")] = lambda conn, **_: conn.total
     RESOLVERS[(_conn, "nodes")] = lambda conn, **_: conn.nodes
     RESOLVERS[(_conn, "pageInfo")] = lambda conn, **_: {"hasNextPage": conn.has_next, "endCursor": None}

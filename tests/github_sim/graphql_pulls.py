@@ -119,6 +119,13 @@ def _diff(node: Node) -> list[dict[str, object]]:
     return git.diff_files(base, pr.head_sha)
 
 
+@field("PullRequest", "comments")
+def _comments(node: Node, first: int | None = None, last: int | None = None, **_: Any) -> Conn:
+    """The PR's issue comments (REST's `comments` count on a PR); only their count is served."""
+    pr = _pr(node)
+    return Conn(node.world.comment_count(pr), [], False)
+
+
 @field("PullRequest", "changedFiles")
 def _changed_files(node: Node) -> int:
     return len(_diff(node))
