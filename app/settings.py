@@ -11,8 +11,6 @@ from typing import Any
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.github.window import BURST, LANDING_GAP, PER_HOUR
-
 
 class Settings(BaseSettings):
     """Everything an operator sets. Secrets are SecretStr, so they never print or log."""
@@ -55,15 +53,15 @@ class Settings(BaseSettings):
     secondary_rate_wait: float = Field(60, ge=0, description="Wait after a secondary rate limit with no retry-after.")
     mutation_interval: float = Field(1.0, ge=0, description="Seconds between mutating GitHub requests (GitHub asks 1).")
     content_per_hour: float = Field(
-        PER_HOUR,
+        480,  # the Action's too (app.github.window.PER_HOUR: tests/test_content_window.py keeps them equal)
         ge=0,
         description="Content-creating requests an installation makes in any hour, at most (GitHub: 500; 0: no budget).",
     )
     content_burst: float = Field(
-        BURST, ge=1, description="Content-creating requests an installation makes in any minute, at most (GitHub: 80)."
+        75, ge=1, description="Content-creating requests an installation makes in any minute, at most (GitHub: 80)."
     )
     landing_gap: float = Field(
-        LANDING_GAP,
+        30,  # the Action's too (app.github.window.LANDING_GAP)
         ge=0,
         description="Seconds between two landings on one letter: the waiting signatures land together, "
         "in one commit (three content-creating writes), instead of one commit each.",

@@ -12,6 +12,7 @@ from typing import cast
 import pytest
 
 from app.github.budget import BudgetShortError, ContentBudget, Use
+from app.github.window import BURST, LANDING_GAP, PER_HOUR
 from app.jobs.keys import Keys
 from app.jobs.sqlite_backend import SqliteBackend
 from app.jobs.store import Store
@@ -193,3 +194,11 @@ def test_the_lander_waits_the_stretched_gap(tmp_path: Path) -> None:
     assert 29 < _gap_left(ctx) <= 30  # a quiet hour: the configured gap
     fill(budget, clock, "check", step=1.0)  # a spam wave's failing checks, as many as the hour lets go
     assert 89 < _gap_left(ctx) <= 90
+
+
+def test_the_app_and_the_action_start_from_the_same_limits() -> None:
+    # The Action cannot import app.settings (no pydantic-settings in action-requirements.txt): its defaults
+    # are app.github.window's, which must be the App's.
+    fields = Settings.model_fields
+    assert (fields["content_per_hour"].default, fields["content_burst"].default) == (PER_HOUR, BURST)
+    assert fields["landing_gap"].default == LANDING_GAP

@@ -83,6 +83,8 @@ def land_batch(ctx: Context, waiting: list[Ready]) -> None:
     """Land one batch. A PR it does not land still gets the check its evaluation held back."""
     try:
         _land_batch(ctx, waiting)
+    except JobDeferredError:
+        raise  # not now (the content budget, a lock): the PRs wait, ready, and are owed nothing yet
     except Exception:
         # GitHub kept failing (the job is retried, the PRs stay ready): until then, show what is owed.
         still = {(r.number, r.sha) for r in ctx.ready.items(ctx.repo)}

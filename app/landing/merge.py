@@ -15,8 +15,10 @@ from github import GithubException
 
 from app.affiliations.records import kept, records_after
 from app.github.api import NotUtf8Error
+from app.github.budget import spending
 from app.github.models import PullRequest
 from app.github.trees import NotAFileError, entries_at
+from app.github.window import LANDING_WRITES
 from app.jobs.ready import Ready
 from app.jobs.store import Keys
 from app.landing.layered import Layered
@@ -78,26 +80,29 @@ def merge_commit(
             f"#{item.number} by @{item.author}" for item, _ in accepted
         )
         entries = tree_entries(ctx, tip, changed)
-        try:
-            sha = _commit(ctx, tip, entries, message, [item.sha for item, _ in accepted])
-            how = "merge-commit"
-        except GithubException as exc:
-            if exc.status != 422:
+        # The tree, the commit and the ref are paid for at the first of them, or none is sent: a landing the
+        # content budget cut short would have spent two writes for nothing (app.github.budget).
+        with spending("landing", writes=LANDING_WRITES):
+            try:
+                sha = _commit(ctx, tip, entries, message, [item.sha for item, _ in accepted])
+                how = "merge-commit"
+            except GithubException as exc:
+                if exc.status != 422:
+                    raise
+                # GitHub refused a PR head as a parent (unreachable): the bot's own commit, crediting them.
+                credits = "\n".join(
+                    f"Co-authored-by: {i.author} <{i.author}@users.noreply.github.com>" for i, _ in accepted
+                )
+                sha = _commit(ctx, tip, entries, f"{message}\n\n{credits}", [])
+                how = "bot-commit"
+            try:
+                ctx.api.update_branch(ctx.repo, default, sha)
+            except GithubException as exc:
+                if exc.status == 422 and "fast forward" in str(exc.data).lower():
+                    continue  # someone moved the branch meanwhile: rebuild on the new tip
+                if exc.status in (403, 422):
+                    raise BlockedError(reason(exc)) from exc
                 raise
-            # GitHub refused a PR head as a parent (unreachable): the bot's own commit, crediting them.
-            credits = "\n".join(
-                f"Co-authored-by: {i.author} <{i.author}@users.noreply.github.com>" for i, _ in accepted
-            )
-            sha = _commit(ctx, tip, entries, f"{message}\n\n{credits}", [])
-            how = "bot-commit"
-        try:
-            ctx.api.update_branch(ctx.repo, default, sha)
-        except GithubException as exc:
-            if exc.status == 422 and "fast forward" in str(exc.data).lower():
-                continue  # someone moved the branch meanwhile: rebuild on the new tip
-            if exc.status in (403, 422):
-                raise BlockedError(reason(exc)) from exc
-            raise
         if config.letter.directory is None and changed.get(config.letter.file) is not None:
             # The letter we just wrote: the next batch builds on it without reading it back.
             ctx.texts.prime(ctx.repo, sha, config.letter.file, changed[config.letter.file])
