@@ -196,6 +196,14 @@ def test_the_lander_waits_the_stretched_gap(tmp_path: Path) -> None:
     assert 89 < _gap_left(ctx) <= 90
 
 
+def test_a_landing_stamped_ahead_of_this_clock_waits_no_more_than_the_gap(tmp_path: Path) -> None:
+    # A stamp rounded up to the millisecond, or written by a worker whose clock runs ahead, lies in the future.
+    store = Store(SqliteBackend(tmp_path / "q.db"))
+    ctx = cast(Context, SimpleNamespace(store=store, repo="o/r", landing_gap=30.0, api=SimpleNamespace(budget=None)))
+    store.put(Keys.landed_at("o/r"), f"{time.time() + 5:.3f}")
+    assert _gap_left(ctx) == 30.0
+
+
 def test_the_app_and_the_action_start_from_the_same_limits() -> None:
     # The Action cannot import app.settings (no pydantic-settings in action-requirements.txt): its defaults
     # are app.github.window's, which must be the App's.

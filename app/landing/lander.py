@@ -54,7 +54,8 @@ def _gap_left(ctx: Context) -> float:
         return 0.0
     budget = ctx.api.budget
     gap = budget.landing_gap(ctx.landing_gap) if budget is not None else ctx.landing_gap
-    return float(last) + gap - time.time()
+    # Never more than the gap: the stamp is rounded to the millisecond, and another worker's clock may run ahead.
+    return min(gap, float(last) + gap - time.time())
 
 
 def _gap_kept(ctx: Context) -> float:
