@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.action.tally import SLOTS, Tally, slotted
+from app.action.tally import SLOTS, Tally, latest, made, slotted
 from app.github.budget import ContentBudget
 
 HOUR = 3600.0
@@ -45,8 +45,30 @@ def test_the_encoding_round_trips_and_refuses_what_it_did_not_write() -> None:
     assert tally.encode() == "7200:321:5000:3...9"
     assert Tally.decode(tally.encode().split(":")) == tally
     assert Tally.decode(["7200", "321", "5000", ""]) == Tally(7200, 321, 5000, ())
-    for bad in ("7200:321:5000", "x:1:2:3", "1:2:3:a.b", "1:2:3:" + "1." * (SLOTS + 1) + "1"):
+    for bad in ("7200:321:5000", "x:1:2:3", "1:2:3:a.b", "1:2:3:" + "1." * (SLOTS + 1) + "1", "1:2:3:" + "9" * 5000):
         assert Tally.decode(bad.split(":")) is None
+
+
+def test_a_stamp_on_a_check_run_round_trips_and_nothing_else_reads_as_one() -> None:
+    tally = Tally(7200, 321, 5000, (3, 0, 9))
+    assert tally.stamp() == "t2:7200:321:5000:3..9"
+    assert Tally.unstamp(tally.stamp()) == tally
+    for other in (None, "", 12, "v2:1:2:abc:7200:321:5000:3", "t2:7200:321", "t3:7200:321:5000:3", "t2:" + "1" * 50):
+        assert Tally.unstamp(other) is None
+
+
+def test_the_newest_tally_is_the_last_written_and_counts_most_within_its_second() -> None:
+    older, newer = Tally(7200, 300, 5000, (40,)), Tally(7200, 20, 5001, (2,))
+    assert latest([newer, older]) == newer  # later: it started from the older (or from one after it)
+    same = Tally(7200, 305, 5000, (42,))
+    assert latest([older, same]) == same == latest([same, older])
+    assert latest([]) == Tally()
+
+
+def test_a_runs_tally_counts_its_writes_and_those_about_to_be_made() -> None:
+    at = int(1000 * SPAN) + 7
+    tally = made(7200, 12, at, [at - 1.0, at - SPAN - 1], HOUR, ahead=2)
+    assert tally == Tally(7200, 12, at, (3, 1))
 
 
 def test_an_action_runs_budget_starts_from_the_tally() -> None:

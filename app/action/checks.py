@@ -29,7 +29,7 @@ SUITES = 3  # check suites asked per commit: more, and that head is read over RE
 POINTS_RESERVE = 50  # GraphQL points left for anything else: below it, heads are read over REST
 _OID = re.compile(r"^[0-9a-f]{40}$")
 
-_RUN = "databaseId name status conclusion title summary annotations(first: 1) { totalCount }"
+_RUN = "databaseId name status conclusion title summary externalId annotations(first: 1) { totalCount }"
 _COMMIT = (
     "... on Commit {{ checkSuites(first: {suites}) {{ totalCount nodes {{ "
     "checkRuns(first: 1, filterBy: {{checkName: $check, checkType: LATEST}}) {{ nodes {{ {run} }} }} }} }} }}"
@@ -113,6 +113,7 @@ def _run(commit: Any) -> tuple[bool, dict[str, Any] | None]:
         "name": run.get("name"),
         "status": str(run.get("status") or "").lower(),
         "conclusion": str(run["conclusion"]).lower() if run.get("conclusion") else None,
+        "external_id": run.get("externalId"),  # a stamp: the run's tally (app.action.tally)
         "output": {
             "title": run.get("title"),
             "summary": run.get("summary"),

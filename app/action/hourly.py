@@ -10,14 +10,17 @@ https://docs.github.com/en/rest/rate-limit/rate-limit#get-rate-limit-status-for-
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from github import GithubException, RateLimitExceededException
 from github.Requester import Requester
 
+from app.action.tally import Tally
 from app.github.api import Api, Json
 
 RESERVE = 10  # requests left for whatever else uses the token this hour (another workflow's steps)
+AFTER = 1  # writes a report makes after its check run (its comment): a stamp counts them ahead
 
 
 class TokenApi(Api):
@@ -25,6 +28,28 @@ class TokenApi(Api):
 
     graphql_left: int | None = None  # GraphQL's points left this hour, as GET /rate_limit said (None: unknown)
     primed: dict[tuple[str, str, str], tuple[str, str] | None] | None = None  # see prime
+    stamp: Callable[[int], Tally] | None = None  # the run's tally with n writes ahead (app.action.tally)
+    covered = 0  # this run's writes its last stamp counts
+
+    def create_check_run(self, repo: str, body: Json) -> Json:
+        body, covers = self._stamped(body)
+        created = super().create_check_run(repo, body)
+        self.covered = max(self.covered, covers)
+        return created
+
+    def update_check_run(self, repo: str, run_id: int, body: Json) -> Json:
+        body, covers = self._stamped(body)
+        updated = super().update_check_run(repo, run_id, body)
+        self.covered = max(self.covered, covers)
+        return updated
+
+    def _stamped(self, body: Json) -> tuple[Json, int]:
+        """Our check run's body with the run's tally in its `external_id` (the watermark's has its own state),
+        and the run's writes that tally counts: those made, this one, and the report's comment after it."""
+        if self.stamp is None or "external_id" in body:
+            return body, self.covered
+        ahead = 1 + AFTER
+        return {**body, "external_id": self.stamp(ahead).stamp()}, self.writes + ahead
 
     def prime(self, repo: str, path: str, ref: str, found: tuple[str, str] | None) -> None:
         """Answer the next `file(repo, path, ref)` with `found` (as it gives it), read otherwise: once only, so

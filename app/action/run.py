@@ -23,7 +23,7 @@ from app.action.env import INSTALLATION
 from app.action.hourly import RESERVE as HOURLY_RESERVE
 from app.action.hourly import TokenApi
 from app.action.state import GitHubStore
-from app.action.tally import Tally, slotted
+from app.action.tally import Tally, made
 from app.action.tip import read_tip
 from app.action.watermark import Watermark
 from app.affiliations.recheck import next_key as recheck_key
@@ -135,9 +135,11 @@ class ActionRun:
         self.state = (branch, mark, held_by)
         remaining, limit = self.api.req.rate_limiting
         self.window = (self.api.req.rate_limiting_resettime, limit - remaining if limit > 0 else 0)
-        budget, tally = self.api.budget, mark.tally if mark else Tally()
-        if budget is not None:
-            budget.start = lambda: tally.writes(time.time(), *self.window, budget.hour)
+        budget = self.api.budget
+        if budget is not None:  # asked at the first write, after the survey has learnt the stamps on its heads
+            budget.start = lambda: self.store.newest_tally(mark).writes(time.time(), *self.window, budget.hour)
+        if isinstance(self.api, TokenApi):
+            self.api.stamp = self.tally
         with contextlib.suppress(GithubException):  # else the catch-up lists again, and says what failed
             self.survey = survey(self)
         if self.survey is None or self._short():
@@ -166,15 +168,11 @@ class ActionRun:
         # Worth a write when it saves the next run more than it costs: these PRs' checks, or every open PR's
         # when the tip moved (a landing: the watermark is on the tip), or this run's reads counted as writes.
         worth = complete and (listed >= ADVANCE_AT if full else self.landed or read >= ADVANCE_AT)
-        if not worth and self.api.reads < TALLY_AT:
+        untallied = isinstance(self.api, TokenApi) and self.api.writes > self.api.covered  # after its last stamp
+        if not worth and not untallied and self.api.reads < TALLY_AT:
             return
         mark = self.mark if complete and self.mark is not None else old or Watermark(0.0, 0.0, "")
-        remaining, limit = self.api.req.rate_limiting
-        reset, used = self.api.req.rate_limiting_resettime, (limit - remaining if limit > 0 else 0) + 1
-        budget, at = self.api.budget, math.ceil(time.time())
-        made = budget.times() if budget is not None else []  # with the earlier runs' writes it started from
-        hour = budget.hour if budget is not None else 3600.0
-        mark = replace(mark, tally=Tally(reset, used, at, slotted([*made, at], at, hour)))  # at: this write
+        mark = replace(mark, tally=self.tally(ahead=1))  # ahead: this write
         try:
             with spending("landing"):  # one write that gives the next run its budget back: first in line
                 watermark.write(self.api, self.repo, branch, mark, held_by, moved=self.landed)
@@ -182,6 +180,15 @@ class ActionRun:
             return  # the next run reads a little more: nothing is lost
         except GithubException as exc:
             event(log, "watermark not written", repo=self.repo, status=exc.status)
+
+    def tally(self, ahead: int = 0) -> Tally:
+        """This run's tally now: the content writes its budget holds (the earlier runs' it started from, and its
+        own), and `ahead` more about to be made; with the token's requests, this one's included."""
+        remaining, limit = self.api.req.rate_limiting
+        reset, used = self.api.req.rate_limiting_resettime, (limit - remaining if limit > 0 else 0) + 1
+        budget = self.api.budget
+        writes, hour = (budget.times(), budget.hour) if budget is not None else ([], 3600.0)
+        return made(reset, used, math.ceil(time.time()), writes, hour, ahead)
 
     def guard(self) -> None:
         if isinstance(self.api, TokenApi):

@@ -22,6 +22,8 @@ from urllib.parse import quote
 
 from app.action.checks import read_runs
 from app.action.memory import MemoryBackend
+from app.action.tally import Tally, latest
+from app.action.watermark import Watermark
 from app.github.api import Api
 from app.jobs.store import Store
 from app.review.render import CHECK_NAME
@@ -61,6 +63,12 @@ class GitHubStore(Store):
             for sha, run in runs.items():
                 self.runs[(key, sha)] = run
             self.comments.update({(key, number): count for number, count in comments.items()})
+
+    def newest_tally(self, mark: Watermark | None) -> Tally:
+        """The newest tally of the earlier runs' writes: the watermark's, or a stamp on a check run of ours
+        learnt so far (app.action.tally)."""
+        stamps = [Tally.unstamp(run.get("external_id")) for run in self.runs.values() if run is not None]
+        return latest([*([mark.tally] if mark is not None else []), *[t for t in stamps if t is not None]])
 
     def comment_count(self, repo: str, number: int) -> int | None:
         """The issue comments on PR `number` as learnt (None: not learnt). With the listing's PR, it makes the

@@ -8,7 +8,12 @@ and the content writes of the hour before, counted in slots of a twentieth of th
 (so that a write counted again by the next run stays in its slot). A write is taken to be as late as its slot
 allows, never before it was made: it leaves the budget's hour no sooner than it leaves GitHub's. Every request
 made since the tally may have been a write. A reset of the token's window forgets nothing of the hour: the
-writes of the window before stay where they were made. No I/O here.
+writes of the window before stay where they were made.
+
+A run that writes no watermark still leaves its tally: each check run of ours it writes carries one in its
+`external_id` (a stamp, counting that run's writes so far and the comment that follows its report), and the
+next run takes the newest tally among the watermark's and the stamps on the heads it surveys. So what a reset
+forgets is at most the writes after a run's last stamp, and a run that makes more writes its tally. No I/O here.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 SLOTS = 20  # slots of the hour: each a twentieth (3 minutes of a real hour); a tally keeps 21 (see slotted)
+DIGITS = 12  # the longest number a tally holds: epoch seconds have 10 digits
+STAMP = "t2"  # a check run's external_id that holds a tally: "t2:<Tally.encode()>"
 
 
 def _slot(t: float, span: float) -> int:
@@ -60,12 +67,39 @@ class Tally:
     @staticmethod
     def decode(parts: list[str]) -> Tally | None:
         """From encode's four fields; None if they are not (a foreign or older format)."""
-        if len(parts) != 4 or not all(p.isdigit() for p in parts[:3]):
+        if len(parts) != 4 or not all(_number(p) for p in parts[:3]):
             return None
         counts = parts[3].split(".") if parts[3] else []
-        if len(counts) > SLOTS + 1 or not all(c.isdigit() or not c for c in counts):
+        if len(counts) > SLOTS + 1 or not all(_number(c) or not c for c in counts):
             return None
         return Tally(int(parts[0]), int(parts[1]), int(parts[2]), tuple(int(c or 0) for c in counts))
+
+    def stamp(self) -> str:
+        """The tally as a check run's external_id (see the module's docstring)."""
+        return f"{STAMP}:{self.encode()}"
+
+    @staticmethod
+    def unstamp(text: object) -> Tally | None:
+        """The tally a check run's external_id holds; None for anything else (none, or not ours)."""
+        parts = text.split(":") if isinstance(text, str) else []
+        return Tally.decode(parts[1:]) if parts[:1] == [STAMP] else None
+
+
+def _number(text: str) -> bool:
+    """Digits, few enough for a count or a time (int() refuses very long ones with an error)."""
+    return text.isdigit() and len(text) <= DIGITS
+
+
+def latest(tallies: Iterable[Tally]) -> Tally:
+    """The newest tally: the last written, which started from the one before (the runs of a group go one at a
+    time, each from the newest it found); of two written in the same second, the one that counts more."""
+    return max(tallies, key=lambda t: (t.at, t.reset, t.used, sum(t.slots)), default=Tally())
+
+
+def made(reset: int, used: int, at: int, writes: Iterable[float], hour: float, ahead: int = 0) -> Tally:
+    """The tally of a run at `at` whose token's window (resetting at `reset`) has used `used` requests,
+    counting `writes` (when each was made) and `ahead` more at `at` (about to be made)."""
+    return Tally(reset, used, at, slotted([*writes, *[float(at)] * ahead], at, hour))
 
 
 def slotted(writes: Iterable[float], at: float, hour: float) -> tuple[int, ...]:

@@ -256,3 +256,46 @@ def test_a_reset_of_the_tokens_window_forgets_no_content_write_of_the_hour(sim: 
     w.settle()
     assert [r.conclusion for r in w.runs_on(w.pull(number).head_sha)] == ["failure"]
     assert len(w.comments(number)) == 1
+
+
+def test_a_run_that_writes_no_watermark_leaves_its_tally_on_its_check_run_across_a_reset(sim: Simulator) -> None:
+    """A lone invalid PR's run writes its report (2 writes) and no watermark: its check run's stamp carries
+    the hour's writes (app.action.tally). The token's window resets; the next run counts them from the stamp,
+    where the watermark's tally, older, does not have them."""
+    w = letter_world(sim, ["eve", "mal"], config=NO_LABELS)
+    sim.world.offset += 3600 - sim.world.now() % 3600 - 100  # 100 s before the token's window resets
+    window = int(sim.world.now() // 3600)
+    _spent(w, 0, Tally((window + 1) * 3600, 0, int(time.time()) - 300, (100,)))  # 100 writes 5 minutes ago
+    first = w.sign("eve", "Eve", as_login="someone")
+    w.settle()
+    [run] = w.runs_on(w.pull(first).head_sha)
+    before = Tally.unstamp(run.external_id)
+    assert before is not None and sum(before.slots) >= 100 + 2  # the hour's, its check run and its comment
+    assert len(w.comments(first)) == 1 and _watermark(w).tally.at < before.at  # no watermark written
+    sim.world.offset += 3600 - sim.world.now() % 3600 + 10  # the next window
+    second = w.sign("mal", "Mal", as_login="someone-else")
+    w.settle()
+    [run] = w.runs_on(w.pull(second).head_sha)
+    after = Tally.unstamp(run.external_id)
+    assert after is not None and after.reset == before.reset + 3600
+    assert sum(after.slots) == sum(before.slots) + 2  # the run before's writes, and its own report's
+
+
+def _watermark(w: ActionWorld) -> Watermark:
+    [run] = [r for r in w.sim.world.check_runs.values() if r.name == STATE_NAME]
+    mark = Watermark.decode(run.external_id)
+    assert mark is not None
+    return mark
+
+
+def test_a_run_that_writes_past_its_last_stamp_writes_its_tally(sim: Simulator) -> None:
+    """With labels on, an invalid PR's report is 3 writes, and its check run's stamp counts 2 of them: the run
+    writes its tally (one write more), so that a reset forgets nothing it made."""
+    w = letter_world(sim, ["eve"], config=SEED_CONFIG_YAML + "report:\n  labels:\n    invalid: needs-changes\n")
+    _spent(w, 0)
+    number = w.sign("eve", "Eve", as_login="someone")
+    w.settle()
+    [run] = w.runs_on(w.pull(number).head_sha)
+    stamp, mark = Tally.unstamp(run.external_id), _watermark(w)
+    assert stamp is not None and w.pull(number).labels != []
+    assert mark.tally.at >= stamp.at and sum(mark.tally.slots) == sum(stamp.slots) + 2  # the label, the tally
