@@ -105,7 +105,8 @@ def test_a_low_graphql_budget_pauses_batches_until_it_resets(world: World) -> No
     sim, demo, ctx = world
     first, second, _ = opened(sim, demo, ctx)
     window = sim.limits.window()
-    sim.limits.used[f"graphql:installation:{demo.installation.id}:{window}"] = 4000  # 1,000 of 5,000 left
+    for spent in (window, window + 1):  # the next too: the clock may cross the top of the hour meanwhile
+        sim.limits.used[f"graphql:installation:{demo.installation.id}:{spent}"] = 4000  # 1,000 of 5,000 left
     reads = BatchReads(gather=0)
     assert reads.comparison(ctx.with_pr(first), config()) is not None  # this batch goes through
     assert reads.comparison(ctx.with_pr(second), config()) is not None  # and serves the burst
@@ -128,7 +129,8 @@ def test_past_graphqls_primary_limit_batches_wait_for_its_reset(world: World) ->
     sim, demo, ctx = world
     first, *_ = opened(sim, demo, ctx)
     window = sim.limits.window()
-    sim.limits.used[f"graphql:installation:{demo.installation.id}:{window}"] = 5000  # spent: RATE_LIMITED
+    for spent in (window, window + 1):  # the next too: the clock may cross the top of the hour meanwhile
+        sim.limits.used[f"graphql:installation:{demo.installation.id}:{spent}"] = 5000  # spent: RATE_LIMITED
     reads = BatchReads(gather=0)
     assert reads.comparison(ctx.with_pr(first), config()) is None
     assert reads.paused[demo.installation.id] >= (window + 1) * 3600  # not before GitHub's reset

@@ -55,7 +55,13 @@ def _gap_left(ctx: Context) -> float:
     budget = ctx.api.budget
     gap = budget.landing_gap(ctx.landing_gap) if budget is not None else ctx.landing_gap
     # Never more than the gap: the stamp is rounded to the millisecond, and another worker's clock may run ahead.
-    return min(gap, float(last) + gap - time.time())
+    return min(gap, float(last) + gap - _now(ctx))
+
+
+def _now(ctx: Context) -> float:
+    """The time the gap is counted in: the content budget's (the same as its log's), else the wall clock."""
+    budget = ctx.api.budget
+    return budget.clock() if budget is not None else time.time()
 
 
 def _gap_kept(ctx: Context) -> float:
@@ -77,7 +83,7 @@ def land_waiting(ctx: Context) -> None:
         while waiting := ctx.ready.items(ctx.repo):
             land_batch(ctx, waiting[:MAX_BATCH])
             if ctx.landing_gap > 0:
-                ctx.store.put(Keys.landed_at(ctx.repo), f"{time.time():.3f}", ttl=_gap_kept(ctx))
+                ctx.store.put(Keys.landed_at(ctx.repo), f"{_now(ctx):.3f}", ttl=_gap_kept(ctx))
 
 
 def land_batch(ctx: Context, waiting: list[Ready]) -> None:

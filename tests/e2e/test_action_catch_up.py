@@ -60,7 +60,7 @@ def test_runs_read_only_what_changed_since_the_watermark_and_lose_no_cancelled_r
 
 def test_a_run_stops_short_of_the_hourly_limit_and_is_never_refused(sim: Simulator) -> None:
     w = letter_world(sim, ["ada"])
-    sim.world.offset += 3600 - sim.world.now() % 3600  # at the top of an hour (see test_a_used_up_hour_...)
+    sim.world.to_top_of_hour()
     window = int(sim.world.now() // 3600)
     sim.used[f"actions:{REPO.lower()}:{window}"] = 1000 - RESERVE  # what is left is the reserve
     number = w.sign("ada", "Ada Lovelace")

@@ -89,7 +89,7 @@ def test_the_hours_last_requests_land_what_is_valid_before_more_spam_is_read(sim
     spam = [w.sign(f"spam{i}", f"Spam {i}", as_login="someone") for i in range(20)]
     ada = w.sign("ada", "Ada Lovelace")  # the newest: the catch-up evaluates it first
     w.runner.paused = False
-    sim.world.offset += 3600 - sim.world.now() % 3600  # at the top of an hour (see test_a_used_up_hour_...)
+    sim.world.to_top_of_hour()
     _spent(w, 1000 - 70)  # 70 left: not enough to read every PR and land
     [run] = w.runner.schedule(w.repo)
     w.settle()
@@ -145,7 +145,7 @@ def test_a_graphql_answer_leaves_the_hours_rest_figures_as_they_were() -> None:
 
 def test_with_graphqls_hour_nearly_spent_a_run_reads_over_rest_and_is_never_refused(sim: Simulator) -> None:
     w = letter_world(sim, ["ada"], config=NO_LABELS)
-    sim.world.offset += 3600 - sim.world.now() % 3600  # at the top of an hour (see test_a_used_up_hour_...)
+    sim.world.to_top_of_hour()
     window = int(sim.world.now() // 3600)
     sim.used[f"graphql:actions:{REPO.lower()}:{window}"] = 1000 - 10  # GET /rate_limit says so, for free
     number = w.sign("ada", "Ada Lovelace")
@@ -212,7 +212,7 @@ def test_a_head_our_check_shows_valid_is_evaluated_before_newer_spam_when_the_ho
     world.check_runs[valid.id] = valid  # a run found it valid, and its landing did not happen (the run died)
     spam = [w.sign(f"spam{i}", f"Spam {i}", as_login="someone") for i in range(20)]
     w.runner.paused = False
-    sim.world.offset += 3600 - sim.world.now() % 3600  # at the top of an hour (see test_a_used_up_hour_...)
+    sim.world.to_top_of_hour()
     _spent(w, 1000 - 60)  # room for a few evaluations and a landing
     w.runner.schedule(w.repo)
     w.settle()
@@ -245,7 +245,7 @@ def test_a_reset_of_the_tokens_window_forgets_no_content_write_of_the_hour(sim: 
     (app.action.tally) still count after a reset. The hour's writes all made a minute ago, a new window's run
     sends no report: it waits for room, and the run after it reports."""
     w = letter_world(sim, ["eve"], config=NO_LABELS)
-    sim.world.offset += 3600 - sim.world.now() % 3600  # the top of an hour: the token's window has just reset
+    sim.world.to_top_of_hour()  # the token's window has just reset
     window = int(sim.world.now() // 3600)
     _spent(w, 0, Tally(window * 3600, 900, int(time.time()) - 60, (479,)))  # the window before, its last minute
     number = w.sign("eve", "Eve", as_login="someone")  # invalid: a check run and a comment

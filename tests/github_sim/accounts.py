@@ -56,6 +56,11 @@ class Accounts:
     def now(self) -> float:
         return time.time() + self.offset
 
+    def to_top_of_hour(self) -> None:
+        """Move the clock on to the next top of the hour: a test's requests then fall in one window of
+        the hourly limits (fixed windows of the clock), whenever it runs."""
+        self.offset += 3600 - self.now() % 3600
+
     def next_id(self) -> int:
         return next(self.ids)
 

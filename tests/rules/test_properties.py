@@ -32,7 +32,7 @@ affiliations = st.none() | st.text(name_chars, min_size=1, max_size=20).filter(
 )
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.sampled_from(TEMPLATES), names, logins, affiliations)
 def test_rendered_lines_parse_back(letter: LetterConfig, name: str, login: str, affiliation: str | None) -> None:
     tpl = line_template(letter)
@@ -45,7 +45,7 @@ def test_rendered_lines_parse_back(letter: LetterConfig, name: str, login: str, 
     assert all(other == login for other in parsed.logins)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.text(max_size=300), st.text(max_size=40))
 def test_random_text_never_raises(noise: str, login: str) -> None:
     cfg = config(SEED_CONFIG_YAML)
@@ -57,7 +57,7 @@ def test_random_text_never_raises(noise: str, login: str) -> None:
     lint_letter(cfg, {"README.md": noise})
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_random_config_text_never_raises(text: str) -> None:
     parse_config(text)

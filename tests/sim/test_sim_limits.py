@@ -122,8 +122,14 @@ def test_the_time_scale_shrinks_every_window() -> None:
     admit(limits, "POST", "/repos/o/r/check-runs")
 
 
+def _mid_hour() -> float:
+    """A clock that stays mid-hour: the requests of a test over HTTP fall in one hourly window, whenever it runs
+    (the world's clock cannot move instead: the App's JWT is signed on the wall clock)."""
+    return 1_000 * 3600 + 1800.0
+
+
 def test_the_simulator_enforces_them_over_http(tmp_path: Path) -> None:
-    sim = start(tmp_path / "sim", limits=Limits(Policy(installation=3)))
+    sim = start(tmp_path / "sim", limits=Limits(Policy(installation=3), clock=_mid_hour))
     try:
         demo = seed_demo(sim.world, signers=0, webhook_url=None, webhook_secret="s")
         token = integration(sim, demo).get_access_token(demo.installation.id).token
@@ -140,7 +146,7 @@ def test_the_simulator_enforces_them_over_http(tmp_path: Path) -> None:
 
 
 def test_every_github_token_of_a_repository_draws_on_its_1000(tmp_path: Path) -> None:
-    sim = start(tmp_path / "sim", limits=Limits(Policy(github_token=2)))
+    sim = start(tmp_path / "sim", limits=Limits(Policy(github_token=2), clock=_mid_hour))
     try:
         demo = seed_demo(sim.world, signers=0, webhook_url=None, webhook_secret="s")
         tokens = [integration(sim, demo).get_access_token(demo.installation.id).token for _ in range(2)]
