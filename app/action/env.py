@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from github import Auth, Github, GithubRetry
+from github import Auth, Github
 from github.Requester import Requester
 
 from app.action.hourly import RestFigures, TokenApi
 from app.github.api import Api
 from app.github.budget import ContentBudget
 from app.github.pacing import Pacer
+from app.github.retry import reads_retry
 from app.github.window import BURST, LANDING_GAP, PER_HOUR  # the App's defaults too
 
 # Job.installation_id names the App's installation; an Action run has one token for one repo, so its jobs all
@@ -103,7 +104,7 @@ class ActionEnv:
         write pacing (GitHub asks for mutations one at a time, a second apart)."""
         # A used-up hourly limit is not waited out (the job would time out first): the run stops and says so,
         # and the next run after the reset goes on from GitHub's state.
-        retry = GithubRetry(total=4, backoff_factor=0.5, secondary_rate_wait=60, max_rate_limit_wait=120)
+        retry = reads_retry(4, 0.5, 60, max_wait=120)  # writes are not resent: see app.github.retry
         github = Github(
             auth=Auth.Token(self.token),
             base_url=self.api_url,

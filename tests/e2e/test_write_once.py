@@ -1,0 +1,54 @@
+"""A write is sent once for each time the content budget counts it: PyGithub resends reads only (app.github.retry)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from github import GithubException
+
+from app.action.env import ActionEnv
+from app.github.api import Api
+from app.github.client import GitHubApp
+from tests.github_sim import Simulator, seed_demo
+from tests.service import settings_for
+from tests.sim.clients import sign
+
+ROUTE = r"^POST /repos/[^/]+/[^/]+/issues/\d+/comments$"
+
+
+def _app_api(sim: Simulator, tmp_path: Path) -> tuple[Api, str, int]:
+    """The App's client, its repository, and a PR open there."""
+    demo = seed_demo(sim.world, signers=1, webhook_secret="e2e-webhook-secret")
+    number = int(str(sign(sim, demo, demo.signers[0].login)["number"]))
+    app = GitHubApp(settings_for(sim, demo, tmp_path / "data", http_retries=4, retry_backoff=0))
+    return app.api(demo.installation.id), demo.repo.full_name, number
+
+
+def test_a_write_github_answers_with_a_502_is_not_sent_again(sim: Simulator, tmp_path: Path) -> None:
+    # GitHub may have made the comment before answering 502: sent again, it would be made twice, and the
+    # second would be a write no budget counted. The job fails, and runs again (counted again).
+    api, repo, number = _app_api(sim, tmp_path)
+    sim.faults.add("error", ROUTE, status=502, times=1)
+    with pytest.raises(GithubException) as failed:
+        api.create_comment(repo, number, "hello")
+    assert failed.value.status == 502
+    assert len(sim.faults.calls("POST", ROUTE[len("^POST ") :])) == 1 == api.writes
+
+
+def test_a_read_github_answers_with_a_502_is_sent_again(sim: Simulator, tmp_path: Path) -> None:
+    api, repo, _ = _app_api(sim, tmp_path)
+    sim.faults.add("error", r"^GET /repos/[^/]+/[^/]+$", status=502, times=1)
+    assert api.repository(repo).full_name == repo
+    assert len(sim.faults.calls("GET", r"^/repos/[^/]+/[^/]+$")) == 2
+
+
+def test_the_actions_client_sends_a_failed_write_once_too(sim: Simulator, tmp_path: Path) -> None:
+    app_api, repo, number = _app_api(sim, tmp_path)
+    token = app_api.req.auth.token if app_api.req.auth is not None else ""  # any token serves as GITHUB_TOKEN here
+    env = ActionEnv("push", tmp_path / "event.json", token, repo, sim.base_url, sim.base_url, None, 0.0)
+    api = env.api()
+    sim.faults.add("error", ROUTE, status=503, times=1)
+    with pytest.raises(GithubException):
+        api.create_comment(repo, number, "hello")
+    assert len(sim.faults.calls("POST", ROUTE[len("^POST ") :])) == 1
