@@ -21,14 +21,16 @@ class Pacer:
     def __init__(self, interval: float) -> None:
         self.interval, self.lock, self.last = interval, threading.Lock(), 0.0
 
-    def wait(self) -> None:
+    def wait(self) -> float:
+        """Block until this thread may write; return the time (time.monotonic()) it was let go at."""
         if self.interval <= 0:
-            return
+            return time.monotonic()
         with self.lock:
             delay = self.last + self.interval - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
             self.last = time.monotonic()
+            return self.last
 
 
 class SharedPacer(Pacer):
@@ -50,9 +52,10 @@ class SharedPacer(Pacer):
         self.handoff: queue.Queue[float] = queue.Queue()
         threading.Thread(target=self._record, name="undersigned-pacer", daemon=True).start()
 
-    def wait(self) -> None:
+    def wait(self) -> float:
+        """Block until this process may write; return the time (time.time(), as in the store) it went at."""
         if self.interval <= 0:
-            return
+            return time.time()
         key, lock = Keys.pace(self.installation_id), Keys.pace_lock(self.installation_id)
         with self.lock:
             while not self.store.backend.add(lock, self.owner, LOCK_LEASE):
@@ -63,7 +66,9 @@ class SharedPacer(Pacer):
             except BaseException:
                 self.store.backend.delete_if(lock, self.owner)
                 raise
-            self.handoff.put(time.time())  # the helper records it and releases the lock; we go now
+            went = time.time()
+            self.handoff.put(went)  # the helper records it and releases the lock; we go now
+            return went
 
     def _record(self) -> None:
         key, lock = Keys.pace(self.installation_id), Keys.pace_lock(self.installation_id)

