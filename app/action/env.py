@@ -100,8 +100,8 @@ class ActionEnv:
         return data
 
     def api(self) -> Api:
-        """The REST client for GITHUB_TOKEN: PyGithub's retries (5xx, secondary limits) and our counting and
-        write pacing (GitHub asks for mutations one at a time, a second apart)."""
+        """The REST client for GITHUB_TOKEN: PyGithub's retries of reads (5xx, rate limits; a write is not sent
+        again: app.github.retry) and our counting and write pacing (mutations one at a time, a second apart)."""
         # A used-up hourly limit is not waited out (the job would time out first): the run stops and says so,
         # and the next run after the reset goes on from GitHub's state.
         retry = reads_retry(4, 0.5, 60, max_wait=120)  # writes are not resent: see app.github.retry
