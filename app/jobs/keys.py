@@ -64,6 +64,11 @@ class Keys:
         return f"comment:{repo}:{number}"
 
     @staticmethod
+    def comment_intent(repo: str, number: int) -> str:
+        """Our comment is being made on PR `number`: until its id is recorded, a retry looks for it first."""
+        return f"comment-intent:{repo}:{number}"
+
+    @staticmethod
     def comment_digest(repo: str, number: int) -> str:
         return f"comment-digest:{repo}:{number}"
 

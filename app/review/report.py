@@ -14,6 +14,7 @@ from app.review.render import CHECK_NAME, MARKER, CheckReport
 from config import Config
 
 ANNOTATIONS_PER_REQUEST = 50  # GitHub's cap: further updates append more
+INTENT_KEPT = 7 * 86400.0  # seconds a comment being made is remembered: past a job's last retry
 
 
 class Reporter:
@@ -89,17 +90,24 @@ class Reporter:
         digest_key = Keys.comment_digest(self.repo, number)
         if self.store.same(digest_key, body):
             return
-        id_key = Keys.comment(self.repo, number)
+        id_key, intent = Keys.comment(self.repo, number), Keys.comment_intent(self.repo, number)
         comment_id = self.store.get(id_key)
-        if comment_id is None and comments > 0:
+        if comment_id is None and (comments > 0 or self.store.get(intent) is not None):
+            # An attempt that failed (a timeout, a 502) may have made the comment: find it, never make a second.
             comment_id = self._find(number)
             if comment_id is not None:
                 self.store.put(id_key, comment_id)
         if comment_id is None:
             if only_if_exists:
                 return
-            created = self.api.create_comment(self.repo, number, body)
+            self.store.put(intent, "1", ttl=INTENT_KEPT)
+            try:
+                created = self.api.create_comment(self.repo, number, body)
+            except BudgetShortError:
+                self.store.delete(intent)  # refused before anything was sent
+                raise
             self.store.put(id_key, str(created["id"]))
+            self.store.delete(intent)
         else:
             self.api.edit_comment(self.repo, int(comment_id), body)
         self.store.remember(digest_key, body)

@@ -10,6 +10,10 @@ from github import GithubException
 from app.action.env import ActionEnv
 from app.github.api import Api
 from app.github.client import GitHubApp
+from app.jobs.sqlite_backend import SqliteBackend
+from app.jobs.store import Store
+from app.review.render import MARKER
+from app.review.report import Reporter
 from tests.github_sim import Simulator, seed_demo
 from tests.service import settings_for
 from tests.sim.clients import sign
@@ -52,3 +56,15 @@ def test_the_actions_client_sends_a_failed_write_once_too(sim: Simulator, tmp_pa
     with pytest.raises(GithubException):
         api.create_comment(repo, number, "hello")
     assert len(sim.faults.calls("POST", ROUTE[len("^POST ") :])) == 1
+
+
+def test_a_comment_made_by_an_attempt_that_failed_is_found_not_made_again(sim: Simulator, tmp_path: Path) -> None:
+    # GitHub made the comment and answered 502: the job fails, and its retry finds the comment and edits it.
+    api, repo, number = _app_api(sim, tmp_path)
+    reporter = Reporter(api, repo, Store(SqliteBackend(tmp_path / "store.db")))
+    sim.faults.add("error_after", ROUTE, status=502, times=1)
+    with pytest.raises(GithubException):
+        reporter.comment_on(number, 0, f"{MARKER}\nfirst", only_if_exists=False)
+    reporter.comment_on(number, 0, f"{MARKER}\nsecond", only_if_exists=False)  # the job's next attempt
+    ours = [c for c in sim.world.comments.values() if c.number == number and c.user.type == "Bot"]
+    assert [c.body for c in ours] == [f"{MARKER}\nsecond"]

@@ -8,7 +8,10 @@ import threading
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict, Unpack
 
-Kind = Literal["latency", "error", "secondary", "primary", "drop_webhook"]
+# "error": refused before it is made; "error_after": made, then answered with the error. GitHub ends a request
+# that takes over 10 seconds with a timeout answer, which does not say whether the write went through.
+# https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api#timeouts
+Kind = Literal["latency", "error", "error_after", "secondary", "primary", "drop_webhook"]
 
 
 @dataclass

@@ -172,6 +172,8 @@ class Simulator:
                 self.webhooks,
             )
             result = await run_in_threadpool(self._locked, fn, ctx)
+            for fault in self.faults.take(target, ("error_after",)):
+                raise self._fault_error(fault, extra)  # made, and the answer lost
             status, payload = result if isinstance(result, tuple) else (200, result)
             if template == "GET /rate_limit" and "x-ratelimit-limit" in extra and (bucket := self._bucket(actor)):
                 payload = rate_limit_body(payload, extra, self.limits.peek(f"graphql:{bucket[0]}", bucket[1]))
