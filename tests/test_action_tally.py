@@ -45,7 +45,15 @@ def test_the_encoding_round_trips_and_refuses_what_it_did_not_write() -> None:
     assert tally.encode() == "7200:321:5000:3...9"
     assert Tally.decode(tally.encode().split(":")) == tally
     assert Tally.decode(["7200", "321", "5000", ""]) == Tally(7200, 321, 5000, ())
-    for bad in ("7200:321:5000", "x:1:2:3", "1:2:3:a.b", "1:2:3:" + "1." * (SLOTS + 1) + "1", "1:2:3:" + "9" * 5000):
+    too_many = "1:2:3:" + ".".join(["999999999999"] * 3)  # a trillion writes: Window.add would run out of memory
+    for bad in (
+        "7200:321:5000",
+        "x:1:2:3",
+        "1:2:3:a.b",
+        "1:2:3:" + "1." * (SLOTS + 1) + "1",
+        "1:2:3:" + "9" * 5000,
+        too_many,
+    ):
         assert Tally.decode(bad.split(":")) is None
 
 
@@ -59,10 +67,12 @@ def test_a_stamp_on_a_check_run_round_trips_and_nothing_else_reads_as_one() -> N
 
 def test_the_newest_tally_is_the_last_written_and_counts_most_within_its_second() -> None:
     older, newer = Tally(7200, 300, 5000, (40,)), Tally(7200, 20, 5001, (2,))
-    assert latest([newer, older]) == newer  # later: it started from the older (or from one after it)
+    assert latest([newer, older], 5002) == newer  # later: it started from the older (or from one after it)
     same = Tally(7200, 305, 5000, (42,))
-    assert latest([older, same]) == same == latest([same, older])
-    assert latest([]) == Tally()
+    assert latest([older, same], 5002) == same == latest([same, older], 5002)
+    assert latest([], 5002) == Tally()
+    future = Tally(7200, 1, 5001 + 3600, (1,))  # not ours (or a clock an hour ahead): it would never leave
+    assert latest([older, future], 5002) == older
 
 
 def test_a_runs_tally_counts_its_writes_and_those_about_to_be_made() -> None:

@@ -16,6 +16,7 @@ run of ours on the default branch's tip (app.action.watermark). https://docs.git
 from __future__ import annotations
 
 import ast
+import time
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -68,7 +69,8 @@ class GitHubStore(Store):
         """The newest tally of the earlier runs' writes: the watermark's, or a stamp on a check run of ours
         learnt so far (app.action.tally)."""
         stamps = [Tally.unstamp(run.get("external_id")) for run in self.runs.values() if run is not None]
-        return latest([*([mark.tally] if mark is not None else []), *[t for t in stamps if t is not None]])
+        found = [*([mark.tally] if mark is not None else []), *[t for t in stamps if t is not None]]
+        return latest(found, time.time())
 
     def comment_count(self, repo: str, number: int) -> int | None:
         """The issue comments on PR `number` as learnt (None: not learnt). With the listing's PR, it makes the

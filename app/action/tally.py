@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 SLOTS = 20  # slots of the hour: each a twentieth (3 minutes of a real hour); a tally keeps 21 (see slotted)
 DIGITS = 12  # the longest number a tally holds: epoch seconds have 10 digits
+MOST = 20_000  # writes a tally may hold: more than GITHUB_TOKEN's requests in an hour (1,000; 15,000 on Enterprise)
+SKEW = 300  # seconds a tally may seem to come from the future (another runner's clock)
 STAMP = "t2"  # a check run's external_id that holds a tally: "t2:<Tally.encode()>"
 
 
@@ -72,7 +74,10 @@ class Tally:
         counts = parts[3].split(".") if parts[3] else []
         if len(counts) > SLOTS + 1 or not all(_number(c) or not c for c in counts):
             return None
-        return Tally(int(parts[0]), int(parts[1]), int(parts[2]), tuple(int(c or 0) for c in counts))
+        slots = tuple(int(c or 0) for c in counts)
+        if sum(slots) > MOST:
+            return None  # more than any token makes in an hour: not a tally of ours
+        return Tally(int(parts[0]), int(parts[1]), int(parts[2]), slots)
 
     def stamp(self) -> str:
         """The tally as a check run's external_id (see the module's docstring)."""
@@ -90,10 +95,12 @@ def _number(text: str) -> bool:
     return text.isdigit() and len(text) <= DIGITS
 
 
-def latest(tallies: Iterable[Tally]) -> Tally:
+def latest(tallies: Iterable[Tally], now: float) -> Tally:
     """The newest tally: the last written, which started from the one before (the runs of a group go one at a
-    time, each from the newest it found); of two written in the same second, the one that counts more."""
-    return max(tallies, key=lambda t: (t.at, t.reset, t.used, sum(t.slots)), default=Tally())
+    time, each from the newest it found); of two written in the same second, the one that counts more. One
+    written after `now` (past a runner's clock skew) is no tally of ours: its writes would never leave."""
+    found = (t for t in tallies if t.at <= now + SKEW)
+    return max(found, key=lambda t: (t.at, t.reset, t.used, sum(t.slots)), default=Tally())
 
 
 def made(reset: int, used: int, at: int, writes: Iterable[float], hour: float, ahead: int = 0) -> Tally:

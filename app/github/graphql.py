@@ -12,10 +12,12 @@ https://docs.github.com/en/graphql/overview/rate-limits-and-query-limits-for-the
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from github import GithubException
 from github.Requester import Requester
 from prometheus_client import Counter
 
@@ -27,6 +29,7 @@ MAX_BYTES = 4_000_000  # letter bytes per blobs query
 TEXT_MODES = (0o100644, 0o100755)
 NOT_TEXT = ""  # a letter path that is there but is no plain text file (a symbolic link, a binary, a folder)
 _OID = re.compile(r"^[0-9a-f]{40}$")  # SHA-1 repositories (a SHA-256 blob id cannot be checked here)
+TRIES, BACKOFF = 4, 0.5  # a query's attempts after a 5xx or no answer, and the first wait between them (s)
 QUERIES = Counter("undersigned_github_graphql_total", "GitHub GraphQL queries", ["kind"])
 POINTS = Counter("undersigned_github_graphql_points_total", "GitHub GraphQL rate-limit points spent")
 
@@ -116,7 +119,7 @@ class GraphQLError(RuntimeError):
 def post(req: Requester, query: str, variables: dict[str, Any]) -> tuple[dict[str, Any], Rate | None]:
     """One query; its data and the budget it left. Any error raises GraphQLError (the batch falls back)."""
     QUERIES.labels("query").inc()
-    headers, answer = req.requestJsonAndCheck("POST", req.graphql_url, input={"query": query, "variables": variables})
+    headers, answer = _send(req, {"query": query, "variables": variables})
     errors = answer.get("errors") if isinstance(answer, dict) else None
     # A PR that is gone (NOT_FOUND, at its own alias) is null, and read over REST: the others stand.
     serious = [e for e in errors or [] if not (isinstance(e, dict) and _gone_pull(e))]
@@ -130,6 +133,23 @@ def post(req: Requester, query: str, variables: dict[str, Any]) -> tuple[dict[st
     if rate is not None:
         POINTS.inc(rate.cost)
     return data, rate
+
+
+def _send(req: Requester, body: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    """The query, sent again after a 5xx or no answer (a query changes nothing; the transport resends no POST:
+    app.github.retry), TRIES times in all, BACKOFF seconds apart and doubling; then GraphQLError."""
+    for attempt in range(TRIES):
+        try:
+            headers, answer = req.requestJsonAndCheck("POST", req.graphql_url, input=body)
+            return headers, answer
+        except GithubException as exc:
+            if exc.status < 500 or attempt == TRIES - 1:
+                raise
+        except OSError as exc:  # requests' timeouts and connection errors
+            if attempt == TRIES - 1:
+                raise GraphQLError(f"no answer: {type(exc).__name__}") from exc
+        time.sleep(BACKOFF * 2**attempt)
+    raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
 def _gone_pull(error: dict[str, Any]) -> bool:

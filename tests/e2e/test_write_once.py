@@ -8,6 +8,7 @@ import pytest
 from github import GithubException
 
 from app.action.env import ActionEnv
+from app.github import graphql
 from app.github.api import Api
 from app.github.client import GitHubApp
 from app.jobs.sqlite_backend import SqliteBackend
@@ -68,3 +69,31 @@ def test_a_comment_made_by_an_attempt_that_failed_is_found_not_made_again(sim: S
     reporter.comment_on(number, 0, f"{MARKER}\nsecond", only_if_exists=False)  # the job's next attempt
     ours = [c for c in sim.world.comments.values() if c.number == number and c.user.type == "Bot"]
     assert [c.body for c in ours] == [f"{MARKER}\nsecond"]
+
+
+def test_a_write_a_rate_limit_refused_is_sent_again_and_made_once(sim: Simulator, tmp_path: Path) -> None:
+    # Refused by a secondary limit, the write was not made: PyGithub waits as the answer says, and sends it again.
+    api, repo, number = _app_api(sim, tmp_path)
+    sim.faults.add("secondary", ROUTE, times=1, retry_after=1)
+    api.create_comment(repo, number, "hello")
+    assert [c.status for c in sim.faults.calls("POST", ROUTE[len("^POST ") :])] == [403, 201]
+    assert [c.body for c in sim.world.comments.values() if c.number == number] == ["hello"]
+
+
+def test_a_graphql_query_is_sent_again_after_a_5xx_and_an_unanswered_one_falls_back(
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A query is a POST the transport does not resend (app.github.retry): app.github.graphql does.
+    monkeypatch.setattr(graphql, "BACKOFF", 0.01)
+    demo = seed_demo(sim.world, signers=0, webhook_secret="e2e-webhook-secret")
+    settings = settings_for(sim, demo, tmp_path / "data", http_retries=4, retry_backoff=0, http_timeout=1)
+    api = GitHubApp(settings).api(demo.installation.id)
+    sim.faults.add("error", "^POST /graphql$", status=502, times=2)
+    data, _ = graphql.post(api.req, QUERY, {})
+    assert "rateLimit" in data and len(sim.faults.calls("POST", "^/graphql$")) == 3
+    sim.faults.add("latency", "^POST /graphql$", latency=1.5)  # no answer within the client's timeout
+    with pytest.raises(graphql.GraphQLError, match="no answer"):
+        graphql.post(api.req, QUERY, {})
+
+
+QUERY = "query { rateLimit { cost limit remaining resetAt } }"
