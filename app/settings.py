@@ -48,7 +48,9 @@ class Settings(BaseSettings):
         5.0, gt=0, le=60, description="Seconds of work one PR's evaluation may take; past it, the PR is refused."
     )
     http_timeout: int = Field(15, ge=1, description="Seconds before a GitHub call times out.")
-    http_retries: int = Field(4, ge=0, description="Retries of a GitHub read on 5xx and rate limits (writes: none).")
+    http_retries: int = Field(
+        4, ge=0, description="Retries of a GitHub call: a read on 5xx and rate limits, a write on rate limits only."
+    )
     retry_backoff: float = Field(0.5, ge=0, description="Exponential backoff factor between retries (seconds).")
     secondary_rate_wait: float = Field(60, ge=0, description="Wait after a secondary rate limit with no retry-after.")
     mutation_interval: float = Field(1.0, ge=0, description="Seconds between mutating GitHub requests (GitHub asks 1).")

@@ -20,7 +20,7 @@ from app.action.hourly import RestFigures, TokenApi
 from app.github.api import Api
 from app.github.budget import ContentBudget
 from app.github.pacing import Pacer
-from app.github.retry import reads_retry
+from app.github.retry import write_once_retry
 from app.github.window import BURST, LANDING_GAP, PER_HOUR  # the App's defaults too
 
 # Job.installation_id names the App's installation; an Action run has one token for one repo, so its jobs all
@@ -100,11 +100,11 @@ class ActionEnv:
         return data
 
     def api(self) -> Api:
-        """The REST client for GITHUB_TOKEN: PyGithub's retries of reads (5xx, rate limits; a write is not sent
-        again: app.github.retry) and our counting and write pacing (mutations one at a time, a second apart)."""
+        """The REST client for GITHUB_TOKEN: PyGithub's retries (a read after a 5xx or a rate limit, a write only
+        after a rate limit: app.github.retry) and our counting and write pacing (one at a time, a second apart)."""
         # A used-up hourly limit is not waited out (the job would time out first): the run stops and says so,
         # and the next run after the reset goes on from GitHub's state.
-        retry = reads_retry(4, 0.5, 60, max_wait=120)  # writes are not resent: see app.github.retry
+        retry = write_once_retry(4, 0.5, 60, max_wait=120)
         github = Github(
             auth=Auth.Token(self.token),
             base_url=self.api_url,

@@ -10,7 +10,7 @@ from app.github.api import Api
 from app.github.budget import ContentBudget
 from app.github.pacing import Pacer, SharedPacer
 from app.github.reach import Reach
-from app.github.retry import reads_retry
+from app.github.retry import write_once_retry
 from app.github.signer import KeySigner
 from app.jobs.store import Store
 from app.settings import Settings
@@ -23,7 +23,7 @@ class GitHubApp:
         """`shared`: pace writes through this store (set when several processes share Redis)."""
         if settings.app_id is None or settings.private_key is None:
             raise RuntimeError("the App's ID and private key are not set")
-        retry = reads_retry(settings.http_retries, settings.retry_backoff, settings.secondary_rate_wait)
+        retry = write_once_retry(settings.http_retries, settings.retry_backoff, settings.secondary_rate_wait)
         self.integration = GithubIntegration(
             auth=Auth.AppAuth(settings.app_id, sign_func=KeySigner(settings.private_key.get_secret_value())),
             base_url=settings.github_api_url,

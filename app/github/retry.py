@@ -26,7 +26,7 @@ class WriteOnceRetry(GithubRetry):
         return bool(super().is_retry(method, status_code, has_retry_after))
 
 
-def reads_retry(total: int, backoff: float, secondary_wait: float, max_wait: float | None = None) -> GithubRetry:
+def write_once_retry(total: int, backoff: float, secondary_wait: float, max_wait: float | None = None) -> GithubRetry:
     """The client's retries (`total` times, `backoff` seconds growing exponentially): see the module."""
     return WriteOnceRetry(
         total=total,
